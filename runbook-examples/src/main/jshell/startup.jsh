@@ -1,4 +1,4 @@
-// Loaded by ./jshell-runbook after JShell's DEFAULT startup: the DSL, the HTTP primitives and the examples.
+// Loaded by ./jshell-runbook after JShell's DEFAULT and PRINTING startups (println(plan) prints a whole table):
 import dev.runbook.core.*;
 import dev.runbook.core.audit.*;
 import dev.runbook.core.http.*;

@@ -30,7 +30,7 @@ class JShellIT {
                         "var engine = RunbookEngine.builder().approvals(ApprovalGate.approveAll(\"jshell-it\","
                                 + " \"test\")).build();",
                         "Plan plan = engine.plan(rb);",
-                        "System.out.println(plan);",
+                        "println(plan);",
                         "Report report = engine.apply(rb, plan);",
                         "System.out.println(report);",
                         "System.out.println(\"breaker now \" + svc.breaker() + \", wait condition \" + above(0.9));",
