@@ -115,7 +115,7 @@ public final class Guards {
                 out.add(String.format(
                         Locale.ROOT,
                         "step %s would touch %,d %s; the budget '%s' is %,d. Narrow the step, or raise the budget"
-                                + " with Guards.builder().budget(\"%s\", %d)",
+                                + " with guards.toBuilder().budget(\"%s\", %d)",
                         stepId,
                         e.getValue(),
                         e.getKey(),
@@ -128,17 +128,10 @@ public final class Guards {
         for (Map.Entry<String, Double> e : plan.rates().entrySet()) {
             Double max = maxRates.get(e.getKey());
             if (max != null && e.getValue() > max) {
-                out.add(String.format(
-                        Locale.ROOT,
-                        "step %s would run at %.0f %s; the rate budget '%s' is %.0f. Lower the step's rate, or raise"
-                                + " it with Guards.builder().maxRate(\"%s\", %.0f)",
-                        stepId,
-                        e.getValue(),
-                        e.getKey(),
-                        e.getKey(),
-                        max,
-                        e.getKey(),
-                        e.getValue()));
+                out.add("step " + stepId + " would run at " + rate(e.getValue()) + " " + e.getKey()
+                        + "; the rate budget '" + e.getKey() + "' is " + rate(max)
+                        + ". Lower the step's rate, or raise the budget with guards.toBuilder().maxRate(\""
+                        + e.getKey() + "\", " + e.getValue() + ")");
             }
         }
         for (String resource : plan.resources()) {
@@ -151,8 +144,9 @@ public final class Guards {
         for (FreezeWindow f : freezes) {
             if (f.contains(now)) {
                 out.add("step " + stepId + " changes " + plan.target() + " during the change freeze '" + f.reason()
-                        + "' (" + f.start() + " to " + f.end() + "); wait until it ends, or build the engine"
-                        + " with guards that lift the freeze, recorded in the audit");
+                        + "' (" + f.start() + " to " + f.end() + "); wait until it ends at " + f.end()
+                        + ", or, if the freeze's owner agrees, build the engine with"
+                        + " guards.toBuilder().liftFreezes() and plan again");
             }
         }
         return out;
@@ -162,6 +156,12 @@ public final class Guards {
     public String toString() {
         return "Guards[budgets=" + budgets + ", maxRates=" + maxRates + ", protected=" + protectedPatterns
                 + ", approvalIn=" + approvalEnvironments + ", freezes=" + freezes + "]";
+    }
+
+    private static String rate(double perSecond) {
+        return perSecond == Math.rint(perSecond) && Math.abs(perSecond) < 1e15
+                ? String.format(Locale.ROOT, "%,d/s", (long) perSecond)
+                : String.format(Locale.ROOT, "%.4g/s", perSecond);
     }
 
     static Pattern globToRegex(String glob) {
@@ -258,7 +258,7 @@ public final class Guards {
             return this;
         }
 
-        /** Lifts every freeze (an override, which the engine records in the audit). */
+        /** Lifts every freeze: an override; the guards in force are in every run's RUN_STARTED audit record. */
         public Builder liftFreezes() {
             freezes.clear();
             return this;

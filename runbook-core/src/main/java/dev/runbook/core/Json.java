@@ -84,9 +84,23 @@ public final class Json {
         }
     }
 
-    /** Converts any value (a record, a map) to a JSON tree; null becomes JSON null. */
+    /**
+     * Converts any value (a record, a map, a tree) to a canonical JSON tree; null becomes JSON null.
+     * The tree is the one reading the value's JSON text would give (an {@code int} and a {@code long}
+     * both become the same number node), so that a value equals itself after a JSON round trip.
+     *
+     * @throws RunbookException if the value cannot be serialised
+     */
     public static JsonNode tree(Object value) {
-        return value == null ? NullNode.getInstance() : MAPPER.valueToTree(value);
+        if (value == null) {
+            return NullNode.getInstance();
+        }
+        try {
+            return MAPPER.readTree(MAPPER.writeValueAsBytes(value));
+        } catch (java.io.IOException e) {
+            throw new RunbookException(
+                    "cannot convert " + value.getClass().getSimpleName() + " to JSON: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.runbook.core;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,6 +65,7 @@ public record StepPlan(
     }
 
     /** Whether apply has nothing to do. */
+    @JsonIgnore
     public boolean isNoop() {
         return change == Change.NONE;
     }
@@ -97,9 +99,15 @@ public record StepPlan(
     public void requireUnchanged(Object observedNow) {
         String now = Json.fingerprint(Json.tree(observedNow));
         if (!now.equals(fingerprint)) {
-            throw new StalePlanException(target + " changed since the plan (" + actionType + "): planned on " + before
-                    + ", now " + Json.tree(observedNow) + "; plan again and review the new plan");
+            throw new StalePlanException(target + " changed since the plan (" + actionType + "): planned on "
+                    + abbreviate(before) + ", now " + abbreviate(Json.tree(observedNow))
+                    + "; plan again and review the new plan");
         }
+    }
+
+    private static String abbreviate(JsonNode node) {
+        String s = node.toString();
+        return s.length() > 300 ? s.substring(0, 300) + "...(" + s.length() + " chars)" : s;
     }
 
     /** Starts a plan for {@code action}. */
