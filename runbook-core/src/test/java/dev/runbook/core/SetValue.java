@@ -1,8 +1,10 @@
 package dev.runbook.core;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,6 +18,7 @@ final class SetValue implements Action {
     final String value;
     final AtomicInteger plans = new AtomicInteger();
     final AtomicInteger applies = new AtomicInteger();
+    final List<String> keys = new CopyOnWriteArrayList<>();
     private boolean destructive = true;
     private long radius = 1;
     private Runnable beforePlan = () -> {};
@@ -96,6 +99,7 @@ final class SetValue implements Action {
     @Override
     public ApplyResult apply(StepPlan plan, ActionContext ctx) {
         applies.incrementAndGet();
+        keys.add(ctx.idempotencyKey());
         Observed now = new Observed(key, store.get(key));
         if (Objects.equals(now.value(), value)) {
             return ApplyResult.unchanged(key + " is already " + value).build();
