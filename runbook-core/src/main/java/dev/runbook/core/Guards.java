@@ -102,66 +102,33 @@ public final class Guards {
 
     /**
      * The violations of a step plan: every budget, rate, protected name and freeze it breaks, each as a
-     * sentence that names the guard and the way out. Empty when the plan is within limits.
+     * sentence that names the guard and the way out (for a budget: {@code
+     * guards.toBuilder().budget("keys", n)}). Empty when the plan is within limits or changes nothing.
+     *
+     * <pre>{@code
+     * List<String> why = guards.violations("02-flush", stepPlan, clock);
+     * }</pre>
      */
     public List<String> violations(String stepId, StepPlan plan, Clock clock) {
-        List<String> out = new ArrayList<>();
-        if (plan.isNoop()) {
-            return out;
-        }
-        for (Map.Entry<String, Long> e : plan.blastRadius().entrySet()) {
-            Long budget = budgets.get(e.getKey());
-            if (budget != null && e.getValue() > budget) {
-                out.add(String.format(
-                        Locale.ROOT,
-                        "step %s would touch %,d %s; the budget '%s' is %,d. Narrow the step, or raise the budget"
-                                + " with guards.toBuilder().budget(\"%s\", %d)",
-                        stepId,
-                        e.getValue(),
-                        e.getKey(),
-                        e.getKey(),
-                        budget,
-                        e.getKey(),
-                        e.getValue()));
-            }
-        }
-        for (Map.Entry<String, Double> e : plan.rates().entrySet()) {
-            Double max = maxRates.get(e.getKey());
-            if (max != null && e.getValue() > max) {
-                out.add("step " + stepId + " would run at " + rate(e.getValue()) + " " + e.getKey()
-                        + "; the rate budget '" + e.getKey() + "' is " + rate(max)
-                        + ". Lower the step's rate, or raise the budget with guards.toBuilder().maxRate(\""
-                        + e.getKey() + "\", " + e.getValue() + ")");
-            }
-        }
-        for (String resource : plan.resources()) {
-            if (isProtected(resource)) {
-                out.add("step " + stepId + " would touch '" + resource + "', which matches a protected pattern "
-                        + protectedPatterns + "; exclude it from the step (protected names are never changed)");
-            }
-        }
-        Instant now = clock.instant();
-        for (FreezeWindow f : freezes) {
-            if (f.contains(now)) {
-                out.add("step " + stepId + " changes " + plan.target() + " during the change freeze '" + f.reason()
-                        + "' (" + f.start() + " to " + f.end() + "); wait until it ends at " + f.end()
-                        + ", or, if the freeze's owner agrees, build the engine with"
-                        + " guards.toBuilder().liftFreezes() and plan again");
-            }
-        }
-        return out;
+        return GuardCheck.violations(this, stepId, plan, clock.instant());
+    }
+
+    Map<String, Long> budgets() {
+        return budgets;
+    }
+
+    Map<String, Double> maxRates() {
+        return maxRates;
+    }
+
+    List<FreezeWindow> freezes() {
+        return freezes;
     }
 
     @Override
     public String toString() {
         return "Guards[budgets=" + budgets + ", maxRates=" + maxRates + ", protected=" + protectedPatterns
                 + ", approvalIn=" + approvalEnvironments + ", freezes=" + freezes + "]";
-    }
-
-    private static String rate(double perSecond) {
-        return perSecond == Math.rint(perSecond) && Math.abs(perSecond) < 1e15
-                ? String.format(Locale.ROOT, "%,d/s", (long) perSecond)
-                : String.format(Locale.ROOT, "%.4g/s", perSecond);
     }
 
     static Pattern globToRegex(String glob) {

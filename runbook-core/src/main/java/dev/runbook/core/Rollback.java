@@ -88,7 +88,7 @@ final class Rollback {
                 null,
                 null,
                 null,
-                e == null ? "NoInverse: " + message : Run.errorText(e),
+                e == null ? "NoInverse: " + message : Outcomes.errorText(e),
                 null);
     }
 }

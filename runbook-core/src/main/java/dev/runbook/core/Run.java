@@ -76,7 +76,7 @@ final class Run {
         for (Step step : runbook.steps()) {
             Optional<StepOutcome> done = resumed == null ? Optional.empty() : resumed.finished(step.id());
             if (done.isPresent()) {
-                StepOutcome o = carried(done.get());
+                StepOutcome o = Outcomes.carried(done.get());
                 outcomes.add(o);
                 if (!o.outcome().isSuccess()) {
                     failed = true;
@@ -145,27 +145,12 @@ final class Run {
         return failed && runbook.onFailure() != OnFailure.CONTINUE ? "an earlier step failed" : null;
     }
 
-    private static StepOutcome carried(StepOutcome o) {
-        return new StepOutcome(
-                o.stepId(),
-                o.kind(),
-                o.title(),
-                o.outcome(),
-                o.message() + " (finished before the resume; not repeated)",
-                o.duration(),
-                o.counts(),
-                o.items(),
-                o.verification(),
-                o.error(),
-                o.details());
-    }
-
     /** Runs one step between a paired start and end audit record, journaling its start and end. */
     StepOutcome runStep(Step step, PlannedStep planned, boolean rollback) {
         String span = span();
         boolean interrupted =
                 !rollback && resumed != null && resumed.startedSteps().contains(step.id());
-        Map<String, Object> data = stepData(planned);
+        Map<String, Object> data = Outcomes.stepData(planned);
         if (interrupted) {
             data.put("interrupted", true);
         }
@@ -193,7 +178,7 @@ final class Run {
         try {
             o = new StepRunner(this, step, planned, span, interrupted, rollback).run(t0);
         } catch (RuntimeException e) {
-            o = failed(step, t0, e);
+            o = Outcomes.failed(step, Duration.between(t0, engine.clock.instant()), e);
         }
         Map<String, Object> end = new LinkedHashMap<>();
         end.put("counts", o.counts());
@@ -231,25 +216,6 @@ final class Run {
         abandoned = why;
     }
 
-    StepOutcome failed(Step step, Instant t0, RuntimeException e) {
-        return new StepOutcome(
-                step.id(),
-                step.kind(),
-                step.title(),
-                Outcome.FAILED,
-                e.getMessage(),
-                Duration.between(t0, engine.clock.instant()),
-                null,
-                null,
-                null,
-                errorText(e),
-                null);
-    }
-
-    static String errorText(Throwable e) {
-        return e.getClass().getSimpleName() + ": " + e.getMessage();
-    }
-
     ActionContext context(String stepId) {
         return context(engine, runId, stepId);
     }
@@ -260,17 +226,5 @@ final class Run {
 
     static String span() {
         return UUID.randomUUID().toString();
-    }
-
-    private static Map<String, Object> stepData(PlannedStep p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", p.kind());
-        m.put("summary", p.summary());
-        if (p.action() != null) {
-            m.put("target", p.action().target());
-            m.put("blastRadius", p.action().blastRadius());
-            m.put("fingerprint", p.action().fingerprint());
-        }
-        return m;
     }
 }

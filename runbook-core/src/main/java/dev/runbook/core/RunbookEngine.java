@@ -128,23 +128,7 @@ public final class RunbookEngine {
     }
 
     private void requireMatches(Runbook runbook, Plan plan) {
-        Objects.requireNonNull(runbook, "runbook");
-        Objects.requireNonNull(plan, "plan");
-        if (!runbook.id().equals(plan.runbookId()) || !runbook.fingerprint().equals(plan.runbookFingerprint())) {
-            throw new StalePlanException("plan " + plan.planId() + " was made from a different definition of runbook "
-                    + plan.runbookId() + " than " + runbook.id() + " as it is now; plan again and review the new plan");
-        }
-        if (!plan.isIntact()) {
-            throw new StalePlanException("plan " + plan.planId() + " of " + plan.runbookId()
-                    + " was edited after it was made (its steps no longer match its fingerprint "
-                    + plan.fingerprint()
-                            .substring(0, Math.min(12, plan.fingerprint().length()))
-                    + "); plan again and review the new plan");
-        }
-        if (plan.environment() != null && !plan.environment().equalsIgnoreCase(environment)) {
-            throw new RefusedException("plan " + plan.planId() + " was made for environment '" + plan.environment()
-                    + "' but this engine applies to '" + environment + "'; plan again with this engine");
-        }
+        PlanChecks.requireApplicable(runbook, plan, environment);
     }
 
     ApplyPolicy applyPolicy() {
@@ -178,16 +162,19 @@ public final class RunbookEngine {
         private Duration stepTimeout;
         private Duration verifyPoll = Duration.ofMillis(250);
 
+        /** The clock for plans, audit times, freezes and waits; the system UTC clock unless set. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
+        /** How waits and verify polls pause; tests pass a sleeper that advances a fake clock. */
         public Builder sleeper(Sleeper sleeper) {
             this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
             return this;
         }
 
+        /** The guards checked at plan and again at apply; {@link Guards#none()} unless set. */
         public Builder guards(Guards guards) {
             this.guards = Objects.requireNonNull(guards, "guards");
             return this;
@@ -205,21 +192,25 @@ public final class RunbookEngine {
             return this;
         }
 
+        /** Where run progress is kept for {@link RunbookEngine#resume}; in memory unless set. */
         public Builder journal(Journal journal) {
             this.journal = Objects.requireNonNull(journal, "journal");
             return this;
         }
 
+        /** Who runs the runbook, for the audit and approvals; the OS user unless set. */
         public Builder actor(String actor) {
             this.actor = Objects.requireNonNull(actor, "actor");
             return this;
         }
 
+        /** The incident this run is for, such as {@code INC-2211}, recorded in every audit record. */
         public Builder incident(String incidentId) {
             this.incidentId = incidentId;
             return this;
         }
 
+        /** The environment applied to, such as {@code prod}; plans record it and apply checks it. */
         public Builder environment(String environment) {
             this.environment = Objects.requireNonNull(environment, "environment");
             return this;
@@ -264,6 +255,7 @@ public final class RunbookEngine {
             return this;
         }
 
+        /** The engine; it is immutable and may run several runbooks at once. */
         public RunbookEngine build() {
             return new RunbookEngine(this);
         }

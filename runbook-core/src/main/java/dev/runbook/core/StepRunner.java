@@ -160,7 +160,7 @@ final class StepRunner {
             try {
                 v = a.action().verify(sp, result, ctx);
             } catch (RuntimeException e) {
-                v = Verification.failed("the post-condition could not be checked: " + Run.errorText(e));
+                v = Verification.failed("the post-condition could not be checked: " + Outcomes.errorText(e));
             }
             if (v.ok() || !engine.clock.instant().isBefore(deadline)) {
                 return v;
