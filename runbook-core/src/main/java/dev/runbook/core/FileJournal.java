@@ -103,6 +103,23 @@ final class FileJournal implements Journal {
         return Optional.of(new RunRecord(runId, plan, finished, started, status));
     }
 
+    @Override
+    public synchronized List<String> unfinished() {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (var files = Files.list(directory)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".jsonl"))
+                    .map(n -> n.substring(0, n.length() - ".jsonl".length()))
+                    .filter(id -> load(id).map(r -> !r.ended()).orElse(false))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new RunbookException("cannot list the journal in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
     private Path file(String runId) {
         if (!runId.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException(

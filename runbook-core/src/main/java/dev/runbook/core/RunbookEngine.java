@@ -118,7 +118,8 @@ public final class RunbookEngine {
     public Report resume(Runbook runbook, String runId) {
         RunRecord record = journal.load(runId)
                 .orElseThrow(() -> new IllegalArgumentException(
-                        "the journal has no run '" + runId + "'; check the run id in the report or the audit log"));
+                        "the journal has no run '" + runId + "'; check the run id in the report or the audit log"
+                                + " (unfinished runs in this journal: " + journal.unfinished() + ")"));
         if (record.ended()) {
             throw new IllegalStateException("run " + runId + " already ended with " + record.status()
                     + "; plan and apply the runbook again instead of resuming");

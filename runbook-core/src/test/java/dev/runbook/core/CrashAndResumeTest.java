@@ -54,6 +54,7 @@ class CrashAndResumeTest {
 
         assertThatThrownBy(() -> first.apply(rb, plan)).isInstanceOf(SimulatedCrash.class);
         String runId = crashedRunId(f.audit);
+        assertThat(Journal.files(journalDir).unfinished()).containsExactly(runId);
         assertThat(f.store).containsEntry("a", "2").containsEntry("b", "1").containsEntry("c", "1");
         try (Stream<Path> files = Files.list(journalDir)) {
             assertThat(files)
@@ -91,6 +92,7 @@ class CrashAndResumeTest {
                 .isTrue();
         audit.assertPaired();
 
+        assertThat(Journal.files(journalDir).unfinished()).isEmpty();
         assertThatThrownBy(() -> second.resume(rb, runId))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("already ended");
@@ -132,7 +134,8 @@ class CrashAndResumeTest {
 
         assertThatThrownBy(() -> engine.resume(rb, "INC-3-nope"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no run 'INC-3-nope'");
+                .hasMessageContaining("no run 'INC-3-nope'")
+                .hasMessageContaining(crashedRunId(f.audit));
         assertThatThrownBy(() -> engine.resume(changed, crashedRunId(f.audit))).isInstanceOf(StalePlanException.class);
     }
 
