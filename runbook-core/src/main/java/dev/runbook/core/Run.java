@@ -75,12 +75,10 @@ final class Run {
         boolean failed = false;
         for (Step step : runbook.steps()) {
             Optional<StepOutcome> done = resumed == null ? Optional.empty() : resumed.finished(step.id());
-            if (done.isPresent()) {
+            if (done.isPresent() && done.get().outcome().isSuccess()) {
                 StepOutcome o = Outcomes.carried(done.get());
                 outcomes.add(o);
-                if (!o.outcome().isSuccess()) {
-                    failed = true;
-                } else if (step instanceof Step.Act && o.outcome() == Outcome.CHANGED) {
+                if (step instanceof Step.Act && o.outcome() == Outcome.CHANGED) {
                     applied.put(step.id(), plan.step(step.id()).action());
                 }
                 continue;
@@ -148,6 +146,8 @@ final class Run {
     /** Runs one step between a paired start and end audit record, journaling its start and end. */
     StepOutcome runStep(Step step, PlannedStep planned, boolean rollback) {
         String span = span();
+        // On resume, a step that started but did not finish successfully may have changed part of
+        // what it observed: it is planned again rather than applied from the old plan.
         boolean interrupted =
                 !rollback && resumed != null && resumed.startedSteps().contains(step.id());
         Map<String, Object> data = Outcomes.stepData(planned);
@@ -160,9 +160,7 @@ final class Run {
                     span,
                     step.id(),
                     null,
-                    interrupted
-                            ? step.title() + " (interrupted by a crash in an earlier attempt: planning it again)"
-                            : step.title(),
+                    interrupted ? step.title() + " (" + resumeNote(step) + ": planning it again)" : step.title(),
                     data);
         } catch (AuditException e) {
             return notStarted(step, span, "the audit sink failed (" + audit.failure() + ")");
@@ -204,6 +202,13 @@ final class Run {
         StepOutcome o = StepOutcome.notAttempted(step, "not attempted: " + why);
         audit.tryWrite(AuditEvent.Type.STEP_FAILED, span, step.id(), Outcome.NOT_ATTEMPTED, o.message(), Map.of());
         return o;
+    }
+
+    /** Why a resumed step is planned again: it was interrupted, or it ended in a failure. */
+    String resumeNote(Step step) {
+        return resumed.finished(step.id())
+                .map(o -> "it ended " + o.outcome() + " before the resume")
+                .orElse("interrupted by a crash in an earlier attempt");
     }
 
     /** Remembers a step whose apply changed something, for a rollback. */

@@ -100,10 +100,10 @@ public final class RunbookEngine {
 
     /**
      * Resumes a run that stopped before it ended (a crash, a killed JVM, a failed audit sink or
-     * journal). Steps that finished are not repeated: their outcomes are carried into the report (a
-     * carried failure still fails the run). A step that started but did not finish is planned again,
-     * which its outcome message and its STEP_STARTED audit record ({@code "interrupted": true}) show,
-     * then applied. Steps that never started are applied from the original plan, so a world that moved
+     * journal). Steps that finished successfully are not repeated: their outcomes are carried into the
+     * report. A step that started but did not finish successfully (interrupted, or failed before the
+     * crash) is planned again, which its outcome message and its STEP_STARTED audit record ({@code
+     * "interrupted": true}) show, then applied. Steps that never started are applied from the original plan, so a world that moved
      * since makes them fail as stale. Use the same journal (for a file journal, the same directory).
      *
      * <pre>{@code

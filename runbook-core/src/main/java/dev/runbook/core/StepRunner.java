@@ -81,7 +81,7 @@ final class StepRunner {
             // The step started in a run that crashed: what it saw may have been partly changed by itself.
             // Plan it again and say so, rather than apply a plan the step itself made stale.
             StepPlan fresh = a.action().plan(ctx);
-            note = " (planned again after an interrupted run; first plan: " + sp.summary() + ")";
+            note = " (planned again on resume, " + run.resumeNote(a) + "; first plan: " + sp.summary() + ")";
             sp = fresh;
         }
         requireSameAction(a, sp);

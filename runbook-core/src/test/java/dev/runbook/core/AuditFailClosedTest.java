@@ -104,6 +104,29 @@ class AuditFailClosedTest {
     }
 
     @Test
+    void afterTheSinkIsFixed_resumeFinishesTheRun_applyingEachStepOnce() {
+        RunbookEngine engine = f.engine().build();
+        Plan plan = engine.plan(rb);
+        f.audit.failFrom(3); // the approval record of the first step fails
+        Report broken = engine.apply(rb, plan);
+        assertThat(applies()).isZero();
+
+        RecordingSink fixed = new RecordingSink();
+        Report resumed = RunbookEngine.builder()
+                .clock(f.clock)
+                .audit(fixed)
+                .approvals(ApprovalGate.approveAll("bob", "sink fixed"))
+                .journal(journalOf(engine))
+                .build()
+                .resume(rb, broken.runId());
+
+        assertThat(resumed.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(resumed.step("01-set-a").message()).contains("planned again on resume, it ended FAILED");
+        assertThat(List.of(a.applies.get(), b.applies.get(), c.applies.get())).containsExactly(1, 1, 1);
+        fixed.assertPaired();
+    }
+
+    @Test
     void theLastEndRecordFailing_leavesTheRunResumable() {
         RunbookEngine engine = f.engine().build();
         Plan plan = engine.plan(rb);

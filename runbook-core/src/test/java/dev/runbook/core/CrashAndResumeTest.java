@@ -78,7 +78,7 @@ class CrashAndResumeTest {
                 .isEqualTo(1);
         assertThat(report.step("01-set-a").message()).contains("finished before the resume");
         assertThat(report.step("02-set-b").outcome()).isEqualTo(Outcome.CHANGED);
-        assertThat(report.step("02-set-b").message()).contains("planned again after an interrupted run");
+        assertThat(report.step("02-set-b").message()).contains("planned again on resume, interrupted by a crash");
         assertThat(report.step("03-set-c").outcome()).isEqualTo(Outcome.CHANGED);
         assertThat(f.store).containsEntry("a", "2").containsEntry("b", "2").containsEntry("c", "2");
         assertThat(audit.events(AuditEvent.Type.STEP_STARTED))
