@@ -129,7 +129,10 @@ public record Plan(
         for (PlannedStep s : steps) {
             String radius = s.action() == null ? "" : radius(s.action().blastRadius());
             String change = s.change() == Change.CHANGE ? "yes" : "no";
-            String what = s.summary() + (s.requiresApproval() ? "  [needs approval]" : "");
+            String what = s.summary()
+                    + (!s.requiresApproval()
+                            ? ""
+                            : s.kind() == StepKind.MANUAL ? "  [needs confirmation]" : "  [needs approval]");
             rows.add(new String[] {s.stepId(), String.valueOf(s.kind()), change, radius, what});
             if (s.action() != null) {
                 for (String w : s.action().warnings()) {

@@ -57,7 +57,10 @@ final class Run {
         if (resumed != null) {
             data.put(
                     "finishedBeforeResume",
-                    resumed.finishedSteps().stream().map(StepOutcome::stepId).toList());
+                    resumed.finishedSteps().stream()
+                            .filter(o -> o.outcome().isSuccess())
+                            .map(StepOutcome::stepId)
+                            .toList());
         }
         try {
             audit.write(

@@ -34,6 +34,7 @@ class PlanTableTest {
                 .contains("keys=123,456,789,012")
                 .contains("line one / line two")
                 .contains("[needs approval]")
+                .contains("line two  [needs confirmation]")
                 .contains("ready to apply");
         assertThat(lines).hasSize(6);
     }
