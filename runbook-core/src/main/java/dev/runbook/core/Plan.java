@@ -63,7 +63,11 @@ public record Plan(
         return fingerprintOf(steps).equals(fingerprint);
     }
 
-    /** The planned step with this id. */
+    /**
+     * The planned step with this id.
+     *
+     * @throws IllegalArgumentException naming the plan's step ids, if there is no such step
+     */
     public PlannedStep step(String stepId) {
         return steps.stream()
                 .filter(s -> s.stepId().equals(stepId))

@@ -43,7 +43,11 @@ public record Report(
         steps = List.copyOf(steps);
     }
 
-    /** The outcome of the step with this id. */
+    /**
+     * The outcome of the step with this id ({@code rollback-<id>} for an undo).
+     *
+     * @throws IllegalArgumentException naming the report's step ids, if there is no such step
+     */
     public StepOutcome step(String stepId) {
         return steps.stream()
                 .filter(s -> s.stepId().equals(stepId))

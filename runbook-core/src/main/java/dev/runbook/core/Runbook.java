@@ -72,7 +72,11 @@ public record Runbook(
         return new Builder(id, title);
     }
 
-    /** The step with this id. */
+    /**
+     * The step with this id.
+     *
+     * @throws IllegalArgumentException naming the runbook's step ids, if there is no such step
+     */
     public Step step(String stepId) {
         return steps.stream()
                 .filter(s -> s.id().equals(stepId))

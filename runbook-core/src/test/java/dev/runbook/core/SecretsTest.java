@@ -112,6 +112,10 @@ class SecretsTest {
         }
         seen.add(Files.readString(auditFile));
         assertThat(logs.list).as("the SLF4J sink logged the run").hasSizeGreaterThanOrEqualTo(4);
+        assertThat(logs.list.get(0).getKeyValuePairs())
+                .as("structured fields with the run id as correlation id")
+                .anySatisfy(kv -> assertThat(kv.key).isEqualTo("correlationId"))
+                .anySatisfy(kv -> assertThat(kv.key).isEqualTo("incident"));
         for (ILoggingEvent e : logs.list) {
             seen.add(e.getFormattedMessage() + " " + e.getKeyValuePairs());
         }
