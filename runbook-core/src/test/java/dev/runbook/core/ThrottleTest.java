@@ -45,6 +45,15 @@ class ThrottleTest {
     }
 
     @Test
+    void theLargestRequestAtAHugeRate_doesNotOverflow() {
+        Throttle t = RateThrottle.of("bytes", 1e15);
+        long start = System.nanoTime();
+        t.acquire(Integer.MAX_VALUE);
+        t.acquire(Integer.MAX_VALUE);
+        assertThat(Duration.ofNanos(System.nanoTime() - start).toMillis()).isLessThan(2_000L);
+    }
+
+    @Test
     void aSlowRate_waitsAPeriodBetweenPermits() {
         Throttle t = RateThrottle.of("probe", 5); // one permit per 200 ms
         long start = System.nanoTime();
