@@ -52,12 +52,12 @@ public interface Journal {
     static Journal none() {
         return new InMemoryJournal() {
             @Override
-            public Optional<RunRecord> load(String runId) {
+            public synchronized Optional<RunRecord> load(String runId) {
                 return Optional.empty();
             }
 
             @Override
-            public List<String> unfinished() {
+            public synchronized List<String> unfinished() {
                 return List.of();
             }
         };
