@@ -58,7 +58,8 @@ public final class ExportOffsets implements Action {
         OffsetSnapshot now = OffsetSnapshot.read(reader, ctx.clock());
         if (state.exists()) {
             if (read().equals(now.groups())) {
-                return StepPlan.unchanged(this, file + " already holds these " + now.rows() + " offsets", state);
+                return StepPlan.unchanged(
+                        this, file + " already holds these " + now.rows() + " offsets", JsonTrees.of(state));
             }
             throw new RefusedException(file + " exists with other offsets (an earlier export?); it is never"
                     + " overwritten: choose a new file name, or move the old one away");
@@ -66,8 +67,8 @@ public final class ExportOffsets implements Action {
         return StepPlan.builder(this)
                 .summary("write " + now.rows() + " committed offsets of "
                         + now.groups().size() + " group(s) to " + file + (json() ? " (JSON)" : " (CSV)"))
-                .before(state)
-                .after(now.groups())
+                .before(JsonTrees.of(state))
+                .after(JsonTrees.of(now.groups()))
                 .blastRadius("groups", now.groups().size())
                 .blastRadius("rows", now.rows())
                 .build();

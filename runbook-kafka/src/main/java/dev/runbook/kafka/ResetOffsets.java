@@ -79,9 +79,9 @@ public final class ResetOffsets implements Action {
         ResetDetails d = r.details();
         long changing = d.partitions().stream().filter(PartitionReset::changes).count();
         StepPlan.Builder plan = StepPlan.builder(this)
-                .before(r.before())
-                .after(d.targets())
-                .details(d)
+                .before(JsonTrees.of(r.before()))
+                .after(JsonTrees.of(d.targets()))
+                .details(JsonTrees.of(d))
                 .blastRadius("partitions", changing)
                 .blastRadius("messagesReconsumed", d.reconsumed())
                 .blastRadius("messagesSkipped", d.skipped())
