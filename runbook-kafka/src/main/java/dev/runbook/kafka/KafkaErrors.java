@@ -66,7 +66,10 @@ final class KafkaErrors {
             return new RefusedException(target + ": unknown topic or partition while " + what + " (" + detail
                     + "); check the names with kafka-topics --describe");
         }
-        if (e instanceof TimeoutException || e instanceof RetriableException) {
+        if (e instanceof TimeoutException
+                || e instanceof RetriableException
+                || e.getCause() instanceof TimeoutException
+                || (e.getCause() != null && e.getCause().getCause() instanceof TimeoutException)) {
             return new TargetUnavailableException(
                     target + " did not answer while " + what + " (" + detail
                             + "); is the broker running and reachable from here?",
