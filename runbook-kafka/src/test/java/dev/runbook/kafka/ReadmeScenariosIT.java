@@ -37,7 +37,8 @@ class ReadmeScenariosIT {
         String billing = KafkaTestCluster.unique("billing");
         CLUSTER.produce(orders, 400); // 100 per partition
         // partitions 0-2 consumed; partition 3 stuck on the poison message at offset 42
-        CLUSTER.commit(billing, Map.of(tp(orders, 0), 100L, tp(orders, 1), 100L, tp(orders, 2), 100L, tp(orders, 3), 42L));
+        CLUSTER.commit(
+                billing, Map.of(tp(orders, 0), 100L, tp(orders, 1), 100L, tp(orders, 2), 100L, tp(orders, 3), 42L));
 
         try (KafkaActions kafka = KafkaActions.connect(CLUSTER.bootstrapServers())) {
             ConsumerLag lag = kafka.consumerLag(billing).read();
@@ -45,7 +46,8 @@ class ReadmeScenariosIT {
             assertThat(lag.total()).isEqualTo(58);
 
             ActionContext ctx = ActionContext.standalone();
-            ResetOffsets skip = kafka.resetOffsets(billing).partitions(orders, 3).toOffset(43);
+            ResetOffsets skip =
+                    kafka.resetOffsets(billing).partitions(orders, 3).toOffset(43);
             StepPlan plan = skip.plan(ctx);
             LOG.info("plan: {}", plan.summary());
             LOG.info("details: {}", plan.details(ResetDetails.class));
@@ -92,13 +94,15 @@ class ReadmeScenariosIT {
             LOG.info("reset plan: {}", plan.summary());
             LOG.info("reset details: {}", plan.details(ResetDetails.class));
             replay.apply(plan, ctx);
-            assertThat(CLUSTER.committed(billing)).containsOnly(Map.entry(tp(orders, 0), 1L), Map.entry(tp(orders, 1), 1L));
+            assertThat(CLUSTER.committed(billing))
+                    .containsOnly(Map.entry(tp(orders, 0), 1L), Map.entry(tp(orders, 1), 1L));
 
             ResetOffsets undo = kafka.resetOffsets(billing).fromCsv(before);
             StepPlan undoPlan = undo.plan(ctx);
             LOG.info("undo plan: {}", undoPlan.summary());
             undo.apply(undoPlan, ctx);
-            assertThat(CLUSTER.committed(billing)).containsOnly(Map.entry(tp(orders, 0), 6L), Map.entry(tp(orders, 1), 5L));
+            assertThat(CLUSTER.committed(billing))
+                    .containsOnly(Map.entry(tp(orders, 0), 6L), Map.entry(tp(orders, 1), 5L));
             assertThat(Files.readString(before)).contains(billing + "," + orders + ",0,6");
         }
     }
