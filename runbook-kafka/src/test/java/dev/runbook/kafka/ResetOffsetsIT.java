@@ -128,6 +128,29 @@ class ResetOffsetsIT {
     }
 
     @Test
+    void aShareGroupIsRefusedNamingTheShareGroupsTool() {
+        String share = KafkaTestCluster.unique("share");
+        java.util.Properties p = CLUSTER.consumerConfig(share);
+        p.remove("enable.auto.commit");
+        p.remove("auto.offset.reset");
+        try (org.apache.kafka.clients.consumer.KafkaShareConsumer<String, String> consumer =
+                new org.apache.kafka.clients.consumer.KafkaShareConsumer<>(p)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (KAFKA.admin().listGroups().all().toCompletionStage().toCompletableFuture().join().stream()
+                            .noneMatch(g -> g.groupId().equals(share))
+                    && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200));
+            }
+            assertThatThrownBy(() ->
+                            KAFKA.resetOffsets(share).topic(topic).toEarliest().plan(ctx))
+                    .isInstanceOf(RefusedException.class)
+                    .hasMessageContaining("is a share group")
+                    .hasMessageContaining("kafka-share-groups --reset-offsets");
+        }
+    }
+
+    @Test
     void aConsumerJoiningBetweenPlanAndApplyMakesThePlanStale() {
         ResetOffsets reset = KAFKA.resetOffsets(group).topic(topic).toEarliest();
         StepPlan plan = reset.plan(ctx);
