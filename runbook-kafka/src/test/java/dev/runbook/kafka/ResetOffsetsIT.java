@@ -93,7 +93,12 @@ class ResetOffsetsIT {
         assertThat(create.apply(plan, ctx).outcome())
                 .as("re-applying the same plan")
                 .isEqualTo(Outcome.UNCHANGED);
-        assertThat(create.inverse(plan)).as("nothing was committed before").isEmpty();
+        ResetOffsets undo = (ResetOffsets) create.inverse(plan).orElseThrow();
+        StepPlan undoPlan = undo.plan(ctx);
+        undo.apply(undoPlan, ctx);
+        assertThat(CLUSTER.committed(ghost))
+                .as("the inverse deletes what the reset created")
+                .isEmpty();
     }
 
     @Test
