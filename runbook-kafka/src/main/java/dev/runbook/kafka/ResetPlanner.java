@@ -147,7 +147,7 @@ final class ResetPlanner {
 
     /** The group state and committed offsets of {@code partitions}, as apply and verify re-read them. */
     static GroupOffsets observe(String group, Set<TopicPartition> partitions, OffsetReader reader) {
-        OffsetReader.GroupView view = reader.group(group);
+        OffsetReader.GroupView view = reader.describe(group);
         Map<TopicPartition, Long> committed = view.exists() ? reader.committed(group) : Map.of();
         List<PartitionOffset> rows = new ArrayList<>();
         committed.forEach((tp, o) -> {
