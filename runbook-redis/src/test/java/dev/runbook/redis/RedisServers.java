@@ -43,6 +43,14 @@ public final class RedisServers implements BeforeAllCallback {
                         (ExtensionContext.Store.CloseableResource) RedisServers::stopAll);
     }
 
+    /** Closed by JUnit when the test JVM's engine finishes. */
+    private static final class Stopper implements AutoCloseable {
+        @Override
+        public void close() {
+            stopAll();
+        }
+    }
+
     /** A started server. */
     public record Server(int port, Path dir, Process process) {
         public String uri() {
@@ -217,6 +225,19 @@ public final class RedisServers implements BeforeAllCallback {
             }
         }
         throw new AssertionError("timed out after 30 s waiting for " + what);
+    }
+
+    /** Stops one server started by a test. */
+    static void stop(Server s) {
+        s.process().destroy();
+        try {
+            if (!s.process().waitFor(5, TimeUnit.SECONDS)) {
+                s.process().destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        STARTED.remove(s);
     }
 
     /** Stops every server this JVM started. */
