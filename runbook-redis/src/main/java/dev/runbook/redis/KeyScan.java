@@ -15,15 +15,15 @@ import java.util.concurrent.TimeUnit;
  * One SCAN over one node, batch by batch: {@code SCAN cursor MATCH p COUNT n [TYPE t]}. Only the current
  * batch is in memory. {@link #next} can send other commands in the same flush (pipelining).
  */
-final class KeyScan {
-    private final StatefulRedisConnection<String, String> connection;
-    private final RedisAsyncCommands<String, String> async;
+final class KeyScan<K> {
+    private final StatefulRedisConnection<K, K> connection;
+    private final RedisAsyncCommands<K, K> async;
     private final KeyScanArgs args;
     private final Duration timeout;
     private ScanCursor cursor = ScanCursor.INITIAL;
-    private RedisFuture<KeyScanCursor<String>> inFlight;
+    private RedisFuture<KeyScanCursor<K>> inFlight;
 
-    KeyScan(StatefulRedisConnection<String, String> connection, String pattern, int count, String type) {
+    KeyScan(StatefulRedisConnection<K, K> connection, String pattern, int count, String type) {
         this.connection = connection;
         this.async = connection.async();
         KeyScanArgs a = KeyScanArgs.Builder.matches(pattern).limit(count);
@@ -44,7 +44,7 @@ final class KeyScan {
     }
 
     /** Sends (if needed) and waits for the next batch of keys; empty when the scan is done. */
-    List<String> next() {
+    List<K> next() {
         send();
         connection.flushCommands();
         if (inFlight == null) {
@@ -53,7 +53,7 @@ final class KeyScan {
         if (!connection.isOpen()) {
             throw new io.lettuce.core.RedisConnectionException("connection closed during SCAN");
         }
-        KeyScanCursor<String> r = await(inFlight);
+        KeyScanCursor<K> r = await(inFlight);
         inFlight = null;
         cursor = r;
         return r.getKeys();

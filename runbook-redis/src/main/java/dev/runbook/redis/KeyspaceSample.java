@@ -62,9 +62,9 @@ public record KeyspaceSample(long sampled, long dbsize, List<PrefixStat> prefixe
         List<BigKey> all = new ArrayList<>();
         long dbsize = 0;
         int sampled = 0;
-        for (RedisTarget.Node node : redis.nodes(false).list()) {
+        for (RedisTarget.Node<String> node : redis.nodes().list()) {
             dbsize += node.connection().sync().dbsize();
-            KeyScan scan = new KeyScan(node.connection(), "*", 1000, null);
+            KeyScan<String> scan = new KeyScan<>(node.connection(), "*", 1000, null);
             List<String> batch = new ArrayList<>();
             while (!scan.finished() && sampled + batch.size() < keys) {
                 for (String k : scan.next()) {

@@ -23,9 +23,9 @@ public record NodeState(String node, String runId, String role) {
      *
      * @throws RefusedException naming the replica and its primary
      */
-    static List<NodeState> readAll(RedisTarget redis, RedisTarget.Nodes nodes) {
+    static List<NodeState> readAll(RedisTarget redis, RedisTarget.Nodes<?> nodes) {
         List<NodeState> out = new ArrayList<>();
-        for (RedisTarget.Node n : nodes.list()) {
+        for (RedisTarget.Node<?> n : nodes.list()) {
             Map<String, String> info = redis.call(
                     "read INFO",
                     () -> RedisInfo.parse(n.connection().sync().info("server") + "\n"

@@ -12,6 +12,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.ByteArrayCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -113,42 +114,50 @@ final class RedisTarget implements AutoCloseable {
         return shared.sync();
     }
 
-    /**
-     * Connections to every node that holds keys: the node itself, or every cluster master. Dedicated
-     * connections are new and closed with the returned {@link Nodes}; otherwise the shared one is used.
-     */
-    Nodes nodes(boolean dedicated) {
+    /** Connections to every node that holds keys (the node itself, or every cluster master), shared. */
+    Nodes<String> nodes() {
         if (!isCluster()) {
-            if (dedicated && client != null) {
-                StatefulRedisConnection<String, String> c = call("connect", client::connect);
-                return new Nodes(List.of(new Node(name(), c)), true, c::close);
-            }
             sync();
-            return new Nodes(List.of(new Node(name(), shared)), false, () -> {});
+            return new Nodes<>(List.of(new Node<>(name(), shared)), false, () -> {}, KeyKind.STRING);
         }
-        StatefulRedisClusterConnection<String, String> cc;
-        if (dedicated) {
-            cc = call("connect", clusterClient::connect);
-        } else {
-            synchronized (this) {
-                if (sharedCluster == null) {
-                    sharedCluster = call("connect", clusterClient::connect);
-                }
-                cc = sharedCluster;
+        synchronized (this) {
+            if (sharedCluster == null) {
+                sharedCluster = call("connect", clusterClient::connect);
             }
         }
-        StatefulRedisClusterConnection<String, String> conn = cc;
-        List<Node> masters = new ArrayList<>();
+        return masters(sharedCluster, false, KeyKind.STRING);
+    }
+
+    /**
+     * New connections to every node that holds keys, with binary keys (no decoding, any key bytes),
+     * closed with the returned {@link Nodes}. A target made from the user's open connection has no client
+     * to open more: it falls back to that shared connection.
+     */
+    Nodes<?> dedicatedNodes() {
+        if (isCluster()) {
+            StatefulRedisClusterConnection<byte[], byte[]> cc =
+                    call("connect", () -> clusterClient.connect(ByteArrayCodec.INSTANCE));
+            return masters(cc, true, KeyKind.BYTES);
+        }
+        if (client == null) {
+            return nodes();
+        }
+        StatefulRedisConnection<byte[], byte[]> c = call("connect", () -> client.connect(ByteArrayCodec.INSTANCE));
+        return new Nodes<>(List.of(new Node<>(name(), c)), true, c::close, KeyKind.BYTES);
+    }
+
+    private <K> Nodes<K> masters(StatefulRedisClusterConnection<K, K> conn, boolean dedicated, KeyKind<K> kind) {
+        List<Node<K>> masters = new ArrayList<>();
         call("read the cluster's masters", () -> {
             for (RedisClusterNode n : conn.getPartitions()) {
                 if (n.getRole().isUpstream() && !n.getSlots().isEmpty()) {
                     String hostPort = n.getUri().getHost() + ":" + n.getUri().getPort();
-                    masters.add(new Node(hostPort, conn.getConnection(n.getNodeId())));
+                    masters.add(new Node<>(hostPort, conn.getConnection(n.getNodeId())));
                 }
             }
             return null;
         });
-        return new Nodes(List.copyOf(masters), dedicated, dedicated ? conn::close : () -> {});
+        return new Nodes<>(List.copyOf(masters), dedicated, dedicated ? conn::close : () -> {}, kind);
     }
 
     /** Runs a Redis call, turning Lettuce's failures into the library's exceptions that name the way out. */
@@ -231,10 +240,10 @@ final class RedisTarget implements AutoCloseable {
     }
 
     /** One node that holds keys, and its connection. */
-    record Node(String name, StatefulRedisConnection<String, String> connection) {}
+    record Node<K>(String name, StatefulRedisConnection<K, K> connection) {}
 
     /** Node connections, closed together; dedicated ones may be switched to manual flushing. */
-    record Nodes(List<Node> list, boolean dedicated, Runnable closer) implements AutoCloseable {
+    record Nodes<K>(List<Node<K>> list, boolean dedicated, Runnable closer, KeyKind<K> kind) implements AutoCloseable {
         @Override
         public void close() {
             closer.run();

@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  * number of matching, unprotected keys; apply may delete at most that number plus {@link
  * #allowGrowth(long)} (the plan's {@code keys} blast radius). Apply first re-reads the nodes and counts
  * again without writing: a node that restarted, failed over or left the cluster, or a matching set that
- * grew past that limit, makes it throw {@link StalePlanException} with nothing deleted. Fewer keys than
+ * grew past that limit, makes it throw {@link StalePlanException} with nothing deleted ({@link
+ * #singlePass()} skips the re-count and relies on the limit below). Fewer keys than
  * planned (they expired or were deleted meanwhile) is fine. While deleting it counts again, and if keys
  * created after the re-count would take it past the limit it stops there, leaves them, and reports a
  * {@link Outcome#FAILED} result naming how many were left: it never deletes more than planned. Running
@@ -123,6 +124,16 @@ public final class ScanDeleteByPattern implements Action {
         return new ScanDeleteByPattern(redis, s.withSampleSize(keys));
     }
 
+    /**
+     * Skips the read-only re-count before deleting: one SCAN instead of two, so about a third faster. A
+     * matching set that grew past the plan's limit is then found while deleting: apply stops at the limit
+     * and reports {@link Outcome#FAILED} with the rest left, instead of refusing before deleting anything.
+     * Node restarts and failovers are still refused up front.
+     */
+    public ScanDeleteByPattern singlePass() {
+        return new ScanDeleteByPattern(redis, s.withRecountFirst(false));
+    }
+
     /** The settings, as the plan records them. */
     public ScanDeleteSettings settings() {
         return s;
@@ -142,7 +153,7 @@ public final class ScanDeleteByPattern implements Action {
     public StepPlan plan(ActionContext ctx) {
         KeyPatterns.checkDeletePattern(s.pattern(), s.minPrefix(), s.allowShortPrefix());
         List<Pattern> prot = protectedPatterns(ctx);
-        RedisTarget.Nodes nodes = redis.nodes(false);
+        RedisTarget.Nodes<String> nodes = redis.nodes();
         List<NodeState> states = NodeState.readAll(redis, nodes);
         ScanDeleteEngine.Count count = ScanDeleteEngine.count(redis, nodes, s, prot, s.sampleSize());
         Observed observed = new Observed(s.pattern(), states, count.matching(), count.protectedMatched());
@@ -155,7 +166,7 @@ public final class ScanDeleteByPattern implements Action {
                                     : ""))
                     .before(Facts.json(observed))
                     .after(Facts.json(new Intended(0, 0)))
-                    .details(Facts.json(ScanDeleteEngine.dryRun(redis, s, count)))
+                    .details(Facts.json(ScanDeleteEngine.dryRun(redis, nodes, s, count)))
                     .build();
         }
         if (count.matching() > s.maxKeys()) {
@@ -171,7 +182,7 @@ public final class ScanDeleteByPattern implements Action {
                     count.sampleKeys().stream().limit(5).toList()));
         }
         long cap = Math.min(s.maxKeys(), count.matching() + s.allowGrowth());
-        ScanDeleteDryRun dry = ScanDeleteEngine.dryRun(redis, s, count);
+        ScanDeleteDryRun dry = ScanDeleteEngine.dryRun(redis, nodes, s, count);
         StepPlan.Builder b = StepPlan.builder(this)
                 .summary(String.format(
                         Locale.ROOT,
@@ -216,13 +227,15 @@ public final class ScanDeleteByPattern implements Action {
         long cap = plan.after(Intended.class).maxDeletes();
         List<Pattern> prot = protectedPatterns(ctx);
         Throttle throttle = s.rate() > 0 ? ctx.throttle(TYPE, s.rate()) : Throttle.unlimited();
-        try (RedisTarget.Nodes nodes = redis.nodes(true)) {
+        try (RedisTarget.Nodes<?> nodes = redis.dedicatedNodes()) {
             List<NodeState> now = NodeState.readAll(redis, nodes);
             if (!now.equals(planned.nodes())) {
                 throw new StalePlanException(redis.name() + " is not the server the plan saw: planned on "
                         + planned.nodes() + ", now " + now + " (restart or failover); plan again");
             }
-            ScanDeleteEngine.Count recount = ScanDeleteEngine.count(redis, nodes, s, prot, 0);
+            ScanDeleteEngine.Count recount = s.recountFirst()
+                    ? ScanDeleteEngine.count(redis, nodes, s, prot, 0)
+                    : new ScanDeleteEngine.Count(0, 0, List.of(), Map.of(), 0);
             if (recount.matching() > cap) {
                 throw new StalePlanException(String.format(
                         Locale.ROOT,
@@ -273,7 +286,7 @@ public final class ScanDeleteByPattern implements Action {
 
     @Override
     public Verification verify(StepPlan plan, ApplyResult result, ActionContext ctx) {
-        ScanDeleteEngine.Count c = ScanDeleteEngine.count(redis, redis.nodes(false), s, protectedPatterns(ctx), 10);
+        ScanDeleteEngine.Count c = ScanDeleteEngine.count(redis, redis.nodes(), s, protectedPatterns(ctx), 10);
         if (c.matching() == 0) {
             return Verification.passed(
                     "no unprotected key matches '" + s.pattern() + "' on " + redis.name()

@@ -5,7 +5,6 @@ import dev.runbook.core.Throttle;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.cluster.SlotHash;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,29 +20,37 @@ final class ScanDeleteEngine {
 
     private ScanDeleteEngine() {}
 
-    /** Counts matching keys (read-only), keeping at most {@code sampleSize} of them. */
-    static Count count(
-            RedisTarget redis, RedisTarget.Nodes nodes, ScanDeleteSettings s, List<Pattern> prot, int sampleSize) {
+    /**
+     * Counts matching keys (read-only), keeping at most {@code sampleSize} of them as text. Counting
+     * passes use a COUNT ten times the deleting pass's (up to 10,000): they only read, so fewer round trips
+     * matter more than shorter calls.
+     */
+    static <K> Count count(
+            RedisTarget redis, RedisTarget.Nodes<K> nodes, ScanDeleteSettings s, List<Pattern> prot, int sampleSize) {
+        int scanCount = Math.max(s.count(), Math.min(10 * s.count(), 10_000));
+        KeyKind<K> kind = nodes.kind();
         return redis.call("SCAN keys matching '" + s.pattern() + "'", () -> {
             long matching = 0;
             long protectedMatched = 0;
             List<String> protectedSample = new ArrayList<>();
-            Map<RedisTarget.Node, List<String>> sample = new LinkedHashMap<>();
+            Map<String, List<String>> sample = new LinkedHashMap<>();
             int sampled = 0;
-            for (RedisTarget.Node node : nodes.list()) {
-                KeyScan scan = new KeyScan(node.connection(), s.pattern(), s.count(), s.type());
+            int keep = Math.max(sampleSize, SAMPLE_SHOWN);
+            for (RedisTarget.Node<K> node : nodes.list()) {
+                KeyScan<K> scan = new KeyScan<>(node.connection(), s.pattern(), scanCount, s.type());
                 while (!scan.finished()) {
-                    for (String key : scan.next()) {
-                        if (KeyPatterns.matchesAny(prot, key)) {
+                    for (K key : scan.next()) {
+                        if (!prot.isEmpty() && KeyPatterns.matchesAny(prot, kind.text(key))) {
                             protectedMatched++;
                             if (protectedSample.size() < SAMPLE_SHOWN) {
-                                protectedSample.add(key);
+                                protectedSample.add(kind.text(key));
                             }
                             continue;
                         }
                         matching++;
-                        if (sampled < Math.max(sampleSize, 10)) {
-                            sample.computeIfAbsent(node, n -> new ArrayList<>()).add(key);
+                        if (sampled < keep) {
+                            sample.computeIfAbsent(node.name(), n -> new ArrayList<>())
+                                    .add(kind.text(key));
                             sampled++;
                         }
                     }
@@ -54,18 +61,17 @@ final class ScanDeleteEngine {
     }
 
     /** Type, TTL and memory of the sample, pipelined, scaled to the count. */
-    static ScanDeleteDryRun dryRun(RedisTarget redis, ScanDeleteSettings s, Count c) {
+    static ScanDeleteDryRun dryRun(RedisTarget redis, RedisTarget.Nodes<String> nodes, ScanDeleteSettings s, Count c) {
         return redis.call("inspect sampled keys", () -> {
             Map<String, Long> types = new TreeMap<>();
             Map<String, Long> ttls = new TreeMap<>();
             long memory = 0;
             long withTtl = 0;
             int n = 0;
-            for (Map.Entry<RedisTarget.Node, List<String>> e : c.sample().entrySet()) {
-                RedisAsyncCommands<String, String> async =
-                        e.getKey().connection().async();
-                List<String> keys =
-                        e.getValue().subList(0, Math.min(e.getValue().size(), c.sampled() - n));
+            for (RedisTarget.Node<String> node : nodes.list()) {
+                List<String> here = c.sample().getOrDefault(node.name(), List.of());
+                RedisAsyncCommands<String, String> async = node.connection().async();
+                List<String> keys = here.subList(0, Math.min(here.size(), c.sampled() - n));
                 List<RedisFuture<String>> t = new ArrayList<>();
                 List<RedisFuture<Long>> ttl = new ArrayList<>();
                 List<RedisFuture<Long>> mem = new ArrayList<>();
@@ -74,7 +80,7 @@ final class ScanDeleteEngine {
                     ttl.add(async.pttl(k));
                     mem.add(async.memoryUsage(k));
                 }
-                StatefulRedisConnection<String, String> conn = e.getKey().connection();
+                StatefulRedisConnection<String, String> conn = node.connection();
                 for (int i = 0; i < keys.size(); i++) {
                     String type = KeyScan.await(conn, t.get(i));
                     Long pttl = KeyScan.await(conn, ttl.get(i));
@@ -128,9 +134,9 @@ final class ScanDeleteEngine {
     }
 
     /** Deletes unprotected matching keys, at most {@code cap}, batch by batch. */
-    static Deletion delete(
+    static <K> Deletion delete(
             RedisTarget redis,
-            RedisTarget.Nodes nodes,
+            RedisTarget.Nodes<K> nodes,
             ScanDeleteSettings s,
             List<Pattern> prot,
             long cap,
@@ -139,8 +145,8 @@ final class ScanDeleteEngine {
         long start = System.nanoTime();
         long[] t = new long[4]; // sent, deleted, protected kept, left at cap
         redis.call("delete keys matching '" + s.pattern() + "'", () -> {
-            for (RedisTarget.Node node : nodes.list()) {
-                deleteOnNode(redis.isCluster(), nodes.dedicated(), node.connection(), s, prot, cap, throttle, ctx, t);
+            for (RedisTarget.Node<K> node : nodes.list()) {
+                deleteOnNode(redis.isCluster(), nodes, node.connection(), s, prot, cap, throttle, ctx, t);
             }
             return null;
         });
@@ -148,49 +154,34 @@ final class ScanDeleteEngine {
     }
 
     @SuppressWarnings("TooManyParameters")
-    private static void deleteOnNode(
+    private static <K> void deleteOnNode(
             boolean cluster,
-            boolean manualFlush,
-            StatefulRedisConnection<String, String> c,
+            RedisTarget.Nodes<K> nodes,
+            StatefulRedisConnection<K, K> c,
             ScanDeleteSettings s,
             List<Pattern> prot,
             long cap,
             Throttle throttle,
             ActionContext ctx,
             long[] t) {
+        boolean manualFlush = nodes.dedicated();
+        KeyKind<K> kind = nodes.kind();
         if (manualFlush) {
             c.setAutoFlushCommands(false);
         }
         try {
-            RedisAsyncCommands<String, String> async = c.async();
-            KeyScan scan = new KeyScan(c, s.pattern(), s.count(), s.type());
+            if (manualFlush && Double.isInfinite(throttle.permitsPerSecond())) {
+                new PipelinedDelete<>(c, cluster, kind, s, prot, cap, ctx, t).run();
+                return;
+            }
+            RedisAsyncCommands<K, K> async = c.async();
+            KeyScan<K> scan = new KeyScan<>(c, s.pattern(), s.count(), s.type());
             ArrayDeque<RedisFuture<Long>> pending = new ArrayDeque<>();
             while (!scan.finished()) {
-                List<String> keys = scan.next();
-                List<String> batch = new ArrayList<>(keys.size());
-                for (String k : keys) {
-                    if (KeyPatterns.matchesAny(prot, k)) {
-                        t[2]++;
-                    } else if (t[0] + batch.size() < cap) {
-                        batch.add(k);
-                    } else {
-                        t[3]++;
-                    }
-                }
+                List<K> batch = admit(scan.next(), prot, kind, cap, t);
                 if (!batch.isEmpty()) {
                     throttle.acquire(batch.size());
-                    if (cluster) {
-                        Map<Integer, List<String>> bySlot = new TreeMap<>();
-                        for (String k : batch) {
-                            bySlot.computeIfAbsent(SlotHash.getSlot(k), x -> new ArrayList<>())
-                                    .add(k);
-                        }
-                        for (List<String> group : bySlot.values()) {
-                            pending.add(send(async, s.del(), group));
-                        }
-                    } else {
-                        pending.add(send(async, s.del(), batch));
-                    }
+                    pending.addAll(sendBatch(async, cluster, s.del(), kind, batch));
                     t[0] += batch.size();
                 }
                 scan.send();
@@ -211,9 +202,40 @@ final class ScanDeleteEngine {
         }
     }
 
-    private static RedisFuture<Long> send(RedisAsyncCommands<String, String> async, boolean del, List<String> keys) {
-        String[] arr = keys.toArray(new String[0]);
-        return del ? async.del(arr) : async.unlink(arr);
+    /** The keys of a SCAN batch that may be deleted: unprotected, and within the cap. Counts the rest. */
+    static <K> List<K> admit(List<K> keys, List<Pattern> prot, KeyKind<K> kind, long cap, long[] t) {
+        List<K> batch = new ArrayList<>(keys.size());
+        for (K k : keys) {
+            if (!prot.isEmpty() && KeyPatterns.matchesAny(prot, kind.text(k))) {
+                t[2]++;
+            } else if (t[0] + batch.size() < cap) {
+                batch.add(k);
+            } else {
+                t[3]++;
+            }
+        }
+        return batch;
+    }
+
+    /** Sends UNLINK (or DEL) for a batch: one command, or one per hash slot in a cluster. */
+    static <K> List<RedisFuture<Long>> sendBatch(
+            RedisAsyncCommands<K, K> async, boolean cluster, boolean del, KeyKind<K> kind, List<K> batch) {
+        if (!cluster) {
+            return List.of(send(async, del, kind.array(batch)));
+        }
+        Map<Integer, List<K>> bySlot = new TreeMap<>();
+        for (K k : batch) {
+            bySlot.computeIfAbsent(kind.slot(k), x -> new ArrayList<>()).add(k);
+        }
+        List<RedisFuture<Long>> out = new ArrayList<>(bySlot.size());
+        for (List<K> group : bySlot.values()) {
+            out.add(send(async, del, kind.array(group)));
+        }
+        return out;
+    }
+
+    private static <K> RedisFuture<Long> send(RedisAsyncCommands<K, K> async, boolean del, K[] keys) {
+        return del ? async.del(keys) : async.unlink(keys);
     }
 
     /** Result of a counting pass; the sample is at most the requested size. */
@@ -221,7 +243,7 @@ final class ScanDeleteEngine {
             long matching,
             long protectedMatched,
             List<String> protectedSample,
-            Map<RedisTarget.Node, List<String>> sample,
+            Map<String, List<String>> sample,
             int sampled) {
         List<String> sampleKeys() {
             return sample.values().stream()

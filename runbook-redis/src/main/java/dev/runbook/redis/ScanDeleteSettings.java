@@ -21,6 +21,7 @@ import java.util.List;
  * @param allowGrowth keys created after the plan that apply may also delete
  * @param rate keys per second, 0 for unthrottled
  * @param sampleSize keys inspected by the dry run
+ * @param recountFirst re-count (read-only) before deleting, to refuse a grown set up front
  */
 public record ScanDeleteSettings(
         String pattern,
@@ -33,39 +34,84 @@ public record ScanDeleteSettings(
         long maxKeys,
         long allowGrowth,
         double rate,
-        int sampleSize) {
+        int sampleSize,
+        boolean recountFirst) {
 
     public ScanDeleteSettings {
         protect = List.copyOf(protect);
     }
 
     static ScanDeleteSettings defaults(String pattern) {
-        return new ScanDeleteSettings(pattern, 1000, null, false, 4, false, List.of(), 1_000_000, 0, 0, 1000);
+        return new ScanDeleteSettings(pattern, 1000, null, false, 4, false, List.of(), 1_000_000, 0, 0, 1000, true);
     }
 
     ScanDeleteSettings withCount(int v) {
         return new ScanDeleteSettings(
-                pattern, v, type, del, minPrefix, allowShortPrefix, protect, maxKeys, allowGrowth, rate, sampleSize);
+                pattern,
+                v,
+                type,
+                del,
+                minPrefix,
+                allowShortPrefix,
+                protect,
+                maxKeys,
+                allowGrowth,
+                rate,
+                sampleSize,
+                recountFirst);
     }
 
     ScanDeleteSettings withType(String v) {
         return new ScanDeleteSettings(
-                pattern, count, v, del, minPrefix, allowShortPrefix, protect, maxKeys, allowGrowth, rate, sampleSize);
+                pattern,
+                count,
+                v,
+                del,
+                minPrefix,
+                allowShortPrefix,
+                protect,
+                maxKeys,
+                allowGrowth,
+                rate,
+                sampleSize,
+                recountFirst);
     }
 
     ScanDeleteSettings withDel(boolean v) {
         return new ScanDeleteSettings(
-                pattern, count, type, v, minPrefix, allowShortPrefix, protect, maxKeys, allowGrowth, rate, sampleSize);
+                pattern,
+                count,
+                type,
+                v,
+                minPrefix,
+                allowShortPrefix,
+                protect,
+                maxKeys,
+                allowGrowth,
+                rate,
+                sampleSize,
+                recountFirst);
     }
 
     ScanDeleteSettings withMinPrefix(int v) {
         return new ScanDeleteSettings(
-                pattern, count, type, del, v, allowShortPrefix, protect, maxKeys, allowGrowth, rate, sampleSize);
+                pattern,
+                count,
+                type,
+                del,
+                v,
+                allowShortPrefix,
+                protect,
+                maxKeys,
+                allowGrowth,
+                rate,
+                sampleSize,
+                recountFirst);
     }
 
     ScanDeleteSettings withAllowShort(boolean v) {
         return new ScanDeleteSettings(
-                pattern, count, type, del, minPrefix, v, protect, maxKeys, allowGrowth, rate, sampleSize);
+                pattern, count, type, del, minPrefix, v, protect, maxKeys, allowGrowth, rate, sampleSize, recountFirst);
     }
 
     ScanDeleteSettings withProtect(String... globs) {
@@ -77,26 +123,97 @@ public record ScanDeleteSettings(
             all.add(g);
         }
         return new ScanDeleteSettings(
-                pattern, count, type, del, minPrefix, allowShortPrefix, all, maxKeys, allowGrowth, rate, sampleSize);
+                pattern,
+                count,
+                type,
+                del,
+                minPrefix,
+                allowShortPrefix,
+                all,
+                maxKeys,
+                allowGrowth,
+                rate,
+                sampleSize,
+                recountFirst);
     }
 
     ScanDeleteSettings withMaxKeys(long v) {
         return new ScanDeleteSettings(
-                pattern, count, type, del, minPrefix, allowShortPrefix, protect, v, allowGrowth, rate, sampleSize);
+                pattern,
+                count,
+                type,
+                del,
+                minPrefix,
+                allowShortPrefix,
+                protect,
+                v,
+                allowGrowth,
+                rate,
+                sampleSize,
+                recountFirst);
     }
 
     ScanDeleteSettings withAllowGrowth(long v) {
         return new ScanDeleteSettings(
-                pattern, count, type, del, minPrefix, allowShortPrefix, protect, maxKeys, v, rate, sampleSize);
+                pattern,
+                count,
+                type,
+                del,
+                minPrefix,
+                allowShortPrefix,
+                protect,
+                maxKeys,
+                v,
+                rate,
+                sampleSize,
+                recountFirst);
     }
 
     ScanDeleteSettings withRate(double v) {
         return new ScanDeleteSettings(
-                pattern, count, type, del, minPrefix, allowShortPrefix, protect, maxKeys, allowGrowth, v, sampleSize);
+                pattern,
+                count,
+                type,
+                del,
+                minPrefix,
+                allowShortPrefix,
+                protect,
+                maxKeys,
+                allowGrowth,
+                v,
+                sampleSize,
+                recountFirst);
+    }
+
+    ScanDeleteSettings withRecountFirst(boolean v) {
+        return new ScanDeleteSettings(
+                pattern,
+                count,
+                type,
+                del,
+                minPrefix,
+                allowShortPrefix,
+                protect,
+                maxKeys,
+                allowGrowth,
+                rate,
+                sampleSize,
+                v);
     }
 
     ScanDeleteSettings withSampleSize(int v) {
         return new ScanDeleteSettings(
-                pattern, count, type, del, minPrefix, allowShortPrefix, protect, maxKeys, allowGrowth, rate, v);
+                pattern,
+                count,
+                type,
+                del,
+                minPrefix,
+                allowShortPrefix,
+                protect,
+                maxKeys,
+                allowGrowth,
+                rate,
+                v,
+                recountFirst);
     }
 }

@@ -33,11 +33,13 @@ public final class ScanDeleteBench {
         boolean probe = false;
         long maxKeys = 20_000_000;
         int count = 1000;
+        boolean singlePass = false;
         for (int i = 2; i < args.length; i++) {
             switch (args[i]) {
                 case "--rate" -> rate = Double.parseDouble(args[++i]);
                 case "--probe" -> probe = true;
                 case "--count" -> count = Integer.parseInt(args[++i]);
+                case "--single-pass" -> singlePass = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -64,6 +66,9 @@ public final class ScanDeleteBench {
             if (rate > 0) {
                 flush = flush.rate(rate);
             }
+            if (singlePass) {
+                flush = flush.singlePass();
+            }
             ActionContext ctx = ActionContext.standalone();
             long t0 = System.nanoTime();
             StepPlan plan = flush.plan(ctx);
@@ -76,9 +81,13 @@ public final class ScanDeleteBench {
                 baseline = latency.report("before apply, 3 s idle");
                 latency.start();
             }
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long c0 = os.getProcessCpuTime();
             long t2 = System.nanoTime();
             ApplyResult result = flush.apply(plan, ctx);
             long t3 = System.nanoTime();
+            long cpu = (os.getProcessCpuTime() - c0) / 1_000_000;
             if (latency != null) {
                 latency.stop();
             }
@@ -87,15 +96,17 @@ public final class ScanDeleteBench {
             peak.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max);
             System.out.printf(
                     Locale.ROOT,
-                    "plan_ms=%d apply_ms=%d matching=%d deleted=%d verified=%s peak_heap_mb=%.1f max_heap_mb=%d%n",
+                    "plan_ms=%d apply_ms=%d apply_client_cpu_ms=%d matching=%d deleted=%d verified=%s peak_heap_mb=%.1f max_heap_mb=%d%n",
                     (t1 - t0) / 1_000_000,
                     (t3 - t2) / 1_000_000,
+                    cpu,
                     plan.radius("keys"),
                     result.count("deleted"),
                     verified,
                     peak.get() / 1048576.0,
                     Runtime.getRuntime().maxMemory() / 1048576);
             System.out.println("plan: " + plan.summary());
+            System.out.println("apply: " + result.summary() + " " + result.details());
             if (latency != null) {
                 System.out.println(baseline);
                 System.out.println(latency.report("during apply"));
