@@ -84,10 +84,12 @@ public final class ScanDeleteBench {
             com.sun.management.OperatingSystemMXBean os =
                     (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             long c0 = os.getProcessCpuTime();
+            double s0 = serverCpu(uri);
             long t2 = System.nanoTime();
             ApplyResult result = flush.apply(plan, ctx);
             long t3 = System.nanoTime();
             long cpu = (os.getProcessCpuTime() - c0) / 1_000_000;
+            long serverCpuMs = Math.round((serverCpu(uri) - s0) * 1000);
             if (latency != null) {
                 latency.stop();
             }
@@ -96,10 +98,11 @@ public final class ScanDeleteBench {
             peak.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max);
             System.out.printf(
                     Locale.ROOT,
-                    "plan_ms=%d apply_ms=%d apply_client_cpu_ms=%d matching=%d deleted=%d verified=%s peak_heap_mb=%.1f max_heap_mb=%d%n",
+                    "plan_ms=%d apply_ms=%d apply_client_cpu_ms=%d apply_server_cpu_ms=%d matching=%d deleted=%d verified=%s peak_heap_mb=%.1f max_heap_mb=%d%n",
                     (t1 - t0) / 1_000_000,
                     (t3 - t2) / 1_000_000,
                     cpu,
+                    serverCpuMs,
                     plan.radius("keys"),
                     result.count("deleted"),
                     verified,
@@ -112,6 +115,23 @@ public final class ScanDeleteBench {
                 System.out.println(latency.report("during apply"));
                 latency.close();
             }
+        }
+    }
+
+    /** The server's used_cpu_user + used_cpu_sys, in seconds. */
+    private static double serverCpu(String uri) {
+        RedisClient c = RedisClient.create(uri);
+        try (StatefulRedisConnection<String, String> conn = c.connect()) {
+            double sum = 0;
+            for (String line : conn.sync().info("cpu").split("\r?\n")) {
+                if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+                    sum += Double.parseDouble(
+                            line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+            return sum;
+        } finally {
+            c.shutdown();
         }
     }
 
