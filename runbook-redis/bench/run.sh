@@ -16,10 +16,10 @@ PATTERN='cache:wms:stock:*'
 command -v redis-server >/dev/null || { echo "redis-server missing: apt-get install redis-server" >&2; exit 1; }
 
 echo "== building"
-(cd "$ROOT" && ./mvnw -B -q -o -pl runbook-redis -am install -DskipTests -Dspotless.check.skip=true \
-  && ./mvnw -B -q -o -pl runbook-redis test-compile dependency:build-classpath \
-     -Dmdep.outputFile="$MOD/target/bench-cp.txt" -Dmdep.includeScope=test >/dev/null)
-CP="$MOD/target/test-classes:$MOD/target/classes:$(cat "$MOD/target/bench-cp.txt")"
+(cd "$ROOT" && ./mvnw -B -q -o -pl runbook-redis -am test-compile dependency:build-classpath \
+   -Dmdep.outputFile="$MOD/target/bench-cp.txt" -Dmdep.includeScope=test >/dev/null)
+CP="$MOD/target/test-classes:$MOD/target/classes:$ROOT/runbook-core/target/classes:$ROOT/runbook-test/target/classes"
+CP="$CP:$(cat "$MOD/target/bench-cp.txt")"
 
 DIR=$(mktemp -d /tmp/runbook-redis-bench-XXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -56,7 +56,10 @@ public final class ScanDeleteByPattern implements Action {
         this.s = settings;
     }
 
-    /** Keys per SCAN call ({@code COUNT}, default 1000). */
+    /**
+     * Keys per SCAN call while deleting ({@code COUNT}, default 1000); one UNLINK per batch. The read-only
+     * counting passes (plan, re-count, verify) use ten times this, up to 10,000.
+     */
     public ScanDeleteByPattern count(int count) {
         if (count < 1 || count > 100_000) {
             throw new IllegalArgumentException("SCAN COUNT must be 1..100000, was " + count);
