@@ -31,8 +31,10 @@ class KeyPatternsTest {
         assertThatThrownBy(() -> KeyPatterns.checkDeletePattern("*:stock:*", 4, false))
                 .hasMessageContaining("literal prefix ''")
                 .hasMessageContaining(".allowShortPrefix()");
-        assertThatCode(() -> KeyPatterns.checkDeletePattern("*:stock:*", 4, true)).doesNotThrowAnyException();
-        assertThatCode(() -> KeyPatterns.checkDeletePattern("cache:*", 4, false)).doesNotThrowAnyException();
+        assertThatCode(() -> KeyPatterns.checkDeletePattern("*:stock:*", 4, true))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> KeyPatterns.checkDeletePattern("cache:*", 4, false))
+                .doesNotThrowAnyException();
     }
 
     @Test
