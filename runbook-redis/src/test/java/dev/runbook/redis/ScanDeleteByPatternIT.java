@@ -364,4 +364,30 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
         assertThat(TestRedis.on(primary).keys(PATTERN)).hasSize(50 + 10);
         assertThat(fast.verify(plan, r, ctx).message()).startsWith("50 keys match");
     }
+
+    @Test
+    void usersOwnClientAndConnection_work_andStayOpen() {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(primary.uri());
+        try (var conn = client.connect()) {
+            ActionContext ctx = context();
+            try (RedisActions viaConnection = RedisActions.of(conn)) {
+                ScanDeleteByPattern onConn =
+                        viaConnection.scanDelete("cache:wms:stock:1*").protect("cache:wms:stock:pinned:*");
+                assertThat(onConn.target()).contains("127.0.0.1:" + primary.port());
+                ApplyResult r = onConn.apply(onConn.plan(ctx), ctx);
+                assertThat(r.count("deleted")).isEqualTo(111);
+            }
+            assertThat(conn.isOpen()).as("the user's connection stays open").isTrue();
+            try (RedisActions viaClient = RedisActions.of(client)) {
+                ScanDeleteByPattern onClient = viaClient.scanDelete(PATTERN).protect("cache:wms:stock:pinned:*");
+                ApplyResult r = onClient.apply(onClient.plan(ctx), ctx);
+                assertThat(r.count("deleted")).isEqualTo(301 - 111);
+                assertThat(onClient.plan(ctx).isNoop()).isTrue();
+            }
+            assertThat(conn.sync().ping()).isEqualTo("PONG");
+            assertThat(TestRedis.keys(primary)).isEqualTo(survivors());
+        } finally {
+            client.shutdown();
+        }
+    }
 }
