@@ -49,7 +49,8 @@ final class KeyPatterns {
 
     static Pattern globToRegex(String glob) {
         StringBuilder sb = new StringBuilder();
-        for (char c : glob.toCharArray()) {
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
             switch (c) {
                 case '*' -> sb.append(".*");
                 case '?' -> sb.append('.');

@@ -20,7 +20,7 @@ import java.util.Map;
  * StepPlan plan = replica.promoteReplica().maxLagBytes(0).plan(ctx);
  * }</pre>
  *
- * @throws RefusedException from {@link #plan} or {@link #apply} when the link is down, the primary
+ * <p>Throws {@link RefusedException} from {@link #plan} or {@link #apply} when the link is down, the primary
  *     cannot be read, or the replica lags more than the limit
  */
 public final class PromoteReplica implements Action {

@@ -5,6 +5,7 @@ import dev.runbook.core.Secret;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.StaticCredentialsProvider;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -50,9 +51,11 @@ public final class RedisActions implements AutoCloseable {
 
     /** Connects to one node with a password that never prints. */
     public static RedisActions connect(String uri, Secret password) {
-        RedisURI u = RedisURI.create(uri);
-        u.setTimeout(DEFAULT_TIMEOUT);
-        u.setPassword(password.reveal().toCharArray());
+        RedisURI u = RedisURI.builder(RedisURI.create(uri))
+                .withAuthentication(
+                        new StaticCredentialsProvider(null, password.reveal().toCharArray()))
+                .withTimeout(DEFAULT_TIMEOUT)
+                .build();
         return connect(u);
     }
 

@@ -9,7 +9,7 @@ final class RedisInfo {
 
     static Map<String, String> parse(String info) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String line : info.split("\r?\n")) {
+        for (String line : info.lines().toList()) {
             int colon = line.indexOf(':');
             if (colon > 0 && !line.startsWith("#")) {
                 out.put(line.substring(0, colon), line.substring(colon + 1).trim());

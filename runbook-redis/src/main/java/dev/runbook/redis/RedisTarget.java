@@ -89,7 +89,7 @@ final class RedisTarget implements AutoCloseable {
         if (n == null) {
             n = call("read the server address", () -> {
                 String info = sync().clientInfo();
-                for (String part : info.split(" ")) {
+                for (String part : info.split(" ", -1)) {
                     if (part.startsWith("laddr=")) {
                         return "redis://" + part.substring("laddr=".length());
                     }

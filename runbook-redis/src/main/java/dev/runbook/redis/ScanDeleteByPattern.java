@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
  * <p>Memory stays bounded: keys are streamed batch by batch (one {@code SCAN COUNT} batch, a sample of
  * {@link #sampleSize(int)} keys for the dry run), never collected.
  *
- * @throws dev.runbook.core.RefusedException from {@link #plan} for an empty, match-everything or
+ * <p>Throws {@link dev.runbook.core.RefusedException} from {@link #plan} for an empty, match-everything or
  *     short-prefix pattern, a replica, or more keys than {@link #maxKeys(long)}
  */
 public final class ScanDeleteByPattern implements Action {

@@ -21,7 +21,7 @@ import java.util.Optional;
  * lru.inverse(plan);                 // SetConfig back to noeviction
  * }</pre>
  *
- * @throws RefusedException from {@link #plan} for a parameter the server does not know, and from
+ * <p>Throws {@link RefusedException} from {@link #plan} for a parameter the server does not know, and from
  *     {@link #apply} for a value it rejects
  */
 public final class SetConfig implements Action {

@@ -21,7 +21,7 @@ import java.util.Optional;
  * fix.apply(plan, ctx);
  * }</pre>
  *
- * @throws RefusedException from {@link #plan} when the key holds another type than a string
+ * <p>Throws {@link RefusedException} from {@link #plan} when the key holds another type than a string
  */
 public final class SetKey implements Action {
     private final RedisTarget redis;

@@ -39,8 +39,7 @@ public final class RedisServers implements BeforeAllCallback {
         // the root store closes its values when the test JVM's engine finishes
         context.getRoot()
                 .getStore(ExtensionContext.Namespace.GLOBAL)
-                .getOrComputeIfAbsent(RedisServers.class.getName(), k ->
-                        (ExtensionContext.Store.CloseableResource) RedisServers::stopAll);
+                .getOrComputeIfAbsent(RedisServers.class.getName(), k -> new Stopper());
     }
 
     /** Closed by JUnit when the test JVM's engine finishes. */
@@ -173,7 +172,7 @@ public final class RedisServers implements BeforeAllCallback {
     }
 
     private static String binary(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator, -1)) {
             Path p = Path.of(dir, name);
             if (Files.isExecutable(p)) {
                 return p.toString();
@@ -200,7 +199,7 @@ public final class RedisServers implements BeforeAllCallback {
     }
 
     private static boolean canConnect(int port) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
+        try (Socket s = new Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
             return true;
         } catch (IOException e) {
             return false;

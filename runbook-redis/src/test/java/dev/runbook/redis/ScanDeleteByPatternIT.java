@@ -254,7 +254,7 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
         assertThat(r.count("sent")).isLessThanOrEqualTo(301);
         assertThat(r.count("deleted")).isLessThanOrEqualTo(301);
         assertThat(r.outcome()).isEqualTo(r.count("leftAtCap") > 0 ? Outcome.FAILED : Outcome.CHANGED);
-        TreeSet<String> left = TestRedis.keys(primary);
+        java.util.SortedSet<String> left = TestRedis.keys(primary);
         left.removeAll(survivors());
         assertThat(left).hasSizeGreaterThanOrEqualTo(100 - 2).allMatch(k -> k.startsWith("cache:wms:stock:"));
         Verification v = action().verify(plan, r, ctx);

@@ -35,7 +35,7 @@ final class TestRedis {
     }
 
     /** Every key on the server, sorted (KEYS is fine on a test's small data set). */
-    static TreeSet<String> keys(RedisServers.Server server) {
+    static java.util.SortedSet<String> keys(RedisServers.Server server) {
         return new TreeSet<>(on(server).keys("*"));
     }
 

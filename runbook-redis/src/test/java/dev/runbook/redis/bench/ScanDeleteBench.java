@@ -123,7 +123,7 @@ public final class ScanDeleteBench {
         RedisClient c = RedisClient.create(uri);
         try (StatefulRedisConnection<String, String> conn = c.connect()) {
             double sum = 0;
-            for (String line : conn.sync().info("cpu").split("\r?\n")) {
+            for (String line : conn.sync().info("cpu").lines().toList()) {
                 if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
                     sum += Double.parseDouble(
                             line.substring(line.indexOf(':') + 1).trim());
