@@ -12,7 +12,8 @@ DIR=$(mktemp -d /tmp/runbook-redis-inc004-XXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --dir "$DIR" \
   --pidfile "$DIR/p.pid" --logfile "$DIR/redis.log" --maxmemory 200mb
-trap 'kill "$(cat "$DIR/p.pid")" 2>/dev/null; rm -rf "$DIR"' EXIT
+stop() { local pid; pid=$(cat "$DIR/p.pid" 2>/dev/null) && kill "$pid" 2>/dev/null && while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done; rm -rf "$DIR"; }
+trap stop EXIT
 until redis-cli -p "$PORT" ping >/dev/null 2>&1; do sleep 0.05; done
 awk 'BEGIN { v = "{\"sku\":101,\"qty\":100,\"wh\":\"HCM-01\"}"
              for (i = 0; i < 100000; i++) { k = "cache:wms:stock:" i; printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(k), k, length(v), v }

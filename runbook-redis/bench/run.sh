@@ -25,7 +25,8 @@ DIR=$(mktemp -d /tmp/runbook-redis-bench-XXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --repl-diskless-sync-delay 0 \
   --daemonize yes --dir "$DIR" --pidfile "$DIR/p.pid" --logfile "$DIR/redis.log"
-trap 'kill "$(cat "$DIR/p.pid")" 2>/dev/null; rm -rf "$DIR"' EXIT
+stop() { local pid; pid=$(cat "$DIR/p.pid" 2>/dev/null) && kill "$pid" 2>/dev/null && while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done; rm -rf "$DIR"; }
+trap stop EXIT
 until redis-cli -p "$PORT" ping >/dev/null 2>&1; do sleep 0.05; done
 CLI=(redis-cli -h 127.0.0.1 -p "$PORT")
 
