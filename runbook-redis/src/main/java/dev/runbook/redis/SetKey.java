@@ -21,7 +21,7 @@ import java.util.Optional;
  * fix.apply(plan, ctx);
  * }</pre>
  *
- * <p>Throws {@link RefusedException} from {@link #plan} when the key holds another type than a string
+ * <p>Needs Redis 7.0+ ({@code PEXPIRETIME}). Throws {@link RefusedException} from {@link #plan} when the key holds another type than a string
  */
 public final class SetKey implements Action {
     private final RedisTarget redis;
