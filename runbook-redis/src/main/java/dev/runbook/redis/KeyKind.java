@@ -15,6 +15,9 @@ interface KeyKind<K> {
     /** The keys as an array, for UNLINK. */
     K[] array(List<K> keys);
 
+    /** Text as a key or argument of this kind. */
+    K of(String text);
+
     KeyKind<String> STRING = new KeyKind<>() {
         @Override
         public String text(String key) {
@@ -29,6 +32,11 @@ interface KeyKind<K> {
         @Override
         public String[] array(List<String> keys) {
             return keys.toArray(new String[0]);
+        }
+
+        @Override
+        public String of(String text) {
+            return text;
         }
     };
 
@@ -46,6 +54,11 @@ interface KeyKind<K> {
         @Override
         public byte[][] array(List<byte[]> keys) {
             return keys.toArray(new byte[0][]);
+        }
+
+        @Override
+        public byte[] of(String text) {
+            return text.getBytes(StandardCharsets.UTF_8);
         }
     };
 }

@@ -236,16 +236,14 @@ public final class ScanDeleteByPattern implements Action {
                 throw new StalePlanException(redis.name() + " is not the server the plan saw: planned on "
                         + planned.nodes() + ", now " + now + " (restart or failover); plan again");
             }
-            ScanDeleteEngine.Count recount = s.recountFirst()
-                    ? ScanDeleteEngine.count(redis, nodes, s, prot, 0)
-                    : new ScanDeleteEngine.Count(0, 0, List.of(), Map.of(), 0);
-            if (recount.matching() > cap) {
+            long recounted = s.recountFirst() ? recount(nodes, ctx, prot) : 0;
+            if (recounted > cap) {
                 throw new StalePlanException(String.format(
                         Locale.ROOT,
                         "%,d keys match '%s' on %s now; the plan counted %,d and allows at most %,d: the set grew"
                                 + " since the plan (is an application writing them?). Nothing was deleted; plan"
                                 + " again, or accept growth with .allowGrowth(n)",
-                        recount.matching(),
+                        recounted,
                         s.pattern(),
                         redis.name(),
                         planned.matching(),
@@ -308,9 +306,21 @@ public final class ScanDeleteByPattern implements Action {
     }
 
     private List<Pattern> protectedPatterns(ActionContext ctx) {
+        return KeyPatterns.compile(protectedGlobs(ctx));
+    }
+
+    private List<String> protectedGlobs(ActionContext ctx) {
         List<String> globs = new ArrayList<>(ctx.guards().protectedPatterns());
         globs.addAll(s.protect());
-        return KeyPatterns.compile(globs);
+        return globs;
+    }
+
+    /** Counts without writing: by script where the server allows it, else by SCAN. */
+    private long recount(RedisTarget.Nodes<?> nodes, ActionContext ctx, List<Pattern> prot) {
+        return ScriptCount.count(redis, nodes, s, protectedGlobs(ctx))
+                .map(c -> c[0])
+                .orElseGet(
+                        () -> ScanDeleteEngine.count(redis, nodes, s, prot, 0).matching());
     }
 
     @Override

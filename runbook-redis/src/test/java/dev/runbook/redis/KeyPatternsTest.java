@@ -47,4 +47,11 @@ class KeyPatternsTest {
         assertThat(KeyPatterns.matchesAny(p, "aXb")).isFalse();
         assertThat(KeyPatterns.matchesAny(p, "a.b.c")).isTrue();
     }
+
+    @Test
+    void luaPatterns_matchWholeNamesAndEscapeMagicCharacters() {
+        assertThat(ScriptCount.luaPattern("session:*")).isEqualTo("^session:.*$");
+        assertThat(ScriptCount.luaPattern("lock:?")).isEqualTo("^lock:.$");
+        assertThat(ScriptCount.luaPattern("a.b-c%(x)[y]+^$")).isEqualTo("^a%.b%-c%%%(x%)%[y%]%+%^%$$");
+    }
 }

@@ -390,4 +390,35 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
             client.shutdown();
         }
     }
+
+    @Test
+    void withoutScriptPermission_theRecountScansInstead() {
+        TestRedis.on(primary)
+                .aclSetuser(
+                        "noscript",
+                        io.lettuce.core.AclSetuserArgs.Builder.on()
+                                .addPassword("pw")
+                                .allKeys()
+                                .allCommands()
+                                .removeCommand(io.lettuce.core.protocol.CommandType.EVAL)
+                                .removeCommand(io.lettuce.core.protocol.CommandType.EVALSHA));
+        try (RedisActions limited = RedisActions.connect(io.lettuce.core.RedisURI.builder()
+                .withHost("127.0.0.1")
+                .withPort(primary.port())
+                .withAuthentication("noscript", "pw")
+                .build())) {
+            ActionContext ctx = context();
+            ScanDeleteByPattern flush = limited.scanDelete(PATTERN).protect("cache:wms:stock:pinned:*");
+            StepPlan plan = flush.plan(ctx);
+            TestRedis.strings(primary, "cache:wms:stock:late:", 1);
+            assertThatThrownBy(() -> flush.apply(plan, ctx))
+                    .isInstanceOf(StalePlanException.class)
+                    .hasMessageContaining("302 keys match");
+            TestRedis.on(primary).del("cache:wms:stock:late:0");
+            assertThat(flush.apply(plan, ctx).count("deleted")).isEqualTo(301);
+            assertThat(TestRedis.keys(primary)).isEqualTo(survivors());
+        } finally {
+            TestRedis.on(primary).aclDeluser("noscript");
+        }
+    }
 }
