@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * <p><b>When the world moved.</b> The plan records each node's identity (run id, role) and the exact
  * number of matching, unprotected keys; apply may delete at most that number plus {@link
  * #allowGrowth(long)} (the plan's {@code keys} blast radius). Apply first re-reads the nodes and counts
- * again without writing: a node that restarted, failed over or left the cluster, or a matching set that
+ * again without writing (a short Lua script per SCAN step returns only the counts; plain SCAN where
+ * scripts are not allowed): a node that restarted, failed over or left the cluster, or a matching set that
  * grew past that limit, makes it throw {@link StalePlanException} with nothing deleted ({@link
  * #singlePass()} skips the re-count and relies on the limit below). Fewer keys than
  * planned (they expired or were deleted meanwhile) is fine. While deleting it counts again, and if keys
