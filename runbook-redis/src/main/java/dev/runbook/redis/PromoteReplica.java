@@ -108,19 +108,18 @@ public final class PromoteReplica implements Action {
     public StepPlan plan(ActionContext ctx) {
         ReplicationInfo r = ReplicationInfo.read(redis);
         if (!r.isReplica()) {
-            return StepPlan.unchanged(
-                    this, redis.name() + " is already a primary (role " + r.role() + ")", Facts.json(role(r)));
+            return StepPlan.unchanged(this, redis.name() + " is already a primary (role " + r.role() + ")", role(r));
         }
         long lag = checkCaughtUp(r);
         return StepPlan.builder(this)
                 .summary("promote replica " + redis.name() + " of " + r.masterHost() + ":" + r.masterPort()
                         + " to primary (REPLICAOF NO ONE), " + lag + " bytes behind")
-                .before(Facts.json(role(r)))
-                .after(Facts.json(new Role(redis.name(), "master", null)))
+                .before(role(r))
+                .after(new Role(redis.name(), "master", null))
                 .blastRadius("nodes", 1)
                 .warning("clients and other replicas still point at " + r.masterHost() + ":" + r.masterPort()
                         + "; repoint them, and stop the old primary taking writes")
-                .details(Facts.json(Map.of("lagBytes", lag, "replicaOffset", r.offset())))
+                .details(Map.of("lagBytes", lag, "replicaOffset", r.offset()))
                 .build();
     }
 
@@ -141,7 +140,7 @@ public final class PromoteReplica implements Action {
         return ApplyResult.changed("promoted " + redis.name() + " to primary (was " + lag + " bytes behind "
                         + r.masterHost() + ":" + r.masterPort() + ")")
                 .count("nodes", 1)
-                .details(Facts.json(after))
+                .details(after)
                 .build();
     }
 

@@ -168,9 +168,9 @@ public final class ScanDeleteByPattern implements Action {
                             + (count.protectedMatched() > 0
                                     ? " (" + count.protectedMatched() + " protected keys match and are kept)"
                                     : ""))
-                    .before(Facts.json(observed))
-                    .after(Facts.json(new Intended(0, 0)))
-                    .details(Facts.json(ScanDeleteEngine.dryRun(redis, nodes, s, count)))
+                    .before(observed)
+                    .after(new Intended(0, 0))
+                    .details(ScanDeleteEngine.dryRun(redis, nodes, s, count))
                     .build();
         }
         if (count.matching() > s.maxKeys()) {
@@ -197,11 +197,11 @@ public final class ScanDeleteByPattern implements Action {
                         redis.name(),
                         ScanDeleteDryRun.bytes(dry.estimatedBytes()),
                         s.rate() > 0 ? ", at " + (long) s.rate() + " keys/s, ~" + dry.estimatedDuration() : ""))
-                .before(Facts.json(observed))
-                .after(Facts.json(new Intended(cap, 0)))
+                .before(observed)
+                .after(new Intended(cap, 0))
                 .blastRadius("keys", cap)
                 .resources(count.sampleKeys().stream().limit(20).toList())
-                .details(Facts.json(dry));
+                .details(dry);
         if (s.rate() > 0) {
             b.rate("keys/s", s.rate());
         } else {
@@ -281,7 +281,7 @@ public final class ScanDeleteByPattern implements Action {
                     .count("vanished", d.sent() - d.deleted())
                     .count("protectedKept", d.protectedKept())
                     .count("leftAtCap", d.leftAtCap())
-                    .details(Facts.json(Map.of("millis", d.millis(), "protectedKept", d.protectedKept())))
+                    .details(Map.of("millis", d.millis(), "protectedKept", d.protectedKept()))
                     .build();
         }
     }

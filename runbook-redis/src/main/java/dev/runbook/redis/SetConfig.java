@@ -80,13 +80,12 @@ public final class SetConfig implements Action {
     public StepPlan plan(ActionContext ctx) {
         ConfigValue now = read();
         if (same(now.value(), value)) {
-            return StepPlan.unchanged(
-                    this, parameter + " is already " + now.value() + " on " + redis.name(), Facts.json(now));
+            return StepPlan.unchanged(this, parameter + " is already " + now.value() + " on " + redis.name(), now);
         }
         return StepPlan.builder(this)
                 .summary("set " + parameter + " from " + now.value() + " to " + value + " on " + redis.name())
-                .before(Facts.json(now))
-                .after(Facts.json(new ConfigValue(parameter, value)))
+                .before(now)
+                .after(new ConfigValue(parameter, value))
                 .blastRadius("configs", 1)
                 .resource(parameter)
                 .build();
@@ -102,7 +101,7 @@ public final class SetConfig implements Action {
         redis.call("CONFIG SET " + parameter + " " + value, () -> redis.sync().configSet(parameter, value));
         return ApplyResult.changed("set " + parameter + " from " + now.value() + " to " + value + " on " + redis.name())
                 .count("configs", 1)
-                .details(Facts.json(read()))
+                .details(read())
                 .build();
     }
 

@@ -123,13 +123,13 @@ public final class SetKey implements Action {
     public StepPlan plan(ActionContext ctx) {
         KeyState now = read();
         if (satisfied(now)) {
-            return StepPlan.unchanged(this, wanted.key() + " is already as wanted on " + redis.name(), Facts.json(now));
+            return StepPlan.unchanged(this, wanted.key() + " is already as wanted on " + redis.name(), now);
         }
         return StepPlan.builder(this)
                 .summary(describe() + " on " + redis.name() + " (was "
                         + (now.exists() ? "'" + now.value() + "'" : "absent") + ")")
-                .before(Facts.json(now))
-                .after(Facts.json(wanted))
+                .before(now)
+                .after(wanted)
                 .blastRadius("keys", 1)
                 .resource(wanted.key())
                 .build();
@@ -162,7 +162,7 @@ public final class SetKey implements Action {
         });
         return ApplyResult.changed(describe() + " on " + redis.name())
                 .count("keys", 1)
-                .details(Facts.json(read()))
+                .details(read())
                 .build();
     }
 
