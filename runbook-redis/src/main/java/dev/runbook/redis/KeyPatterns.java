@@ -1,5 +1,6 @@
 package dev.runbook.redis;
 
+import dev.runbook.core.Glob;
 import dev.runbook.core.RefusedException;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -44,20 +45,7 @@ final class KeyPatterns {
 
     /** Compiles {@code session:*}-style globs ({@code *} and {@code ?}). */
     static List<Pattern> compile(List<String> globs) {
-        return globs.stream().map(KeyPatterns::globToRegex).toList();
-    }
-
-    static Pattern globToRegex(String glob) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < glob.length(); i++) {
-            char c = glob.charAt(i);
-            switch (c) {
-                case '*' -> sb.append(".*");
-                case '?' -> sb.append('.');
-                default -> sb.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(sb.toString(), Pattern.DOTALL);
+        return globs.stream().map(Glob::compile).toList();
     }
 
     static boolean matchesAny(List<Pattern> patterns, String key) {
