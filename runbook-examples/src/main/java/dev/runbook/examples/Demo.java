@@ -156,19 +156,22 @@ public final class Demo {
         Report report;
         Plan plan;
         try (JsonLinesAuditSink audit = JsonLinesAuditSink.open(auditFile)) {
+            Guards guards = Guards.defaults().toBuilder()
+                    .budget("requests", 5)
+                    .budget("keys", 500_000)
+                    .maxRate("keys/s", 200_000)
+                    .build();
             RunbookEngine engine = RunbookEngine.builder()
                     .actor(System.getProperty("user.name", "demo"))
                     .incident("DEMO-" + id)
                     .environment("demo")
-                    .guards(Guards.defaults().toBuilder()
-                            .budget("requests", 5)
-                            .budget("keys", 500_000)
-                            .maxRate("keys/s", 200_000)
-                            .build())
+                    .guards(guards)
                     .approvals(gate)
                     .audit(audit)
                     .journal(Journal.files(options.out().resolve("journal")))
                     .build();
+            out.println("guards: never touch " + String.join(", ", guards.protectedPatterns())
+                    + "; at most 500,000 keys and 5 requests per step, at most 200,000 keys/s");
             out.println();
             out.println("1. plan (reads only; nothing changes yet):");
             plan = engine.plan(runbook);

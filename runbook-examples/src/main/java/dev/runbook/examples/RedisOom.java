@@ -91,7 +91,7 @@ public final class RedisOom {
                         Condition.of("has 'cache' as its biggest prefix", h -> h.top()
                                 .equals("cache")))
                 .step("delete the stock cache keys", flush)
-                .step("evict least recently used keys from now on", redis.setConfig("maxmemory-policy", "allkeys-lru"))
+                .step("set maxmemory-policy allkeys-lru", redis.setConfig("maxmemory-policy", "allkeys-lru"))
                 .waitUntil(
                         "memory is below " + percent(resolvedRatio),
                         redis.memory(),

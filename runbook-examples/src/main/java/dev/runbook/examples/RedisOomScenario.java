@@ -144,7 +144,7 @@ public final class RedisOomScenario implements DemoScenario {
             connection.sync().del("session:probe-write");
             return "writes still accepted";
         } catch (RuntimeException e) {
-            return "SET session:... answers '" + e.getMessage() + "'";
+            return "a SET answers: " + e.getMessage();
         }
     }
 
@@ -167,7 +167,7 @@ public final class RedisOomScenario implements DemoScenario {
     public String staged() {
         return String.format(
                 Locale.ROOT,
-                "%s, maxmemory %s, policy %s: used %s (%.0f%%); %s.%n        keys: %s",
+                "%s, maxmemory %s, policy %s: used %s (%.0f%%); %s%n        keys: %s",
                 server,
                 RedisState.mb(staged.maxBytes()),
                 staged.policy(),

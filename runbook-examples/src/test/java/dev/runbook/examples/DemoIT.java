@@ -116,7 +116,7 @@ class DemoIT {
                     .step("03-delete-the-stock-cache-keys")
                     .hasOutcome(Outcome.CHANGED)
                     .and()
-                    .step("04-evict-least-recently-used-keys-from-now")
+                    .step("04-set-maxmemory-policy-allkeys-lru")
                     .hasOutcome(Outcome.CHANGED)
                     .and()
                     .step("07-tell-the-team")
