@@ -51,7 +51,7 @@ public final class RedisOomScenario implements DemoScenario {
         this.client = RedisClient.create(server.uri());
         this.connection = client.connect();
         load(connection.async());
-        long used = RedisState.read(connection).usedBytes();
+        long used = RedisState.usedMemory(connection);
         // 2% over the limit, as at the alert: with noeviction every write is refused
         connection.sync().configSet("maxmemory", String.valueOf(used * 100 / 102));
         this.oomReply = tryWrite();

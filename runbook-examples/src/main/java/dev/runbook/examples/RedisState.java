@@ -47,6 +47,10 @@ public record RedisState(Map<String, Long> groups, String policy, long usedBytes
                 field(info, "maxmemory"));
     }
 
+    static long usedMemory(StatefulRedisConnection<String, String> c) {
+        return field(c.sync().info("memory"), "used_memory");
+    }
+
     private static long field(String info, String name) {
         for (String line : info.split("\r?\n", -1)) {
             if (line.startsWith(name + ":")) {
