@@ -1,0 +1,51 @@
+package dev.runbook.core;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * A run's progress, persisted as it goes, so that a run that crashed resumes at the first unfinished
+ * step without repeating a finished one.
+ *
+ * <pre>{@code
+ * RunbookEngine engine = RunbookEngine.builder().journal(Journal.files(Path.of("runbook-journal"))).build();
+ * Report r = engine.resume(runbook, "run-2026-11-21-a1b2");
+ * }</pre>
+ */
+public interface Journal {
+
+    /** Records that a run of {@code plan} began. */
+    void begin(String runId, Plan plan);
+
+    /** Records that a step is about to run. */
+    void stepStarted(String runId, String stepId);
+
+    /** Records a step's outcome. */
+    void stepFinished(String runId, StepOutcome outcome);
+
+    /** Records that the run ended. */
+    void finished(String runId, RunStatus status);
+
+    /** What is known of a run, if anything. */
+    Optional<RunRecord> load(String runId);
+
+    /** A journal of one JSON-lines file per run in {@code directory}, each append forced to disk. */
+    static Journal files(Path directory) {
+        return new FileJournal(directory);
+    }
+
+    /** A journal in memory: resumes within one JVM only (tests). */
+    static Journal inMemory() {
+        return new InMemoryJournal();
+    }
+
+    /** A journal that keeps nothing: a crashed run cannot resume. */
+    static Journal none() {
+        return new InMemoryJournal() {
+            @Override
+            public Optional<RunRecord> load(String runId) {
+                return Optional.empty();
+            }
+        };
+    }
+}

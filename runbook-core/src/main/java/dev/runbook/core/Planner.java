@@ -1,0 +1,79 @@
+package dev.runbook.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Makes a {@link Plan}: reads only. */
+final class Planner {
+    private final RunbookEngine engine;
+
+    Planner(RunbookEngine engine) {
+        this.engine = engine;
+    }
+
+    Plan plan(Runbook runbook, String planId) {
+        List<PlannedStep> steps = new ArrayList<>();
+        for (Step step : runbook.steps()) {
+            steps.add(planStep(step, planId));
+        }
+        return new Plan(
+                planId,
+                runbook.id(),
+                runbook.title(),
+                runbook.severity(),
+                runbook.service(),
+                engine.environment,
+                engine.clock.instant(),
+                runbook.fingerprint(),
+                steps,
+                null);
+    }
+
+    PlannedStep planStep(Step step, String planId) {
+        if (step instanceof Step.Check<?> c && c.kind() == StepKind.PRECHECK) {
+            CheckResult r = c.evaluate();
+            List<String> refusals =
+                    r.passed() ? List.of() : List.of("precheck '" + c.title() + "' does not hold: " + r.sentence());
+            return new PlannedStep(c.id(), c.kind(), c.title(), Change.NONE, r.sentence(), null, r, false, refusals);
+        }
+        if (step instanceof Step.Check<?> c) {
+            String summary = "after the actions, check " + c.probe().name() + " "
+                    + c.condition().description();
+            return new PlannedStep(c.id(), c.kind(), c.title(), Change.NONE, summary, null, null, false, List.of());
+        }
+        if (step instanceof Step.Act a) {
+            return planAction(a, planId);
+        }
+        if (step instanceof Step.Wait<?> w) {
+            String summary = "wait until " + w.probe().name() + " "
+                    + w.condition().description() + " (at most " + w.timeout() + ")";
+            return new PlannedStep(w.id(), w.kind(), w.title(), Change.NONE, summary, null, null, false, List.of());
+        }
+        Step.Manual m = (Step.Manual) step;
+        return new PlannedStep(m.id(), m.kind(), m.title(), Change.NONE, m.instructions(), null, null, true, List.of());
+    }
+
+    PlannedStep planAction(Step.Act a, String runId) {
+        ActionContext ctx = Run.context(engine, runId, a.id());
+        StepPlan sp;
+        try {
+            sp = a.action().plan(ctx);
+        } catch (RunbookException e) {
+            return new PlannedStep(
+                    a.id(),
+                    StepKind.ACTION,
+                    a.title(),
+                    Change.CHANGE,
+                    "refused: " + e.getMessage(),
+                    null,
+                    null,
+                    false,
+                    List.of(e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+        List<String> violations = engine.guards.violations(a.id(), sp, engine.clock);
+        boolean approval =
+                !sp.isNoop() && (a.action().destructive() || engine.guards.requiresApproval(engine.environment));
+        return new PlannedStep(
+                a.id(), StepKind.ACTION, a.title(), sp.change(), sp.summary(), sp, null, approval, violations);
+    }
+}

@@ -1,0 +1,199 @@
+package dev.runbook.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * An incident runbook as a value: metadata and ordered steps (prechecks, actions, waits,
+ * verifications, manual notes), with what to do when a step fails. Build it with the fluent {@link
+ * #builder(String, String)}; plan and apply it with a {@link RunbookEngine}.
+ *
+ * <pre>{@code
+ * Runbook rb = Runbook.builder("INC-004", "Redis OOM")
+ *     .severity(Severity.SEV2).service("wms")
+ *     .precheck("memory is high", memoryRatio, Conditions.above(0.9))
+ *     .step("flush the stock cache", redis.scanDelete("cache:wms:stock:*"))
+ *     .waitUntil("memory recovers", memoryRatio, Conditions.below(0.8), Duration.ofMinutes(2))
+ *     .manual("tell the team", "Post in #wms-oncall that the stock cache was flushed")
+ *     .build();
+ * }</pre>
+ *
+ * @param id the incident runbook id, such as {@code INC-004}
+ * @param title what the runbook handles
+ * @param severity the incident's severity
+ * @param service the service concerned
+ * @param links dashboards, tickets, documents
+ * @param steps the steps, in order
+ * @param onFailure what a run does when a step fails
+ */
+public record Runbook(
+        String id,
+        String title,
+        Severity severity,
+        String service,
+        List<String> links,
+        List<Step> steps,
+        OnFailure onFailure) {
+
+    public Runbook {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("a runbook needs an id, such as INC-004");
+        }
+        Objects.requireNonNull(title, "title");
+        Objects.requireNonNull(severity, "severity");
+        links = List.copyOf(links);
+        steps = List.copyOf(steps);
+        Objects.requireNonNull(onFailure, "onFailure");
+        Set<String> ids = new HashSet<>();
+        for (Step s : steps) {
+            if (!ids.add(s.id())) {
+                throw new IllegalArgumentException("runbook " + id + " has two steps with id '" + s.id() + "'");
+            }
+        }
+    }
+
+    /** Starts a runbook with its id and title. */
+    public static Builder builder(String id, String title) {
+        return new Builder(id, title);
+    }
+
+    /** The step with this id. */
+    public Step step(String stepId) {
+        return steps.stream()
+                .filter(s -> s.id().equals(stepId))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("runbook " + id + " has no step '" + stepId
+                        + "'; its steps are " + steps.stream().map(Step::id).toList()));
+    }
+
+    /** SHA-256 of the runbook's definition: a plan made from another definition is refused. */
+    public String fingerprint() {
+        String def = id + "\n"
+                + steps.stream().map(s -> s.id() + " " + s.definition()).collect(Collectors.joining("\n"));
+        return Json.sha256(def);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(id).append(" · ").append(title).append(" (").append(severity.label());
+        if (service != null) {
+            sb.append(", ").append(service);
+        }
+        sb.append(")\n");
+        for (Step s : steps) {
+            sb.append(String.format(Locale.ROOT, "  %-28s %-8s %s%n", s.id(), s.kind(), s.title()));
+        }
+        return sb.toString();
+    }
+
+    /** Builds a {@link Runbook} step by step; step ids are numbered in order. */
+    public static final class Builder {
+        private final String id;
+        private final String title;
+        private Severity severity = Severity.SEV3;
+        private String service;
+        private final List<String> links = new ArrayList<>();
+        private final List<Step> steps = new ArrayList<>();
+        private OnFailure onFailure = OnFailure.STOP;
+        private Duration verifyTimeout = Duration.ofSeconds(30);
+
+        private Builder(String id, String title) {
+            this.id = id;
+            this.title = title;
+        }
+
+        public Builder severity(Severity severity) {
+            this.severity = Objects.requireNonNull(severity, "severity");
+            return this;
+        }
+
+        public Builder service(String service) {
+            this.service = service;
+            return this;
+        }
+
+        public Builder link(String link) {
+            links.add(link);
+            return this;
+        }
+
+        /** What a run does when a step fails; {@link OnFailure#STOP} unless set. */
+        public Builder onFailure(OnFailure onFailure) {
+            this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
+            return this;
+        }
+
+        /** How long each following action's post-condition may take to hold; 30 s unless set. */
+        public Builder verifyTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("verify timeout must be >= 0, was " + timeout);
+            }
+            this.verifyTimeout = timeout;
+            return this;
+        }
+
+        /** A condition that must hold before anything changes (checked when planning and applying). */
+        public <T> Builder precheck(String title, Probe<T> probe, Condition<? super T> condition) {
+            steps.add(new Step.Check<>(nextId(title), title, StepKind.PRECHECK, probe, condition));
+            return this;
+        }
+
+        /** An action step. */
+        public Builder step(String title, Action action) {
+            steps.add(new Step.Act(nextId(title), title, action, verifyTimeout));
+            return this;
+        }
+
+        /** An action step titled after the action. */
+        public Builder step(Action action) {
+            return step(action.type() + " " + action.target(), action);
+        }
+
+        /** Waits until {@code probe} satisfies {@code condition}, polling every 500 ms. */
+        public <T> Builder waitUntil(String title, Probe<T> probe, Condition<? super T> condition, Duration timeout) {
+            steps.add(new Step.Wait<>(nextId(title), title, probe, condition, timeout, Probes.DEFAULT_POLL));
+            return this;
+        }
+
+        /** A condition that must hold after the actions. */
+        public <T> Builder verify(String title, Probe<T> probe, Condition<? super T> condition) {
+            steps.add(new Step.Check<>(nextId(title), title, StepKind.VERIFY, probe, condition));
+            return this;
+        }
+
+        /** Something a person does; the run waits for their confirmation, which is audited. */
+        public Builder manual(String title, String instructions) {
+            steps.add(new Step.Manual(nextId(title), title, instructions));
+            return this;
+        }
+
+        /**
+         * The runbook.
+         *
+         * @throws IllegalStateException if it has no steps
+         */
+        public Runbook build() {
+            if (steps.isEmpty()) {
+                throw new IllegalStateException(
+                        "runbook " + id + " has no steps; add a precheck, step, wait, verify or manual note");
+            }
+            return new Runbook(id, title, severity, service, links, steps, onFailure);
+        }
+
+        private String nextId(String title) {
+            String slug =
+                    title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+            if (slug.length() > 40) {
+                slug = slug.substring(0, 40).replaceAll("-$", "");
+            }
+            return String.format(Locale.ROOT, "%02d-%s", steps.size() + 1, slug.isEmpty() ? "step" : slug);
+        }
+    }
+}

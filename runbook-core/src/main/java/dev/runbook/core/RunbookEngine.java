@@ -1,0 +1,228 @@
+package dev.runbook.core;
+
+import dev.runbook.core.audit.AuditSink;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Plans and applies runbooks. {@link #plan} only reads; {@link #apply} runs exactly the reviewed plan
+ * or refuses; guards are checked at both; destructive steps need an approval; every step is audited
+ * before it changes anything, and a failed audit write stops the run; progress goes to a journal so
+ * that {@link #resume} finishes a crashed run.
+ *
+ * <pre>{@code
+ * RunbookEngine engine = RunbookEngine.builder()
+ *     .actor("alice").incident("INC-2211").environment("prod")
+ *     .guards(Guards.defaults())
+ *     .approvals(ApprovalGate.console())
+ *     .audit(JsonLinesAuditSink.open(Path.of("audit.jsonl")))
+ *     .journal(Journal.files(Path.of("runbook-journal")))
+ *     .build();
+ * Plan plan = engine.plan(runbook);   // read-only; print it, review it
+ * Report report = engine.apply(runbook, plan);
+ * }</pre>
+ */
+public final class RunbookEngine {
+    private static final DateTimeFormatter RUN_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
+
+    final Clock clock;
+    final Sleeper sleeper;
+    final Guards guards;
+    final ApprovalGate approvals;
+    final List<AuditSink> sinks;
+    final Journal journal;
+    final String actor;
+    final String incidentId;
+    final String environment;
+    final int maxAttempts;
+    final Duration initialBackoff;
+    final Duration stepTimeout;
+    final Duration verifyPoll;
+
+    private RunbookEngine(Builder b) {
+        this.clock = b.clock;
+        this.sleeper = b.sleeper;
+        this.guards = b.guards;
+        this.approvals = b.approvals;
+        this.sinks = List.copyOf(b.sinks);
+        this.journal = b.journal;
+        this.actor = b.actor;
+        this.incidentId = b.incidentId;
+        this.environment = b.environment;
+        this.maxAttempts = b.maxAttempts;
+        this.initialBackoff = b.initialBackoff;
+        this.stepTimeout = b.stepTimeout;
+        this.verifyPoll = b.verifyPoll;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Dry-runs the runbook: evaluates prechecks, plans every action, checks guards. Never applies
+     * anything. A plan that cannot be applied says why in {@link Plan#refusals()}.
+     */
+    public Plan plan(Runbook runbook) {
+        return new Planner(this).plan(runbook, "plan-" + shortId());
+    }
+
+    /**
+     * Applies exactly {@code plan}. Step failures are data in the report; only a plan that cannot be
+     * applied at all throws.
+     *
+     * @throws StalePlanException if the plan was made from another definition of the runbook
+     * @throws RefusedException if the plan has refusals (guards, refused actions, failed prechecks)
+     * @throws dev.runbook.core.audit.AuditException if the run's first audit record cannot be written
+     */
+    public Report apply(Runbook runbook, Plan plan) {
+        requireMatches(runbook, plan);
+        if (!plan.isReady()) {
+            throw new RefusedException("plan " + plan.planId() + " of " + runbook.id() + " cannot be applied: "
+                    + String.join("; ", plan.refusals()) + ". Fix the cause and plan again.");
+        }
+        String runId = runbook.id() + "-" + RUN_TIME.format(clock.instant()) + "-" + shortId();
+        journal.begin(runId, plan);
+        return new Run(this, runbook, plan, runId, null).execute();
+    }
+
+    /**
+     * Resumes a run that stopped before it ended (a crash, a killed JVM): finished steps are not
+     * repeated; an interrupted step is planned again (shown in its outcome) and applied.
+     *
+     * @throws IllegalArgumentException if the journal has no such run
+     * @throws IllegalStateException if the run already ended
+     */
+    public Report resume(Runbook runbook, String runId) {
+        RunRecord record = journal.load(runId)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "the journal has no run '" + runId + "'; check the run id in the report or the audit log"));
+        if (record.ended()) {
+            throw new IllegalStateException("run " + runId + " already ended with " + record.status()
+                    + "; plan and apply the runbook again instead of resuming");
+        }
+        requireMatches(runbook, record.plan());
+        return new Run(this, runbook, record.plan(), runId, record).execute();
+    }
+
+    private static void requireMatches(Runbook runbook, Plan plan) {
+        Objects.requireNonNull(plan, "plan");
+        if (!runbook.id().equals(plan.runbookId()) || !runbook.fingerprint().equals(plan.runbookFingerprint())) {
+            throw new StalePlanException("plan " + plan.planId() + " was made from a different definition of runbook "
+                    + plan.runbookId() + " than " + runbook.id() + " as it is now; plan again and review the new plan");
+        }
+    }
+
+    static String shortId() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Builds a {@link RunbookEngine}. */
+    public static final class Builder {
+        private Clock clock = Clock.systemUTC();
+        private Sleeper sleeper = Sleeper.system();
+        private Guards guards = Guards.none();
+        private ApprovalGate approvals =
+                ApprovalGate.denyAll("no approval gate is configured; build the engine with .approvals(...)");
+        private final List<AuditSink> sinks = new ArrayList<>();
+        private Journal journal = Journal.inMemory();
+        private String actor = System.getProperty("user.name", "unknown");
+        private String incidentId;
+        private String environment = "dev";
+        private int maxAttempts = 3;
+        private Duration initialBackoff = Duration.ofMillis(200);
+        private Duration stepTimeout;
+        private Duration verifyPoll = Duration.ofMillis(250);
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        public Builder guards(Guards guards) {
+            this.guards = Objects.requireNonNull(guards, "guards");
+            return this;
+        }
+
+        /** Who approves destructive steps; unless set, every approval is denied. */
+        public Builder approvals(ApprovalGate approvals) {
+            this.approvals = Objects.requireNonNull(approvals, "approvals");
+            return this;
+        }
+
+        /** Adds an audit sink; every sink must accept every record, or the run stops. */
+        public Builder audit(AuditSink sink) {
+            sinks.add(Objects.requireNonNull(sink, "sink"));
+            return this;
+        }
+
+        public Builder journal(Journal journal) {
+            this.journal = Objects.requireNonNull(journal, "journal");
+            return this;
+        }
+
+        public Builder actor(String actor) {
+            this.actor = Objects.requireNonNull(actor, "actor");
+            return this;
+        }
+
+        public Builder incident(String incidentId) {
+            this.incidentId = incidentId;
+            return this;
+        }
+
+        public Builder environment(String environment) {
+            this.environment = Objects.requireNonNull(environment, "environment");
+            return this;
+        }
+
+        /**
+         * Retries of an apply that failed with a retriable {@link TargetUnavailableException}, with
+         * exponential backoff from {@code initialBackoff}.
+         *
+         * @throws IllegalArgumentException if attempts is below 1
+         */
+        public Builder retries(int maxAttempts, Duration initialBackoff) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be >= 1, was " + maxAttempts);
+            }
+            this.maxAttempts = maxAttempts;
+            this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff");
+            return this;
+        }
+
+        /** The longest an action's apply may take; past it the step is UNKNOWN and the run stops. */
+        public Builder stepTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("step timeout must be > 0, was " + timeout);
+            }
+            this.stepTimeout = timeout;
+            return this;
+        }
+
+        /** How often a failing post-condition is checked again until the step's verify timeout. */
+        public Builder verifyPoll(Duration poll) {
+            if (poll.isNegative() || poll.isZero()) {
+                throw new IllegalArgumentException("verify poll must be > 0, was " + poll);
+            }
+            this.verifyPoll = poll;
+            return this;
+        }
+
+        public RunbookEngine build() {
+            return new RunbookEngine(this);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.runbook.core;
+
+import dev.runbook.core.audit.AuditEvent;
+import dev.runbook.core.audit.AuditException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/** Applies one step of a run. */
+final class StepRunner {
+    private final Run run;
+    private final RunbookEngine engine;
+    private final Step step;
+    private final PlannedStep planned;
+    private final boolean interrupted;
+
+    StepRunner(Run run, RunbookEngine engine, Step step, PlannedStep planned, boolean interrupted) {
+        this.run = run;
+        this.engine = engine;
+        this.step = step;
+        this.planned = planned;
+        this.interrupted = interrupted;
+    }
+
+    StepOutcome run(Instant t0) {
+        if (step instanceof Step.Check<?> c) {
+            CheckResult r = c.evaluate();
+            return outcome(
+                    t0,
+                    r.passed() ? Outcome.UNCHANGED : Outcome.FAILED,
+                    r.sentence(),
+                    null,
+                    null,
+                    r.passed() ? null : "CheckFailed: " + r.sentence());
+        }
+        if (step instanceof Step.Wait<?> w) {
+            return runWait(w, t0);
+        }
+        if (step instanceof Step.Manual m) {
+            Approval a = decide(ApprovalRequest.Kind.CONFIRM_MANUAL, m.instructions());
+            if (!a.approved()) {
+                return outcome(
+                        t0,
+                        Outcome.FAILED,
+                        "manual step not confirmed: " + a,
+                        null,
+                        null,
+                        "ApprovalDeniedException: manual step '" + m.title() + "' was not confirmed (" + a + ")");
+            }
+            return outcome(t0, Outcome.CHANGED, "confirmed " + a, null, null, null);
+        }
+        return runAction((Step.Act) step, t0);
+    }
+
+    private <T> StepOutcome runWait(Step.Wait<T> w, Instant t0) {
+        WaitResult<T> r =
+                Probes.waitUntil(w.probe(), w.condition(), w.timeout(), w.poll(), engine.clock, engine.sleeper);
+        return outcome(
+                t0,
+                r.satisfied() ? Outcome.UNCHANGED : Outcome.FAILED,
+                r.toString(),
+                null,
+                null,
+                r.satisfied() ? null : "WaitTimedOut: " + r);
+    }
+
+    private StepOutcome runAction(Step.Act a, Instant t0) {
+        ActionContext ctx = run.context(a.id());
+        StepPlan sp = planned.action();
+        String note = "";
+        if (interrupted) {
+            // The step started in a run that crashed: what it saw may have been partly changed by itself.
+            // Plan it again and say so, rather than apply a plan the step itself made stale.
+            StepPlan fresh = a.action().plan(ctx);
+            note = " (planned again after an interrupted run; first plan: " + sp.summary() + ")";
+            sp = fresh;
+        }
+        if (sp.isNoop()) {
+            return outcome(t0, Outcome.UNCHANGED, sp.summary() + note, null, null, null);
+        }
+        var violations = engine.guards.violations(a.id(), sp, engine.clock);
+        if (!violations.isEmpty()) {
+            throw new GuardViolationException(String.join("; ", violations));
+        }
+        boolean needsApproval = planned.requiresApproval()
+                || a.action().destructive()
+                || engine.guards.requiresApproval(engine.environment);
+        if (needsApproval) {
+            Approval approval = decide(ApprovalRequest.Kind.APPROVE_STEP, null);
+            if (!approval.approved()) {
+                throw new ApprovalDeniedException("step " + a.id() + " was not approved: " + approval
+                        + "; the run stopped before changing anything in this step");
+            }
+        }
+        if (run.auditBroken()) {
+            throw new AuditException("not applied: the audit sink failed; fix it and resume the run");
+        }
+        ApplyResult result;
+        try {
+            result = run.applyWithPolicies(a.action(), sp, ctx);
+        } catch (TimeoutException e) {
+            return outcome(
+                    t0,
+                    Outcome.UNKNOWN,
+                    "apply did not finish within " + engine.stepTimeout
+                            + "; it may or may not have taken effect: check " + sp.target() + ", then plan again",
+                    null,
+                    null,
+                    "TimeoutException: apply exceeded " + engine.stepTimeout);
+        }
+        Verification v = verify(a, sp, result, ctx);
+        Outcome outcome = v.ok() ? result.outcome() : Outcome.FAILED;
+        StepOutcome o = new StepOutcome(
+                a.id(),
+                a.kind(),
+                a.title(),
+                outcome,
+                result.summary() + note,
+                Duration.between(t0, engine.clock.instant()),
+                result.counts(),
+                result.items(),
+                v,
+                v.ok() ? null : "VerificationFailed: " + v.message(),
+                result.details());
+        return o;
+    }
+
+    private Verification verify(Step.Act a, StepPlan sp, ApplyResult result, ActionContext ctx) {
+        Instant deadline = engine.clock.instant().plus(a.verifyTimeout());
+        while (true) {
+            Verification v = a.action().verify(sp, result, ctx);
+            if (v.ok() || !engine.clock.instant().isBefore(deadline)) {
+                return v;
+            }
+            engine.sleeper.sleep(engine.verifyPoll);
+        }
+    }
+
+    private Approval decide(ApprovalRequest.Kind kind, String instructions) {
+        ApprovalRequest req = new ApprovalRequest(
+                kind, run.runId(), run.runbook().id(), engine.environment, engine.actor, planned, instructions);
+        Approval a;
+        try {
+            a = engine.approvals.decide(req);
+        } catch (RuntimeException e) {
+            a = Approval.denied("approval-gate", "the gate failed: " + e.getMessage());
+        }
+        if (a == null) {
+            a = Approval.denied("approval-gate", "the gate gave no answer");
+        }
+        AuditEvent.Type type = kind == ApprovalRequest.Kind.CONFIRM_MANUAL && a.approved()
+                ? AuditEvent.Type.MANUAL_CONFIRMED
+                : a.approved() ? AuditEvent.Type.APPROVAL_GRANTED : AuditEvent.Type.APPROVAL_DENIED;
+        run.audit(
+                type,
+                Run.span(),
+                step.id(),
+                null,
+                a.toString(),
+                Map.of("approver", a.approver(), "reason", a.reason(), "approved", a.approved()));
+        return a;
+    }
+
+    private StepOutcome outcome(
+            Instant t0, Outcome o, String message, Map<String, Long> counts, Verification v, String error) {
+        return new StepOutcome(
+                step.id(),
+                step.kind(),
+                step.title(),
+                o,
+                message,
+                Duration.between(t0, engine.clock.instant()),
+                counts,
+                null,
+                v,
+                error,
+                null);
+    }
+}
