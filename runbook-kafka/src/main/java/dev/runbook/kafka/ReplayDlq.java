@@ -147,9 +147,9 @@ public final class ReplayDlq implements Action {
                     .change(Change.NONE)
                     .summary("unchanged: nothing to replay from DLQ '" + dlqTopic + "' for group '" + group + "' ("
                             + summary.describe() + ")")
-                    .before(state)
-                    .after(state)
-                    .details(details)
+                    .before(json(state))
+                    .after(json(state))
+                    .details(json(details))
                     .build();
         }
         if (summary.malformed() > 0) {
@@ -168,13 +168,13 @@ public final class ReplayDlq implements Action {
                         summary.parked(),
                         group,
                         commit))
-                .before(state)
-                .after(new ReplayDlqState(group, dlqTopic, commit))
+                .before(json(state))
+                .after(json(new ReplayDlqState(group, dlqTopic, commit)))
                 .blastRadius("messages", summary.sent())
                 .blastRadius("partitions", partitions.size())
                 .resource(dlqTopic)
                 .resources(List.copyOf(summary.targets().keySet()))
-                .details(details);
+                .details(json(details));
         if (selection.maxRate() > 0) {
             plan.rate("messages/s", selection.maxRate());
         }
@@ -204,11 +204,19 @@ public final class ReplayDlq implements Action {
         }
     }
 
+    /**
+     * A JSON tree as it reads back from text (small longs become ints), so that a plan survives a JSON
+     * round trip with equal trees.
+     */
+    private static com.fasterxml.jackson.databind.JsonNode json(Object value) {
+        return Json.read(Json.write(value), com.fasterxml.jackson.databind.JsonNode.class);
+    }
+
     @Override
     public ApplyResult apply(StepPlan plan, ActionContext ctx) {
         ReplayDlqDetails details = plan.details(ReplayDlqDetails.class);
         if (plan.isNoop()) {
-            return ApplyResult.unchanged(plan.summary()).details(details).build();
+            return ApplyResult.unchanged(plan.summary()).details(json(details)).build();
         }
         DlqAdmin dlq = new DlqAdmin(admin);
         try (TransactionalKafkaSink sink = TransactionalKafkaSink.open(clientConfig, group, dlqTopic)) {
