@@ -1,0 +1,156 @@
+package dev.runbook.kafka;
+
+import dev.runbook.core.Probe;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The Kafka entry point: consumer-group offsets, lag and partition health (and DLQ replay, Connect) on
+ * one cluster.
+ *
+ * <pre>{@code
+ * KafkaActions kafka = KafkaActions.connect("127.0.0.1:9092");          // JShell
+ * KafkaActions kafka = KafkaActions.of(admin, clientConfig);            // your configured client
+ * kafka.consumerLag("billing").read().total();
+ * kafka.resetOffsets("billing").partitions("orders", 3).toOffset(1043);
+ * }</pre>
+ */
+public final class KafkaActions implements AutoCloseable {
+
+    private final Admin admin;
+    private final Map<String, Object> clientConfig;
+    private final boolean ownsAdmin;
+    private final OffsetReader reader;
+
+    private KafkaActions(Admin admin, Map<String, Object> clientConfig, boolean ownsAdmin) {
+        this.admin = Objects.requireNonNull(admin, "admin");
+        this.clientConfig = Map.copyOf(clientConfig);
+        this.ownsAdmin = ownsAdmin;
+        Object servers = clientConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        this.reader = new OffsetReader(admin, "kafka " + (servers == null ? "(admin client)" : servers));
+    }
+
+    /** Connects to {@code bootstrapServers} (such as {@code 127.0.0.1:9092}) with default settings. */
+    public static KafkaActions connect(String bootstrapServers) {
+        return connect(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    /**
+     * Connects with a client configuration (bootstrap servers, security); the same map configures the
+     * producers and consumers the actions create. {@link #close()} closes the admin client.
+     */
+    public static KafkaActions connect(Map<String, Object> clientConfig) {
+        if (!clientConfig.containsKey(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+            throw new IllegalArgumentException("the client config needs bootstrap.servers");
+        }
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        return new KafkaActions(Admin.create(config), clientConfig, true);
+    }
+
+    /** Uses your admin client (not closed by {@link #close()}); actions needing producers use no config. */
+    public static KafkaActions of(Admin admin) {
+        return new KafkaActions(admin, Map.of(), false);
+    }
+
+    /** Uses your admin client, and {@code clientConfig} for the producers and consumers actions create. */
+    public static KafkaActions of(Admin admin, Map<String, Object> clientConfig) {
+        return new KafkaActions(admin, clientConfig, false);
+    }
+
+    /** The admin client. */
+    public Admin admin() {
+        return admin;
+    }
+
+    /** The client configuration for producers and consumers (may be empty when built from an Admin). */
+    public Map<String, Object> clientConfig() {
+        return clientConfig;
+    }
+
+    // ---- offsets
+
+    /** Starts a reset of {@code group}'s committed offsets; name the partitions, then the strategy. */
+    public ResetOffsetsBuilder resetOffsets(String group) {
+        return new ResetOffsetsBuilder(reader, group);
+    }
+
+    /** An action that writes every consumer group's committed offsets to {@code file} (CSV, or JSON for .json). */
+    public ExportOffsets exportOffsets(Path file) {
+        return new ExportOffsets(reader, file);
+    }
+
+    /** Reads every consumer group's committed offsets now. */
+    public OffsetSnapshot offsets(Clock clock) {
+        return OffsetSnapshot.read(reader, clock);
+    }
+
+    // ---- probes
+
+    /** Lag of one group: per partition, per topic and total (log end minus committed). */
+    public Probe<ConsumerLag> consumerLag(String group) {
+        return Probe.of(reader.target() + " lag of group '" + group + "'", () -> ConsumerLag.read(reader, group));
+    }
+
+    /** Lag of every consumer group. */
+    public Probe<Map<String, ConsumerLag>> consumerLag() {
+        return Probe.of(reader.target() + " lag of every group", () -> ConsumerLag.readAll(reader));
+    }
+
+    /** Under-replicated and offline partitions of every topic. */
+    public Probe<PartitionHealth> partitionHealth() {
+        return Probe.of(reader.target() + " partition health", () -> PartitionHealth.read(reader));
+    }
+
+    /** The number of under-replicated partitions (ISR smaller than the replica set). */
+    public Probe<Integer> underReplicatedPartitions() {
+        return partitionHealth().map(reader.target() + " under-replicated partitions", h -> h.underReplicated()
+                .size());
+    }
+
+    /** The number of offline partitions (no leader). */
+    public Probe<Integer> offlinePartitions() {
+        return partitionHealth()
+                .map(reader.target() + " offline partitions", h -> h.offline().size());
+    }
+
+    /** The number of live brokers. */
+    public Probe<Integer> brokerCount() {
+        return Probe.of(reader.target() + " broker count", () -> KafkaErrors.await(
+                        admin.describeCluster().nodes(), reader.target(), "describing the cluster")
+                .size());
+    }
+
+    /** The log end offset of every partition of {@code topic}. */
+    public Probe<Map<TopicPartition, Long>> endOffsets(String topic) {
+        return Probe.of(reader.target() + " end offsets of " + topic, () -> {
+            int n = reader.partitionCounts(List.of(topic)).get(topic);
+            List<TopicPartition> all = java.util.stream.IntStream.range(0, n)
+                    .mapToObj(p -> new TopicPartition(topic, p))
+                    .toList();
+            return Map.copyOf(reader.offsets(all, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+        });
+    }
+
+    /** Closes the admin client if {@link #connect} created it. */
+    @Override
+    public void close() {
+        if (ownsAdmin) {
+            admin.close(Duration.ofSeconds(5));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaActions[" + reader.target() + "]";
+    }
+}

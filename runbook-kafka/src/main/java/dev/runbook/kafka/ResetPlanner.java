@@ -1,0 +1,272 @@
+package dev.runbook.kafka;
+
+import dev.runbook.core.ActionContext;
+import dev.runbook.core.RefusedException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.GroupType;
+import org.apache.kafka.common.TopicPartition;
+
+/** Resolves a reset against the group and the log: gates, scope, targets, range checks. Read-only. */
+final class ResetPlanner {
+
+    static final Comparator<TopicPartition> ORDER =
+            Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
+    private static final int SHOWN = 10;
+
+    /** A resolved reset: the observed group and the per-partition dry run. */
+    record Resolved(GroupOffsets before, ResetDetails details, List<String> warnings) {}
+
+    private ResetPlanner() {}
+
+    static Resolved resolve(ResetOffsets reset, OffsetReader reader, ActionContext ctx) {
+        String group = reset.group();
+        OffsetReader.GroupView view = reader.group(group);
+        gate(view, reset.allowCreate(), reader.target());
+        Map<TopicPartition, Long> committed = view.exists() ? reader.committed(group) : Map.of();
+
+        List<ExcludedPartition> excluded = new ArrayList<>();
+        Set<TopicPartition> scope = scope(reset, reader, committed, excluded);
+        Set<TopicPartition> included = new TreeSet<>(ORDER);
+        for (TopicPartition tp : scope) {
+            if (ctx.guards().isProtected(tp.topic())) {
+                excluded.add(new ExcludedPartition(tp.topic(), tp.partition(), "topic is protected by the guards"));
+            } else if (reset.strategy() instanceof OffsetStrategy.ShiftBy && !committed.containsKey(tp)) {
+                excluded.add(new ExcludedPartition(tp.topic(), tp.partition(), "no committed offset to shift from"));
+            } else {
+                included.add(tp);
+            }
+        }
+        if (included.isEmpty()) {
+            throw new RefusedException("group '" + group + "': nothing to reset in "
+                    + reset.scope().describe()
+                    + (excluded.isEmpty() ? "" : "; excluded " + excluded)
+                    + "; name topics or partitions the group reads");
+        }
+
+        Map<TopicPartition, Long> starts = reader.offsets(included, OffsetSpec.earliest());
+        Map<TopicPartition, Long> ends = reader.offsets(included, OffsetSpec.latest());
+        Instant at = timestamp(reset.strategy(), ctx);
+        Map<TopicPartition, Long> byTime =
+                at == null ? Map.of() : reader.offsets(included, OffsetSpec.forTimestamp(at.toEpochMilli()));
+        Map<TopicPartition, Long> fromFile = new HashMap<>();
+        if (reset.strategy() instanceof OffsetStrategy.FromOffsets f) {
+            f.offsets().forEach(o -> fromFile.put(o.topicPartition(), o.offset()));
+        }
+
+        List<String> violations = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        List<PartitionReset> rows = new ArrayList<>();
+        for (TopicPartition tp : included) {
+            long start = starts.get(tp);
+            long end = ends.get(tp);
+            Long current = committed.get(tp);
+            long wanted;
+            OffsetStrategy s = reset.strategy();
+            if (s instanceof OffsetStrategy.Earliest) {
+                wanted = start;
+            } else if (s instanceof OffsetStrategy.Latest) {
+                wanted = end;
+            } else if (s instanceof OffsetStrategy.ToOffset o) {
+                wanted = o.offset();
+            } else if (s instanceof OffsetStrategy.ShiftBy sh) {
+                wanted = current + sh.shift();
+            } else if (s instanceof OffsetStrategy.FromOffsets) {
+                wanted = fromFile.get(tp);
+            } else {
+                long found = byTime.get(tp);
+                if (found < 0) {
+                    String v =
+                            tp + ": no record at or after " + at + " (the last record is older; log end " + end + ")";
+                    if (!reset.clamp()) {
+                        violations.add(v);
+                        continue;
+                    }
+                    warnings.add(v + "; clamped to the log end " + end);
+                    found = end;
+                }
+                wanted = found;
+            }
+            long target = wanted;
+            if (wanted < start || wanted > end) {
+                String v =
+                        String.format(Locale.ROOT, "%s: offset %d is outside the log [%d, %d]", tp, wanted, start, end);
+                if (!reset.clamp()) {
+                    violations.add(v);
+                    continue;
+                }
+                target = Math.max(start, Math.min(end, wanted));
+                warnings.add(v + "; clamped to " + target);
+            }
+            rows.add(new PartitionReset(tp.topic(), tp.partition(), current, target, start, end));
+        }
+        if (!violations.isEmpty()) {
+            throw new RefusedException(String.format(
+                    Locale.ROOT,
+                    "group '%s' %s: %d partition(s) would get an offset outside the log: %s%s; choose an offset"
+                            + " inside the log, or call clampToLogRange() to move them to the nearest end",
+                    group,
+                    reset.strategy().describe(),
+                    violations.size(),
+                    String.join("; ", violations.subList(0, Math.min(SHOWN, violations.size()))),
+                    violations.size() > SHOWN ? " ..." : ""));
+        }
+        long unset = rows.stream().filter(r -> r.committed() == null).count();
+        if (unset > 0) {
+            warnings.add(unset + " partition(s) have no committed offset yet; the inverse cannot remove the new ones"
+                    + " (kafka-consumer-groups --delete-offsets does)");
+        }
+        List<PartitionOffset> observed = new ArrayList<>();
+        rows.forEach(r -> {
+            if (r.committed() != null) {
+                observed.add(new PartitionOffset(r.topic(), r.partition(), r.committed()));
+            }
+        });
+        GroupOffsets before = new GroupOffsets(group, view.state().name(), view.members(), observed);
+        return new Resolved(before, new ResetDetails(group, reset.strategy().describe(), at, rows, excluded), warnings);
+    }
+
+    /** The group state and committed offsets of {@code partitions}, as apply and verify re-read them. */
+    static GroupOffsets observe(String group, Set<TopicPartition> partitions, OffsetReader reader) {
+        OffsetReader.GroupView view = reader.group(group);
+        Map<TopicPartition, Long> committed = view.exists() ? reader.committed(group) : Map.of();
+        List<PartitionOffset> rows = new ArrayList<>();
+        committed.forEach((tp, o) -> {
+            if (partitions.contains(tp)) {
+                rows.add(new PartitionOffset(tp.topic(), tp.partition(), o));
+            }
+        });
+        return new GroupOffsets(group, view.state().name(), view.members(), rows);
+    }
+
+    static void gate(OffsetReader.GroupView g, boolean allowCreate, String target) {
+        String name = "group '" + g.group() + "'";
+        if (g.type() == GroupType.STREAMS) {
+            throw new RefusedException(name + " on " + target + " is a Kafka Streams group; reset it with"
+                    + " kafka-streams-groups --reset-offsets (the Streams tool also resets its internal topics)");
+        }
+        if (g.type() == GroupType.SHARE) {
+            throw new RefusedException(name + " on " + target + " is a share group; reset it with"
+                    + " kafka-share-groups --reset-offsets (Admin.alterShareGroupOffsets)");
+        }
+        if (!g.protocol().isEmpty() && !g.protocol().equals("consumer")) {
+            throw new RefusedException(name + " on " + target + " uses protocol '" + g.protocol()
+                    + "', not a consumer group (a Kafka Connect worker group?); reset the consumer group of the"
+                    + " application instead");
+        }
+        if (!g.exists()) {
+            if (allowCreate) {
+                return;
+            }
+            throw new RefusedException("consumer " + name + " does not exist on " + target
+                    + " (the Admin API reports it DEAD: no members, no committed offsets); check the name with"
+                    + " kafka-consumer-groups --list, or call allowCreatingGroup() to create it with these offsets");
+        }
+        if (g.state() != GroupState.EMPTY) {
+            throw new RefusedException(String.format(
+                    Locale.ROOT,
+                    "%s on %s is %s with %d member(s) (hosts %s, clients %s); offsets can only be reset while it"
+                            + " is EMPTY: stop the consumers (scale them to 0), wait until the group is Empty, then"
+                            + " plan again",
+                    name,
+                    target,
+                    g.state(),
+                    g.members(),
+                    g.hosts(),
+                    g.clients()));
+        }
+    }
+
+    private static Instant timestamp(OffsetStrategy s, ActionContext ctx) {
+        if (s instanceof OffsetStrategy.ToDatetime d) {
+            return d.at();
+        }
+        if (s instanceof OffsetStrategy.ByDuration b) {
+            return ctx.clock().instant().minus(b.duration());
+        }
+        return null;
+    }
+
+    private static Set<TopicPartition> scope(
+            ResetOffsets reset,
+            OffsetReader reader,
+            Map<TopicPartition, Long> committed,
+            List<ExcludedPartition> excluded) {
+        ResetScope scope = reset.scope();
+        Set<TopicPartition> out = new LinkedHashSet<>();
+        if (scope.allCommitted()) {
+            Set<String> topics = new TreeSet<>();
+            committed.keySet().forEach(tp -> topics.add(tp.topic()));
+            List<String> missing = topics.isEmpty() ? List.of() : reader.missingTopics(topics);
+            for (TopicPartition tp : committed.keySet()) {
+                if (missing.contains(tp.topic())) {
+                    excluded.add(new ExcludedPartition(tp.topic(), tp.partition(), "topic no longer exists"));
+                } else {
+                    out.add(tp);
+                }
+            }
+            if (out.isEmpty() && excluded.isEmpty()) {
+                throw new RefusedException("group '" + reset.group() + "' has no committed offsets on "
+                        + reader.target() + "; name the topics to reset with topic(...)");
+            }
+            return out;
+        }
+        Set<String> named = new TreeSet<>(scope.topics());
+        named.addAll(scope.partitions().keySet());
+        List<PartitionOffset> rows = reset.strategy() instanceof OffsetStrategy.FromOffsets f ? f.offsets() : List.of();
+        rows.forEach(r -> named.add(r.topic()));
+        Map<String, Integer> counts = reader.partitionCounts(named);
+        for (String topic : scope.topics()) {
+            for (int p = 0; p < counts.get(topic); p++) {
+                out.add(new TopicPartition(topic, p));
+            }
+        }
+        scope.partitions().forEach((topic, parts) -> {
+            for (int p : new TreeSet<>(parts)) {
+                if (p >= counts.get(topic)) {
+                    throw new RefusedException("topic '" + topic + "' has " + counts.get(topic)
+                            + " partitions (0.." + (counts.get(topic) - 1) + "); partition " + p
+                            + " does not exist, check the partition numbers");
+                }
+                out.add(new TopicPartition(topic, p));
+            }
+        });
+        if (!rows.isEmpty()) {
+            String source = ((OffsetStrategy.FromOffsets) reset.strategy()).source();
+            Set<TopicPartition> inFile = new LinkedHashSet<>();
+            for (PartitionOffset r : rows) {
+                if (r.partition() >= counts.get(r.topic())) {
+                    throw new RefusedException(source + " names " + r.topic() + "-" + r.partition() + " but topic '"
+                            + r.topic() + "' has " + counts.get(r.topic()) + " partitions; is it from another"
+                            + " cluster?");
+                }
+                inFile.add(r.topicPartition());
+            }
+            if (scope.isEmpty()) {
+                return inFile;
+            }
+            for (TopicPartition tp : out) {
+                if (!inFile.contains(tp)) {
+                    excluded.add(new ExcludedPartition(tp.topic(), tp.partition(), "not in " + source));
+                }
+            }
+            for (TopicPartition tp : inFile) {
+                if (!out.contains(tp)) {
+                    excluded.add(new ExcludedPartition(tp.topic(), tp.partition(), "outside the chosen scope"));
+                }
+            }
+            out.retainAll(inFile);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.runbook.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.runbook.core.ActionContext;
+import dev.runbook.core.Json;
+import dev.runbook.core.RefusedException;
+import dev.runbook.core.StepPlan;
+import dev.runbook.test.ActionContract;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Scenario 3, "record offsets before touching anything", on a real broker: the export contract. */
+class ExportOffsetsContractIT extends ActionContract<ExportOffsets> {
+
+    private static final KafkaTestCluster CLUSTER = KafkaTestCluster.get();
+    private static final KafkaActions KAFKA = KafkaActions.connect(CLUSTER.bootstrapServers());
+
+    @TempDir
+    Path dir;
+
+    private String topic;
+    private String group;
+
+    @BeforeEach
+    void seed() {
+        topic = CLUSTER.createTopic(KafkaTestCluster.unique("export-orders"), 2);
+        group = KafkaTestCluster.unique("export-billing");
+        CLUSTER.produce(topic, 10);
+        CLUSTER.commit(group, Map.of(new TopicPartition(topic, 0), 3L, new TopicPartition(topic, 1), 5L));
+    }
+
+    @AfterAll
+    static void close() {
+        KAFKA.close();
+    }
+
+    @Override
+    protected ExportOffsets action() {
+        return KAFKA.exportOffsets(dir.resolve("offsets-before.csv"));
+    }
+
+    @Override
+    protected Object snapshot() {
+        Path file = dir.resolve("offsets-before.csv");
+        try {
+            return Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    protected void moveTheWorld() {
+        try {
+            Files.writeString(dir.resolve("offsets-before.csv"), "someone-else,t,0,1\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void theCsvHoldsEveryGroupsOffsetsAndRestoresAGroup() throws IOException {
+        ActionContext ctx = context();
+        StepPlan plan = action().plan(ctx);
+        action().apply(plan, ctx);
+
+        String csv = Files.readString(dir.resolve("offsets-before.csv"));
+        assertThat(csv).contains(group + "," + topic + ",0,3\n", group + "," + topic + ",1,5\n");
+
+        KAFKA.resetOffsets(group)
+                .topic(topic)
+                .toLatest()
+                .apply(KAFKA.resetOffsets(group).topic(topic).toLatest().plan(ctx), ctx);
+        ResetOffsets restore = KAFKA.resetOffsets(group).fromCsv(dir.resolve("offsets-before.csv"));
+        restore.apply(restore.plan(ctx), ctx);
+        assertThat(CLUSTER.committed(group))
+                .containsOnly(Map.entry(new TopicPartition(topic, 0), 3L), Map.entry(new TopicPartition(topic, 1), 5L));
+    }
+
+    @Test
+    void anEarlierDifferentExportIsNeverOverwritten() throws IOException {
+        moveTheWorld();
+        assertRefusedWithoutChange(() -> action().plan(context()), "exists with other offsets", "new file name");
+        assertThatThrownBy(() -> action().plan(context())).isInstanceOf(RefusedException.class);
+    }
+
+    @Test
+    void jsonExportReadsBackAsASnapshot() throws IOException {
+        ExportOffsets json = KAFKA.exportOffsets(dir.resolve("offsets.json"));
+        json.apply(json.plan(context()), context());
+
+        OffsetSnapshot back = Json.read(Files.readString(dir.resolve("offsets.json")), OffsetSnapshot.class);
+        assertThat(back.group(group))
+                .containsExactly(new PartitionOffset(topic, 0, 3), new PartitionOffset(topic, 1, 5));
+        assertThat(KAFKA.offsets(Clock.systemUTC()).group(group)).isEqualTo(back.group(group));
+    }
+}

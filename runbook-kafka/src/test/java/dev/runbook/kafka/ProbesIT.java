@@ -1,0 +1,62 @@
+package dev.runbook.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runbook.core.Conditions;
+import dev.runbook.core.Probes;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** Lag, partition health, broker count and end offsets, read from a real broker. */
+class ProbesIT {
+
+    private static final KafkaTestCluster CLUSTER = KafkaTestCluster.get();
+    private static final KafkaActions KAFKA = KafkaActions.connect(CLUSTER.bootstrapServers());
+
+    @AfterAll
+    static void close() {
+        KAFKA.close();
+    }
+
+    @Test
+    void consumerLagPerPartitionPerTopicAndTotal() {
+        String topic = CLUSTER.createTopic(KafkaTestCluster.unique("lag-orders"), 3);
+        String group = KafkaTestCluster.unique("lag-billing");
+        CLUSTER.produce(topic, 30);
+        CLUSTER.commit(group, Map.of(new TopicPartition(topic, 0), 10L, new TopicPartition(topic, 1), 4L));
+
+        ConsumerLag lag = KAFKA.consumerLag(group).read();
+
+        assertThat(lag.partitions())
+                .containsExactly(new PartitionLag(topic, 0, 10, 10), new PartitionLag(topic, 1, 4, 10));
+        assertThat(lag.total()).isEqualTo(6);
+        assertThat(lag.perTopic()).containsExactly(Map.entry(topic, 6L));
+        assertThat(KAFKA.consumerLag().read()).containsKey(group);
+        assertThat(KAFKA.consumerLag().read().get(group).total()).isEqualTo(6);
+
+        CLUSTER.produce(topic, 3);
+        assertThat(KAFKA.consumerLag(group).read().total()).isEqualTo(8);
+        CLUSTER.commit(group, Map.of(new TopicPartition(topic, 0), 11L, new TopicPartition(topic, 1), 11L));
+        var drained = Probes.waitUntil(
+                KAFKA.consumerLag(group).map("lag", ConsumerLag::total), Conditions.zero(), Duration.ofSeconds(5));
+        assertThat(drained.satisfied()).isTrue();
+    }
+
+    @Test
+    void healthBrokersAndEndOffsets() {
+        String topic = CLUSTER.createTopic(KafkaTestCluster.unique("health"), 2);
+        CLUSTER.produce(topic, 5);
+
+        PartitionHealth health = KAFKA.partitionHealth().read();
+        assertThat(health.partitions()).isGreaterThanOrEqualTo(2);
+        assertThat(health.healthy()).isTrue();
+        assertThat(KAFKA.underReplicatedPartitions().read()).isZero();
+        assertThat(KAFKA.offlinePartitions().read()).isZero();
+        assertThat(KAFKA.brokerCount().read()).isEqualTo(1);
+        assertThat(KAFKA.endOffsets(topic).read())
+                .containsOnly(Map.entry(new TopicPartition(topic, 0), 3L), Map.entry(new TopicPartition(topic, 1), 2L));
+    }
+}

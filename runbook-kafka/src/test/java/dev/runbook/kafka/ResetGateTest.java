@@ -1,0 +1,53 @@
+package dev.runbook.kafka;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.runbook.core.RefusedException;
+import java.util.List;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.GroupType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The group gate on the group views the Admin API yields. Streams and share groups are refused by type
+ * here because creating them needs a Streams application or the share-group feature in the test broker.
+ */
+class ResetGateTest {
+
+    private static final String T = "kafka 127.0.0.1:9092";
+
+    @Test
+    void streamsAndShareGroupsNameTheirTool() {
+        assertThatThrownBy(
+                        () -> ResetPlanner.gate(view(GroupType.STREAMS, "streams", GroupState.EMPTY, true), false, T))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("Kafka Streams group")
+                .hasMessageContaining("kafka-streams-groups --reset-offsets");
+        assertThatThrownBy(() -> ResetPlanner.gate(view(GroupType.SHARE, "share", GroupState.EMPTY, true), false, T))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("share group")
+                .hasMessageContaining("kafka-share-groups --reset-offsets");
+        assertThatThrownBy(
+                        () -> ResetPlanner.gate(view(GroupType.CLASSIC, "connect", GroupState.STABLE, true), false, T))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("uses protocol 'connect'");
+    }
+
+    @Test
+    void onlyEmptyOrAnAllowedDeadGroupPasses() {
+        assertThatCode(() -> ResetPlanner.gate(view(GroupType.CLASSIC, "consumer", GroupState.EMPTY, true), false, T))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> ResetPlanner.gate(view(GroupType.UNKNOWN, "", GroupState.DEAD, false), true, T))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() ->
+                        ResetPlanner.gate(view(GroupType.CONSUMER, "consumer", GroupState.RECONCILING, true), false, T))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("is Reconciling with 2 member(s) (hosts [/10.0.0.1, /10.0.0.2]");
+    }
+
+    private static OffsetReader.GroupView view(GroupType type, String protocol, GroupState state, boolean exists) {
+        return new OffsetReader.GroupView(
+                "orders", exists, type, protocol, state, 2, List.of("/10.0.0.1", "/10.0.0.2"), List.of("c1", "c2"));
+    }
+}
