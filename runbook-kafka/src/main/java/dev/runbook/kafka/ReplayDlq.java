@@ -51,6 +51,10 @@ public final class ReplayDlq implements Action {
     ReplayDlq(Admin admin, Map<String, Object> clientConfig, String dlqTopic, ReplaySelection selection, String group) {
         this.admin = Objects.requireNonNull(admin, "admin");
         this.clientConfig = Map.copyOf(clientConfig);
+        if (!clientConfig.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+            throw new IllegalStateException("replaying a DLQ needs a client config with bootstrap.servers for its"
+                    + " consumer and producer; use KafkaActions.of(admin, clientConfig) or KafkaActions.connect(...)");
+        }
         if (dlqTopic == null || dlqTopic.isBlank()) {
             throw new IllegalArgumentException("name the DLQ topic to replay, such as 'orders-dlq'");
         }
@@ -147,9 +151,9 @@ public final class ReplayDlq implements Action {
                     .change(Change.NONE)
                     .summary("unchanged: nothing to replay from DLQ '" + dlqTopic + "' for group '" + group + "' ("
                             + summary.describe() + ")")
-                    .before(json(state))
-                    .after(json(state))
-                    .details(json(details))
+                    .before(JsonTrees.of(state))
+                    .after(JsonTrees.of(state))
+                    .details(JsonTrees.of(details))
                     .build();
         }
         if (summary.malformed() > 0) {
@@ -168,13 +172,13 @@ public final class ReplayDlq implements Action {
                         summary.parked(),
                         group,
                         commit))
-                .before(json(state))
-                .after(json(new ReplayDlqState(group, dlqTopic, commit)))
+                .before(JsonTrees.of(state))
+                .after(JsonTrees.of(new ReplayDlqState(group, dlqTopic, commit)))
                 .blastRadius("messages", summary.sent())
                 .blastRadius("partitions", partitions.size())
                 .resource(dlqTopic)
                 .resources(List.copyOf(summary.targets().keySet()))
-                .details(json(details));
+                .details(JsonTrees.of(details));
         if (selection.maxRate() > 0) {
             plan.rate("messages/s", selection.maxRate());
         }
@@ -204,19 +208,13 @@ public final class ReplayDlq implements Action {
         }
     }
 
-    /**
-     * A JSON tree as it reads back from text (small longs become ints), so that a plan survives a JSON
-     * round trip with equal trees.
-     */
-    private static com.fasterxml.jackson.databind.JsonNode json(Object value) {
-        return Json.read(Json.write(value), com.fasterxml.jackson.databind.JsonNode.class);
-    }
-
     @Override
     public ApplyResult apply(StepPlan plan, ActionContext ctx) {
         ReplayDlqDetails details = plan.details(ReplayDlqDetails.class);
         if (plan.isNoop()) {
-            return ApplyResult.unchanged(plan.summary()).details(json(details)).build();
+            return ApplyResult.unchanged(plan.summary())
+                    .details(JsonTrees.of(details))
+                    .build();
         }
         DlqAdmin dlq = new DlqAdmin(admin);
         try (TransactionalKafkaSink sink = TransactionalKafkaSink.open(clientConfig, group, dlqTopic)) {

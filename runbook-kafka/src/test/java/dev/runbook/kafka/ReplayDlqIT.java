@@ -62,12 +62,9 @@ class ReplayDlqIT extends ActionContract<ReplayDlq> {
     }
 
     private ReplayDlq replay(ReplaySelection selection) {
-        return new ReplayDlq(
-                kafka.admin(),
-                Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                dlq,
-                selection,
-                null);
+        return KafkaActions.of(
+                        kafka.admin(), Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))
+                .replayDlq(dlq, selection);
     }
 
     @Override
