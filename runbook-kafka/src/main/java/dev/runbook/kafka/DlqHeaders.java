@@ -36,6 +36,8 @@ final class DlqHeaders {
     static final String CONNECT_EXCEPTION = CONNECT + "exception.class.name";
     static final String CONNECT_MESSAGE = CONNECT + "exception.message";
 
+    private static final java.util.regex.Pattern TOPIC = java.util.regex.Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
     private DlqHeaders() {}
 
     /** The record with its origin decoded, or with the reason it could not be. */
@@ -48,8 +50,9 @@ final class DlqHeaders {
         String problem;
         int attempts = 0;
         try {
-            attempts = previousAttempts(r.headers());
-            origin = origin(r.headers());
+            Seen seen = new Seen(r.headers());
+            attempts = previousAttempts(seen.attempt);
+            origin = seen.origin();
             problem = null;
         } catch (MalformedHeaderException e) {
             problem = e.getMessage();
@@ -58,7 +61,10 @@ final class DlqHeaders {
     }
 
     static int previousAttempts(Headers headers) {
-        Header h = headers.lastHeader(ReplayHeaders.ATTEMPT);
+        return previousAttempts(headers.lastHeader(ReplayHeaders.ATTEMPT));
+    }
+
+    private static int previousAttempts(Header h) {
         if (h == null) {
             return 0;
         }
@@ -76,45 +82,98 @@ final class DlqHeaders {
     }
 
     static DlqOrigin origin(Headers headers) {
-        Header springTopic = first(headers, SPRING_TOPIC);
-        if (springTopic != null) {
-            return new DlqOrigin(
-                    topic(springTopic),
-                    springInt(first(headers, SPRING_PARTITION)),
-                    springLong(first(headers, SPRING_OFFSET)),
-                    textOrNull(first(headers, SPRING_GROUP)),
-                    textOrNull(headers.lastHeader(SPRING_EXCEPTION)),
-                    textOrNull(headers.lastHeader(SPRING_CAUSE)),
-                    textOrNull(headers.lastHeader(SPRING_MESSAGE)),
-                    timestamp(springLong(first(headers, SPRING_TIMESTAMP))));
-        }
-        Header connectTopic = first(headers, CONNECT_TOPIC);
-        if (connectTopic != null) {
-            String connector = textOrNull(first(headers, CONNECT_CONNECTOR));
-            return new DlqOrigin(
-                    topic(connectTopic),
-                    number(first(headers, CONNECT_PARTITION), Integer::valueOf),
-                    number(first(headers, CONNECT_OFFSET), Long::valueOf),
-                    connector == null ? null : "connect-" + connector,
-                    textOrNull(headers.lastHeader(CONNECT_EXCEPTION)),
-                    null,
-                    textOrNull(headers.lastHeader(CONNECT_MESSAGE)),
-                    null);
-        }
-        throw new MalformedHeaderException(
-                "no origin headers (neither " + SPRING_TOPIC + " nor " + CONNECT_TOPIC + ")");
+        return new Seen(headers).origin();
     }
 
-    private static Header first(Headers headers, String name) {
-        for (Header h : headers.headers(name)) {
-            return h;
+    /** The headers that matter, in one pass: origin headers first-seen, exception and attempt last-seen. */
+    private static final class Seen {
+        Header springTopic;
+        Header springPartition;
+        Header springOffset;
+        Header springTimestamp;
+        Header springGroup;
+        Header springException;
+        Header springCause;
+        Header springMessage;
+        Header connectTopic;
+        Header connectPartition;
+        Header connectOffset;
+        Header connectConnector;
+        Header connectException;
+        Header connectMessage;
+        Header attempt;
+
+        Seen(Headers headers) {
+            for (Header h : headers) {
+                String k = h.key();
+                if (k.startsWith(SPRING)) {
+                    spring(k, h);
+                } else if (k.startsWith(CONNECT)) {
+                    connect(k, h);
+                } else if (k.equals(ReplayHeaders.ATTEMPT)) {
+                    attempt = h;
+                }
+            }
         }
-        return null;
+
+        private void spring(String k, Header h) {
+            switch (k) {
+                case SPRING_TOPIC -> springTopic = springTopic == null ? h : springTopic;
+                case SPRING_PARTITION -> springPartition = springPartition == null ? h : springPartition;
+                case SPRING_OFFSET -> springOffset = springOffset == null ? h : springOffset;
+                case SPRING_TIMESTAMP -> springTimestamp = springTimestamp == null ? h : springTimestamp;
+                case SPRING_GROUP -> springGroup = springGroup == null ? h : springGroup;
+                case SPRING_EXCEPTION -> springException = h;
+                case SPRING_CAUSE -> springCause = h;
+                case SPRING_MESSAGE -> springMessage = h;
+                default -> {}
+            }
+        }
+
+        private void connect(String k, Header h) {
+            switch (k) {
+                case CONNECT_TOPIC -> connectTopic = connectTopic == null ? h : connectTopic;
+                case CONNECT_PARTITION -> connectPartition = connectPartition == null ? h : connectPartition;
+                case CONNECT_OFFSET -> connectOffset = connectOffset == null ? h : connectOffset;
+                case CONNECT_CONNECTOR -> connectConnector = connectConnector == null ? h : connectConnector;
+                case CONNECT_EXCEPTION -> connectException = h;
+                case CONNECT_MESSAGE -> connectMessage = h;
+                default -> {}
+            }
+        }
+
+        DlqOrigin origin() {
+            if (springTopic != null) {
+                return new DlqOrigin(
+                        topic(springTopic),
+                        springInt(springPartition),
+                        springLong(springOffset),
+                        textOrNull(springGroup),
+                        textOrNull(springException),
+                        textOrNull(springCause),
+                        textOrNull(springMessage),
+                        timestamp(springLong(springTimestamp)));
+            }
+            if (connectTopic != null) {
+                String connector = textOrNull(connectConnector);
+                return new DlqOrigin(
+                        topic(connectTopic),
+                        number(connectPartition, Integer::valueOf),
+                        number(connectOffset, Long::valueOf),
+                        connector == null ? null : "connect-" + connector,
+                        textOrNull(connectException),
+                        null,
+                        textOrNull(connectMessage),
+                        null);
+            }
+            throw new MalformedHeaderException(
+                    "no origin headers (neither " + SPRING_TOPIC + " nor " + CONNECT_TOPIC + ")");
+        }
     }
 
     private static String topic(Header h) {
         String t = text(h);
-        if (t.isBlank() || !t.matches("[a-zA-Z0-9._-]{1,249}")) {
+        if (!TOPIC.matcher(t).matches()) {
             throw new MalformedHeaderException(h.key() + " is '" + t + "', not a valid topic name");
         }
         return t;

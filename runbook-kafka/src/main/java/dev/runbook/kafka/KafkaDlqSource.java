@@ -25,6 +25,9 @@ final class KafkaDlqSource implements ReplaySource<ConsumerRecord<byte[], byte[]
 
     private static final Duration IDLE_LIMIT = Duration.ofSeconds(30);
 
+    /** Records per batch, and so per replay transaction: large enough that commits cost little. */
+    private static final int BATCH = 20_000;
+
     private final String topic;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<TopicPartition, Long> end;
@@ -66,15 +69,15 @@ final class KafkaDlqSource implements ReplaySource<ConsumerRecord<byte[], byte[]
     @Override
     public List<DlqRecord<ConsumerRecord<byte[], byte[]>>> poll() {
         long idleSince = System.nanoTime();
-        while (!end.isEmpty()) {
+        List<DlqRecord<ConsumerRecord<byte[], byte[]>>> out = new ArrayList<>();
+        while (!end.isEmpty() && out.size() < BATCH) {
             ConsumerRecords<byte[], byte[]> records;
             try {
-                records = consumer.poll(Duration.ofMillis(200));
+                records = consumer.poll(out.isEmpty() ? Duration.ofMillis(200) : Duration.ZERO);
             } catch (KafkaException e) {
                 throw new TargetUnavailableException(
                         "reading DLQ '" + topic + "' failed: " + e.getMessage() + "; rerun to resume", e);
             }
-            List<DlqRecord<ConsumerRecord<byte[], byte[]>>> out = new ArrayList<>(records.count());
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 Long to = end.get(new TopicPartition(r.topic(), r.partition()));
                 if (to != null && r.offset() < to) {
@@ -82,17 +85,17 @@ final class KafkaDlqSource implements ReplaySource<ConsumerRecord<byte[], byte[]
                 }
             }
             retireFinishedPartitions();
-            if (!out.isEmpty()) {
-                return out;
+            if (records.isEmpty() && !out.isEmpty()) {
+                break;
             }
-            if (System.nanoTime() - idleSince > IDLE_LIMIT.toNanos()) {
+            if (out.isEmpty() && System.nanoTime() - idleSince > IDLE_LIMIT.toNanos()) {
                 throw new TargetUnavailableException(
                         "no records from DLQ '" + topic + "' for " + IDLE_LIMIT.toSeconds() + " s although " + end
                                 + " are still ahead; is the broker up? rerun to resume",
                         null);
             }
         }
-        return List.of();
+        return out;
     }
 
     private void retireFinishedPartitions() {
