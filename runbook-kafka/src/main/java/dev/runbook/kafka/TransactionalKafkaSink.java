@@ -26,7 +26,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Sends replayed records with a transactional producer and commits the replayer group's DLQ offsets in
  * the same transaction ({@code sendOffsetsToTransaction}), so a batch's copies and its progress become
  * visible together or not at all. Its transactional id is derived from the replayer group: a rerun after
- * a crash fences the dead process and aborts its open transaction.
+ * a crash fences the dead process and aborts its open transaction. A copy keeps the key, the value and
+ * the application's own headers; the DLQ's bookkeeping headers ({@code kafka_dlt-*}, {@code
+ * __connect.errors.*}) are dropped, and the replay id and attempt count are added.
  */
 final class TransactionalKafkaSink implements ReplaySink<ConsumerRecord<byte[], byte[]>> {
 
@@ -34,7 +36,7 @@ final class TransactionalKafkaSink implements ReplaySink<ConsumerRecord<byte[], 
     private final ConsumerGroupMetadata group;
     private final String dlqTopic;
     private boolean inTransaction;
-    private KafkaException sendFailure;
+    private volatile KafkaException sendFailure;
 
     private TransactionalKafkaSink(KafkaProducer<byte[], byte[]> producer, String group, String dlqTopic) {
         this.producer = producer;
@@ -82,9 +84,12 @@ final class TransactionalKafkaSink implements ReplaySink<ConsumerRecord<byte[], 
         ConsumerRecord<byte[], byte[]> r = record.payload();
         RecordHeaders headers = new RecordHeaders();
         for (Header h : r.headers()) {
-            if (!h.key().equals(ReplayHeaders.REPLAY_ID)
-                    && !h.key().equals(ReplayHeaders.ATTEMPT)
-                    && !h.key().equals(ReplayHeaders.PARKED_REASON)) {
+            String k = h.key();
+            if (!k.startsWith(DlqHeaders.SPRING)
+                    && !k.startsWith(DlqHeaders.CONNECT)
+                    && !k.equals(ReplayHeaders.REPLAY_ID)
+                    && !k.equals(ReplayHeaders.ATTEMPT)
+                    && !k.equals(ReplayHeaders.PARKED_REASON)) {
                 headers.add(h);
             }
         }

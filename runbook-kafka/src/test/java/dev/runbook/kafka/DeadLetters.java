@@ -34,13 +34,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class DeadLetters {
 
-    private final KafkaTestCluster kafka;
+    private final String bootstrap;
     private final KafkaProducer<byte[], byte[]> producer;
 
     DeadLetters(KafkaTestCluster kafka) {
-        this.kafka = kafka;
+        this(kafka.bootstrapServers());
+    }
+
+    DeadLetters(String bootstrap) {
+        this.bootstrap = bootstrap;
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
@@ -115,7 +119,7 @@ final class DeadLetters {
     /** Every committed record of {@code topic}, as a read_committed consumer sees it. */
     List<Read> readCommitted(String topic) {
         Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
@@ -123,9 +127,7 @@ final class DeadLetters {
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> tps = new ArrayList<>();
-            for (int p = 0; p < kafka.partitionCount(topic); p++) {
-                tps.add(new TopicPartition(topic, p));
-            }
+            consumer.partitionsFor(topic).forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
             Map<TopicPartition, Long> end = consumer.endOffsets(tps, Duration.ofSeconds(30));
