@@ -49,10 +49,13 @@ public record ConsumerLag(String group, List<PartitionLag> partitions) {
     }
 
     static ConsumerLag read(OffsetReader reader, String group) {
-        return of(
-                group,
-                reader.committed(group),
-                ends(reader, reader.committed(group).keySet()));
+        Map<TopicPartition, Long> committed = reader.committed(group);
+        if (committed.isEmpty() && !reader.group(group).exists()) {
+            // a misspelt group would otherwise read as "lag 0": all good
+            throw new dev.runbook.core.RefusedException("consumer group '" + group + "' does not exist on "
+                    + reader.target() + "; check the name with kafka-consumer-groups --list");
+        }
+        return of(group, committed, ends(reader, committed.keySet()));
     }
 
     static Map<String, ConsumerLag> readAll(OffsetReader reader) {

@@ -32,7 +32,13 @@ public record PartitionHealth(int partitions, List<String> underReplicated, List
 
     static PartitionHealth read(OffsetReader reader) {
         String t = reader.target();
-        var names = KafkaErrors.await(reader.admin().listTopics().names(), t, "listing topics");
+        // internal topics too: an offline __consumer_offsets partition stops every group it hosts
+        var names = KafkaErrors.await(
+                reader.admin()
+                        .listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true))
+                        .names(),
+                t,
+                "listing topics");
         Map<String, TopicDescription> all =
                 KafkaErrors.await(reader.admin().describeTopics(names).allTopicNames(), t, "describing topics");
         List<String> under = new ArrayList<>();

@@ -75,6 +75,9 @@ public final class KafkaTestCluster {
                             .setCombined(true)
                             .setNumBrokerNodes(1)
                             .setNumControllerNodes(1)
+                            // our own temp dir: the kit's default registers a deleting shutdown hook that
+                            // races the broker's own shutdown
+                            .setBaseDirectory(java.nio.file.Files.createTempDirectory("runbook-kafka-"))
                             .build())
                     .setConfigProp("offsets.topic.replication.factor", "1")
                     .setConfigProp("offsets.topic.num.partitions", "3")
@@ -131,6 +134,13 @@ public final class KafkaTestCluster {
                         && d.partitions().stream()
                                 .map(TopicPartitionInfo::leader)
                                 .allMatch(l -> l != null && l.id() >= 0)) {
+                    // the metadata names a leader before the broker has become it; ListOffsets is served
+                    // only by the real leader, so once it answers for every partition, producing is safe
+                    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+                    for (int p = 0; p < partitions; p++) {
+                        request.put(new TopicPartition(name, p), OffsetSpec.latest());
+                    }
+                    admin.listOffsets(request).all().get(WAIT.toSeconds(), TimeUnit.SECONDS);
                     return name;
                 }
             } catch (ExecutionException e) {

@@ -46,12 +46,25 @@ class ProbesIT {
     }
 
     @Test
+    void lagOfAMisspeltGroupIsAnErrorNotZero() {
+        String ghost = KafkaTestCluster.unique("biling");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> KAFKA.consumerLag(ghost).read())
+                .isInstanceOf(dev.runbook.core.RefusedException.class)
+                .hasMessageContaining("consumer group '" + ghost + "' does not exist")
+                .hasMessageContaining("kafka-consumer-groups --list");
+    }
+
+    @Test
     void healthBrokersAndEndOffsets() {
         String topic = CLUSTER.createTopic(KafkaTestCluster.unique("health"), 2);
         CLUSTER.produce(topic, 5);
+        CLUSTER.commit(KafkaTestCluster.unique("health-group"), Map.of(new TopicPartition(topic, 0), 1L));
 
         PartitionHealth health = KAFKA.partitionHealth().read();
-        assertThat(health.partitions()).isGreaterThanOrEqualTo(2);
+        assertThat(health.partitions())
+                .as("with __consumer_offsets' 3 partitions")
+                .isGreaterThanOrEqualTo(5);
         assertThat(health.healthy()).isTrue();
         assertThat(KAFKA.underReplicatedPartitions().read()).isZero();
         assertThat(KAFKA.offlinePartitions().read()).isZero();
