@@ -1,0 +1,67 @@
+package dev.runbook.core.http;
+
+import java.util.Map;
+
+/**
+ * The entry point to the HTTP primitives: calls to admin endpoints as actions, and health and state
+ * endpoints as probes. Uses {@code java.net.http}; pass your own {@code HttpClient} where needed.
+ *
+ * <pre>{@code
+ * import dev.runbook.core.http.Http;
+ * HttpHealth health = Http.health("http://integration-svc:8080/health");
+ * HttpField breaker = Http.field("http://integration-svc:8080/admin/circuit-breaker?service=inside", "/state");
+ * HttpCall halfOpen = Http.post("http://integration-svc:8080/admin/circuit-breaker/half-open")
+ *     .body("{\"service\":\"inside\"}").build();
+ * }</pre>
+ */
+public final class Http {
+    private Http() {}
+
+    /**
+     * A POST call, to finish with the builder.
+     *
+     * @throws IllegalArgumentException if the URL is not an absolute http(s) URL
+     */
+    public static HttpCall.Builder post(String url) {
+        return HttpCall.builder("POST", url);
+    }
+
+    /** A PUT call, to finish with the builder. */
+    public static HttpCall.Builder put(String url) {
+        return HttpCall.builder("PUT", url);
+    }
+
+    /** A DELETE call, to finish with the builder. */
+    public static HttpCall.Builder delete(String url) {
+        return HttpCall.builder("DELETE", url);
+    }
+
+    /** A call of any method, to finish with the builder. */
+    public static HttpCall.Builder call(String method, String url) {
+        return HttpCall.builder(method, url);
+    }
+
+    /**
+     * A health probe GETting {@code url}.
+     *
+     * @throws IllegalArgumentException if the URL is not an absolute http(s) URL
+     */
+    public static HttpHealth health(String url) {
+        return new HttpHealth(HttpSupport.defaultClient(), HttpSupport.uri(url), HttpSupport.DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * A probe reading the field at {@code jsonPointer} (such as {@code /state}) of the JSON at {@code url}.
+     *
+     * @throws IllegalArgumentException if the URL or the pointer is malformed
+     */
+    public static HttpField field(String url, String jsonPointer) {
+        return new HttpField(
+                HttpSupport.defaultClient(),
+                HttpSupport.uri(url),
+                jsonPointer,
+                Map.of(),
+                Map.of(),
+                HttpSupport.DEFAULT_TIMEOUT);
+    }
+}

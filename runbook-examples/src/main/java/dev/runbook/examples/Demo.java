@@ -1,0 +1,177 @@
+package dev.runbook.examples;
+
+import dev.runbook.core.ApprovalGate;
+import dev.runbook.core.Guards;
+import dev.runbook.core.Journal;
+import dev.runbook.core.Plan;
+import dev.runbook.core.Report;
+import dev.runbook.core.RunStatus;
+import dev.runbook.core.Runbook;
+import dev.runbook.core.RunbookEngine;
+import dev.runbook.core.audit.AuditLogVerifier;
+import dev.runbook.core.audit.JsonLinesAuditSink;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The README's first command ({@code ./demo}): stages seed incidents on real servers it starts itself,
+ * plans each runbook and prints the plan, applies it through an approval gate, prints the report, and
+ * verifies the hash-chained audit file it wrote.
+ *
+ * <pre>{@code
+ * ./demo                       # every scenario, approvals by a printed non-interactive policy
+ * ./demo --interactive         # you approve each step at the console
+ * ./demo --scenario INC-005 --out /tmp/demo
+ * }</pre>
+ */
+public final class Demo {
+    /** The scenarios, by runbook id, in the order the demo runs them. */
+    public static final Map<String, Supplier<DemoScenario>> SCENARIOS = scenarios();
+
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
+
+    private Demo() {}
+
+    private static Map<String, Supplier<DemoScenario>> scenarios() {
+        Map<String, Supplier<DemoScenario>> m = new LinkedHashMap<>();
+        m.put("INC-005", CircuitBreakerScenario::start);
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * The demo's settings.
+     *
+     * @param interactive ask at the console instead of the printed policy
+     * @param scenarios the scenario ids to run; empty for all
+     * @param out where the audit file and the journal go
+     */
+    public record Options(boolean interactive, List<String> scenarios, Path out) {
+        public Options {
+            scenarios = List.copyOf(scenarios);
+        }
+
+        /** Every scenario, non-interactive, into {@code target/demo} (or system property {@code runbook.demo.out}). */
+        public static Options defaults() {
+            return new Options(false, List.of(), Path.of(System.getProperty("runbook.demo.out", "target/demo")));
+        }
+
+        /**
+         * Reads command-line arguments.
+         *
+         * @throws IllegalArgumentException for an unknown argument or scenario
+         */
+        public static Options parse(String... args) {
+            boolean interactive = false;
+            List<String> ids = new ArrayList<>();
+            Path out = defaults().out();
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--interactive" -> interactive = true;
+                    case "--scenario" -> ids.add(value(args, ++i, "--scenario"));
+                    case "--out" -> out = Path.of(value(args, ++i, "--out"));
+                    default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'; " + USAGE);
+                }
+            }
+            for (String id : ids) {
+                if (!SCENARIOS.containsKey(id)) {
+                    throw new IllegalArgumentException(
+                            "unknown scenario '" + id + "'; the scenarios are " + SCENARIOS.keySet());
+                }
+            }
+            return new Options(interactive, ids, out);
+        }
+
+        private static String value(String[] args, int i, String flag) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(flag + " needs a value; " + USAGE);
+            }
+            return args[i];
+        }
+    }
+
+    private static final String USAGE = "usage: ./demo [--interactive] [--scenario ID]... [--out DIR]";
+
+    /** Runs the demo; exits 1 if a run did not succeed, 2 for bad arguments. */
+    public static void main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        ApprovalGate gate = options.interactive()
+                ? DemoApprovals.printing(ApprovalGate.console(), System.out)
+                : DemoApprovals.policy(System.out);
+        List<DemoResult> results = run(options, gate, System.out);
+        boolean ok = results.stream().allMatch(r -> r.report().status() == RunStatus.SUCCEEDED && r.fixed());
+        if (!ok) {
+            System.exit(1);
+        }
+    }
+
+    /**
+     * Runs the chosen scenarios one after the other with {@code gate} deciding approvals, printing to
+     * {@code out}.
+     *
+     * @throws dev.runbook.core.RefusedException if a plan is not ready (a staged server did not come up)
+     * @throws dev.runbook.core.audit.AuditException if the audit file fails verification
+     */
+    public static List<DemoResult> run(Options options, ApprovalGate gate, PrintStream out) {
+        List<String> ids = options.scenarios().isEmpty() ? List.copyOf(SCENARIOS.keySet()) : options.scenarios();
+        List<DemoResult> results = new ArrayList<>();
+        for (String id : ids) {
+            try (DemoScenario scenario = SCENARIOS.get(id).get()) {
+                results.add(runOne(id, scenario, options, gate, out));
+            }
+        }
+        return results;
+    }
+
+    private static DemoResult runOne(
+            String id, DemoScenario scenario, Options options, ApprovalGate gate, PrintStream out) {
+        Runbook runbook = scenario.runbook();
+        out.println();
+        out.println("=== " + runbook.id() + " · " + runbook.title());
+        out.println("staged: " + scenario.staged());
+        Path auditFile = options.out()
+                .resolve("audit-" + id + "-" + STAMP.format(Clock.systemUTC().instant()) + ".jsonl")
+                .toAbsolutePath();
+        Report report;
+        Plan plan;
+        try (JsonLinesAuditSink audit = JsonLinesAuditSink.open(auditFile)) {
+            RunbookEngine engine = RunbookEngine.builder()
+                    .actor(System.getProperty("user.name", "demo"))
+                    .incident("DEMO-" + id)
+                    .environment("demo")
+                    .guards(Guards.defaults().toBuilder().budget("requests", 5).build())
+                    .approvals(gate)
+                    .audit(audit)
+                    .journal(Journal.files(options.out().resolve("journal")))
+                    .build();
+            out.println();
+            out.println("1. plan (reads only; nothing changes yet):");
+            plan = engine.plan(runbook);
+            out.println(plan);
+            out.println();
+            out.println("2. apply the reviewed plan:");
+            report = engine.apply(runbook, plan);
+            out.println(report);
+        }
+        int records = AuditLogVerifier.verify(auditFile).size();
+        out.println();
+        out.println("3. after: " + scenario.observe() + " (read from the server)");
+        out.println("   audit: " + records + " records in " + auditFile + ", hash chain verified");
+        return new DemoResult(id, plan, report, auditFile, records, scenario.observe(), scenario.fixed());
+    }
+}

@@ -1,0 +1,48 @@
+package dev.runbook.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runbook.core.ActionContext;
+import dev.runbook.core.Outcome;
+import dev.runbook.core.StepPlan;
+import org.junit.jupiter.api.Test;
+
+/** The fake action keeps the contract real actions keep, and its inverse undoes it. */
+class FakeActionContractTest extends ActionContract<FakeAction> {
+    private final FakeAction fake = FakeAction.builder("fake.flush", "fake-redis keys 'cache:*'")
+            .summary("UNLINK 10 keys matching 'cache:*'")
+            .blastRadius("keys", 10)
+            .build();
+
+    @Override
+    protected FakeAction action() {
+        return fake;
+    }
+
+    @Override
+    protected Object snapshot() {
+        return fake.observed();
+    }
+
+    @Override
+    protected void moveTheWorld() {
+        fake.moveTheWorld();
+    }
+
+    @Test
+    void inverse_undoesTheApply() {
+        ActionContext ctx = context();
+        StepPlan plan = fake.plan(ctx);
+        fake.apply(plan, ctx);
+        var undo = fake.inverse(plan).orElseThrow();
+
+        StepPlan undoPlan = undo.plan(ctx);
+        var result = undo.apply(undoPlan, ctx);
+
+        assertThat(undoPlan.summary()).startsWith("undo: ");
+        assertThat(result.outcome()).isEqualTo(Outcome.CHANGED);
+        assertThat(fake.isDone()).isFalse();
+        assertThat(fake.undos()).isEqualTo(1);
+        assertThat(undo.plan(ctx).isNoop()).isTrue();
+    }
+}
