@@ -26,6 +26,13 @@ class ConnectIT {
     private final ConnectTestWorker worker = ConnectTestWorker.get();
     private final KafkaConnect connect = new KafkaConnect(java.net.http.HttpClient.newHttpClient(), worker.url());
     private final ActionContext ctx = ActionContext.standalone();
+    private final List<String> created = new java.util.ArrayList<>();
+
+    /** Connectors left running would keep committing offsets and move other tests' snapshots. */
+    @org.junit.jupiter.api.AfterEach
+    void deleteConnectors() {
+        created.forEach(worker::deleteConnector);
+    }
 
     static Map<String, String> fileSink(String topic, Path file, String dlq) {
         Map<String, String> c = new java.util.HashMap<>(Map.of(
@@ -49,6 +56,7 @@ class ConnectIT {
     private String running(String topic) {
         String name = KafkaTestCluster.unique("file-sink");
         worker.createConnector(name, fileSink(topic, worker.dir().resolve(name + ".txt"), null));
+        created.add(name);
         worker.await(connect, name, s -> s.allIn("RUNNING") && s.tasks().size() == 1);
         return name;
     }
@@ -107,6 +115,7 @@ class ConnectIT {
         String name = KafkaTestCluster.unique("broken-sink");
         Path missingDir = worker.dir().resolve(name);
         worker.createConnector(name, fileSink(topic, missingDir.resolve("out.txt"), null));
+        created.add(name);
         worker.await(connect, name, s -> s.failedTasks().equals(List.of(0)));
 
         StepPlan nothingYet = connect.restartConnector(name).includeTasks(false).plan(ctx);
@@ -165,6 +174,7 @@ class ConnectIT {
         String name = KafkaTestCluster.unique("json-sink");
         Path file = worker.dir().resolve(name + ".txt");
         worker.createConnector(name, fileSink(topic, file, dlq));
+        created.add(name);
         worker.await(connect, name, s -> s.allIn("RUNNING") && s.tasks().size() == 1);
         DeadLetters letters = new DeadLetters(kafka);
         for (int i = 0; i < 6; i++) {

@@ -46,6 +46,7 @@ final class CrashTrials {
             letters.send(dlq, i % 2, "k-" + i, value, h);
         }
         letters.flush();
+        java.util.Set<String> expected = letters.positions(dlq);
 
         Process child = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -60,11 +61,13 @@ final class CrashTrials {
                 .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         String line;
+        StringBuilder early = new StringBuilder();
         while ((line = out.readLine()) != null && !line.startsWith("replaying")) {
-            // wait until the child is about to apply
+            early.append(line).append('\n'); // wait until the child is about to apply
         }
         if (line == null) {
-            throw new IllegalStateException("the replay child exited before applying (exit " + child.waitFor() + ")");
+            throw new IllegalStateException("the replay child exited before applying (exit " + child.waitFor() + "):\n"
+                    + early.substring(Math.max(0, early.length() - 4000)));
         }
         long delay = (long) (random.nextDouble() * maxDelayMillis);
         boolean finished = child.waitFor(delay, TimeUnit.MILLISECONDS);
@@ -93,15 +96,18 @@ final class CrashTrials {
             seen.merge(r.replayId(), 1, Integer::sum);
         }
         int lost = 0;
-        for (int p = 0; p < 2; p++) {
-            long count = (records + 1 - p) / 2;
-            for (long o = 0; o < count; o++) {
-                if (!seen.containsKey(dlq + "/" + p + "/" + o)) {
-                    lost++;
-                }
+        for (String id : expected) {
+            if (!seen.containsKey(id)) {
+                lost++;
             }
         }
-        int duplicated = seen.values().stream().mapToInt(n -> n - 1).sum();
+        int extra = 0;
+        for (String id : seen.keySet()) {
+            if (!expected.contains(id)) {
+                extra++;
+            }
+        }
+        int duplicated = extra + seen.values().stream().mapToInt(n -> n - 1).sum();
         return new Trial(records, delay, finished, lost, duplicated, reruns);
     }
 

@@ -47,6 +47,11 @@ final class DeadLetters {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+        // a plain, patient producer: fixtures must arrive whole even on a machine under heavy load
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "60000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -103,6 +108,13 @@ final class DeadLetters {
 
     void flush() {
         producer.flush();
+    }
+
+    /** The replay ids ({@code <dlq>/<partition>/<offset>}) of every committed record in {@code dlq}. */
+    java.util.Set<String> positions(String dlq) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        readCommitted(dlq).forEach(r -> out.add(r.topic() + "/" + r.partition() + "/" + r.offset()));
+        return out;
     }
 
     /** A record read back: key, value and headers (last value of each name, plus counts). */
