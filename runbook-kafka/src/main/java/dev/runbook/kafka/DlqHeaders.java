@@ -6,6 +6,9 @@ import dev.runbook.core.replay.ReplayHeaders;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -172,11 +175,57 @@ final class DlqHeaders {
     }
 
     private static String topic(Header h) {
+        byte[] raw = h.value();
+        ByteKey key = raw == null ? null : new ByteKey(raw);
+        String cached = key == null ? null : TOPICS.get(key);
+        if (cached != null) {
+            return cached;
+        }
         String t = text(h);
         if (!TOPIC.matcher(t).matches()) {
             throw new MalformedHeaderException(h.key() + " is '" + t + "', not a valid topic name");
         }
+        remember(TOPICS, key, t);
         return t;
+    }
+
+    /*
+     * Dead letters repeat the same few topics, groups and exception classes; decoding and validating each
+     * once per value (rather than once per record) is most of the replay's header cost.
+     */
+    private static final int CACHE_LIMIT = 4096;
+    private static final Map<ByteKey, String> TOPICS = new ConcurrentHashMap<>();
+    private static final Map<ByteKey, String> TEXTS = new ConcurrentHashMap<>();
+
+    private static void remember(Map<ByteKey, String> cache, ByteKey key, String value) {
+        if (key == null) {
+            return;
+        }
+        if (cache.size() >= CACHE_LIMIT) {
+            cache.clear();
+        }
+        cache.put(key, value);
+    }
+
+    /** A header value by content, as a cache key. */
+    private static final class ByteKey {
+        private final byte[] bytes;
+        private final int hash;
+
+        ByteKey(byte[] bytes) {
+            this.bytes = bytes;
+            this.hash = Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ByteKey k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     private static Integer springInt(Header h) {
@@ -222,7 +271,20 @@ final class DlqHeaders {
     }
 
     private static String textOrNull(Header h) {
-        return h == null || h.value() == null ? null : text(h);
+        if (h == null || h.value() == null) {
+            return null;
+        }
+        byte[] raw = h.value();
+        if (raw.length > 512) {
+            return text(h);
+        }
+        ByteKey key = new ByteKey(raw);
+        String cached = TEXTS.get(key);
+        if (cached == null) {
+            cached = text(h);
+            remember(TEXTS, key, cached);
+        }
+        return cached;
     }
 
     private static String text(Header h) {

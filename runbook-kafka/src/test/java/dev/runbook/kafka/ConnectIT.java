@@ -28,10 +28,29 @@ class ConnectIT {
     private final ActionContext ctx = ActionContext.standalone();
     private final List<String> created = new java.util.ArrayList<>();
 
-    /** Connectors left running would keep committing offsets and move other tests' snapshots. */
+    /**
+     * Connectors left running would keep committing offsets, and their groups (some without any
+     * committed offset) would show up in other tests' snapshots of every group: remove both.
+     */
     @org.junit.jupiter.api.AfterEach
-    void deleteConnectors() {
+    void deleteConnectorsAndTheirGroups() {
         created.forEach(worker::deleteConnector);
+        List<String> groups = created.stream().map(n -> "connect-" + n).toList();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                kafka.admin().deleteConsumerGroups(groups).all().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                return;
+            } catch (Exception e) {
+                if (e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
+                    return; // a connector that never joined
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not delete the connector groups " + groups, e);
+                }
+                KafkaTestCluster.sleep(200);
+            }
+        }
     }
 
     static Map<String, String> fileSink(String topic, Path file, String dlq) {
