@@ -30,8 +30,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class KafkaDlqSource implements ReplaySource<ConsumerRecord<byte[], byte[]>> {
 
-    /** Records per batch, and so per replay transaction: large enough that commits cost little. */
-    private static final int BATCH = 20_000;
+    /**
+     * Records (and key plus value bytes) per batch, and so per replay transaction: large enough that
+     * commits cost little, small enough to hold two batches in memory.
+     */
+    private static final int BATCH = 100_000;
+
+    private static final long BATCH_BYTES = 64L * 1024 * 1024;
 
     private static final Object END = new Object();
 
@@ -40,7 +45,7 @@ final class KafkaDlqSource implements ReplaySource<ConsumerRecord<byte[], byte[]
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<TopicPartition, Long> end = new HashMap<>();
     private final Map<Integer, Long> next = new TreeMap<>();
-    private final BlockingQueue<Object> ahead = new ArrayBlockingQueue<>(2);
+    private final BlockingQueue<Object> ahead = new ArrayBlockingQueue<>(1);
     private final Thread fetcher;
     private volatile boolean stopped;
     private boolean finished;
@@ -141,13 +146,16 @@ final class KafkaDlqSource implements ReplaySource<ConsumerRecord<byte[], byte[]
     private List<DlqRecord<ConsumerRecord<byte[], byte[]>>> readBatch() {
         long idleSince = System.nanoTime();
         List<DlqRecord<ConsumerRecord<byte[], byte[]>>> out = new ArrayList<>();
-        while (!end.isEmpty() && out.size() < BATCH && !stopped) {
+        long bytes = 0;
+        while (!end.isEmpty() && out.size() < BATCH && bytes < BATCH_BYTES && !stopped) {
             ConsumerRecords<byte[], byte[]> records =
                     consumer.poll(out.isEmpty() ? Duration.ofMillis(200) : Duration.ZERO);
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 Long to = end.get(new TopicPartition(r.topic(), r.partition()));
                 if (to != null && r.offset() < to) {
-                    out.add(DlqHeaders.decode(r));
+                    DlqRecord<ConsumerRecord<byte[], byte[]>> d = DlqHeaders.decode(r);
+                    bytes += d.bytes();
+                    out.add(d);
                 }
             }
             retireFinishedPartitions();

@@ -52,6 +52,10 @@ public final class ReplayEngine {
         Throttle throttle = sink != null && ctx != null && selection.maxRate() > 0
                 ? ctx.throttle("replay " + source.name(), selection.maxRate())
                 : null;
+        // under a rate limit, checkpoint at least every ~5 s of sending, so that a transaction (or any
+        // unit of progress) never stays open for long whatever the source's batch size
+        long checkpointEvery = selection.maxRate() > 0 ? Math.max(1, (long) (selection.maxRate() * 5)) : Long.MAX_VALUE;
+        long sentSinceCheckpoint = 0;
         boolean stop = false;
         while (!stop) {
             List<DlqRecord<P>> batch = source.poll();
@@ -84,10 +88,17 @@ public final class ReplayEngine {
                 }
                 summary.add(r, d);
                 consumed.add(r);
+                if (d.sends() && ++sentSinceCheckpoint >= checkpointEvery && sink != null) {
+                    sink.checkpoint(consumed);
+                    source.consumed(consumed);
+                    consumed = new ArrayList<>();
+                    sentSinceCheckpoint = 0;
+                }
             }
             if (!consumed.isEmpty()) {
                 if (sink != null) {
                     sink.checkpoint(consumed);
+                    sentSinceCheckpoint = 0;
                 }
                 source.consumed(consumed);
             }

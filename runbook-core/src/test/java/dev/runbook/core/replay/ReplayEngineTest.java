@@ -262,7 +262,55 @@ class ReplayEngineTest {
     @Test
     void maxRate_usesTheContextThrottle() {
         List<Integer> acquired = new ArrayList<>();
-        ActionContext ctx = new ActionContext() {
+        ActionContext ctx = countingThrottle(acquired, 50.0);
+        ReplayEngine.replay(
+                new ListSource(sample(), 10),
+                new ListSink(),
+                ReplaySelection.builder().originalTopic("orders").maxRate(50).build(),
+                ctx);
+        assertThat(acquired).hasSize(5);
+    }
+
+    @Test
+    void underARateLimit_checkpointsEveryFiveSecondsOfWork_whateverTheBatchSize() {
+        ListSink sink = new ListSink();
+        ReplayEngine.replay(
+                new ListSource(sample(), 10),
+                sink,
+                ReplaySelection.builder().maxRate(0.6).build(),
+                countingThrottle(new ArrayList<>(), 0.6));
+        // 0.6 records/s -> a checkpoint every 3 sent records, and one at the end of the batch
+        assertThat(sink.checkpoints).containsExactly("dlq/0/2", "dlq/0/5", "dlq/0/8", "dlq/0/9");
+        assertThat(sink.committed).hasSize(10);
+    }
+
+    @Test
+    void badSelections_areRejectedWithTheFix() {
+        assertThatThrownBy(() -> ReplaySelection.builder().maxRecords(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxRecords");
+        assertThatThrownBy(() -> ReplaySelection.builder().maxAttempts(0).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ReplaySelection.builder().window(T0, T0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("empty");
+        assertThatThrownBy(() -> ReplaySelection.builder()
+                        .target("a")
+                        .mapTarget("orders", "b")
+                        .build())
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ReplaySelection.builder()
+                        .onMalformed(MalformedPolicy.PARK)
+                        .build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("parkingTarget");
+        assertThatThrownBy(() -> ReplaySelection.builder().originalTopic(" ").build())
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** A context whose throttles record the permits asked for instead of waiting. */
+    private static ActionContext countingThrottle(List<Integer> acquired, double expectedRate) {
+        return new ActionContext() {
             @Override
             public String runId() {
                 return "r";
@@ -290,7 +338,7 @@ class ReplayEngineTest {
 
             @Override
             public dev.runbook.core.Throttle throttle(String name, double perSecond) {
-                assertThat(perSecond).isEqualTo(50.0);
+                assertThat(perSecond).isEqualTo(expectedRate);
                 return new dev.runbook.core.Throttle() {
                     @Override
                     public void acquire(int permits) {
@@ -304,36 +352,6 @@ class ReplayEngineTest {
                 };
             }
         };
-        ReplayEngine.replay(
-                new ListSource(sample(), 10),
-                new ListSink(),
-                ReplaySelection.builder().originalTopic("orders").maxRate(50).build(),
-                ctx);
-        assertThat(acquired).hasSize(5);
-    }
-
-    @Test
-    void badSelections_areRejectedWithTheFix() {
-        assertThatThrownBy(() -> ReplaySelection.builder().maxRecords(0).build())
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("maxRecords");
-        assertThatThrownBy(() -> ReplaySelection.builder().maxAttempts(0).build())
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ReplaySelection.builder().window(T0, T0).build())
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("empty");
-        assertThatThrownBy(() -> ReplaySelection.builder()
-                        .target("a")
-                        .mapTarget("orders", "b")
-                        .build())
-                .isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> ReplaySelection.builder()
-                        .onMalformed(MalformedPolicy.PARK)
-                        .build())
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("parkingTarget");
-        assertThatThrownBy(() -> ReplaySelection.builder().originalTopic(" ").build())
-                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static ActionContext ctx() {
