@@ -55,6 +55,20 @@ public interface Action {
         return Optional.empty();
     }
 
+    /**
+     * What defines this action: every parameter its apply uses (the value to set, the limit, the
+     * offsets), as one line. It is hashed into the runbook's fingerprint, so that a plan made from a
+     * runbook with other parameters is refused as stale. Defaults to type and target; override it when
+     * apply uses parameters that the target does not show. Never include a secret's value.
+     *
+     * <pre>{@code
+     * public String definition() { return type() + " " + target() + " to=" + replicas; }
+     * }</pre>
+     */
+    default String definition() {
+        return type() + " " + target();
+    }
+
     /** Whether applying loses something a rollback cannot restore; destructive steps need approval. */
     default boolean destructive() {
         return true;

@@ -29,7 +29,7 @@ final class FileJournal implements Journal {
     }
 
     @Override
-    public void begin(String runId, Plan plan) {
+    public synchronized void begin(String runId, Plan plan) {
         if (Files.exists(file(runId))) {
             return;
         }
@@ -40,7 +40,7 @@ final class FileJournal implements Journal {
     }
 
     @Override
-    public void stepStarted(String runId, String stepId) {
+    public synchronized void stepStarted(String runId, String stepId) {
         ObjectNode n = Json.mapper().createObjectNode();
         n.put("type", "started");
         n.put("stepId", stepId);
@@ -48,7 +48,7 @@ final class FileJournal implements Journal {
     }
 
     @Override
-    public void stepFinished(String runId, StepOutcome outcome) {
+    public synchronized void stepFinished(String runId, StepOutcome outcome) {
         ObjectNode n = Json.mapper().createObjectNode();
         n.put("type", "finished");
         n.set("outcome", Json.tree(outcome));
@@ -56,7 +56,7 @@ final class FileJournal implements Journal {
     }
 
     @Override
-    public void finished(String runId, RunStatus status) {
+    public synchronized void finished(String runId, RunStatus status) {
         ObjectNode n = Json.mapper().createObjectNode();
         n.put("type", "end");
         n.put("status", status.name());
@@ -64,7 +64,7 @@ final class FileJournal implements Journal {
     }
 
     @Override
-    public Optional<RunRecord> load(String runId) {
+    public synchronized Optional<RunRecord> load(String runId) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file(runId), StandardCharsets.UTF_8);
@@ -101,6 +101,23 @@ final class FileJournal implements Journal {
             return Optional.empty();
         }
         return Optional.of(new RunRecord(runId, plan, finished, started, status));
+    }
+
+    @Override
+    public synchronized List<String> unfinished() {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (var files = Files.list(directory)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".jsonl"))
+                    .map(n -> n.substring(0, n.length() - ".jsonl".length()))
+                    .filter(id -> load(id).map(r -> !r.ended()).orElse(false))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new RunbookException("cannot list the journal in " + directory + ": " + e.getMessage(), e);
+        }
     }
 
     private Path file(String runId) {

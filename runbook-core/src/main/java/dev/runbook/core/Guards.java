@@ -102,60 +102,27 @@ public final class Guards {
 
     /**
      * The violations of a step plan: every budget, rate, protected name and freeze it breaks, each as a
-     * sentence that names the guard and the way out. Empty when the plan is within limits.
+     * sentence that names the guard and the way out (for a budget: {@code
+     * guards.toBuilder().budget("keys", n)}). Empty when the plan is within limits or changes nothing.
+     *
+     * <pre>{@code
+     * List<String> why = guards.violations("02-flush", stepPlan, clock);
+     * }</pre>
      */
     public List<String> violations(String stepId, StepPlan plan, Clock clock) {
-        List<String> out = new ArrayList<>();
-        if (plan.isNoop()) {
-            return out;
-        }
-        for (Map.Entry<String, Long> e : plan.blastRadius().entrySet()) {
-            Long budget = budgets.get(e.getKey());
-            if (budget != null && e.getValue() > budget) {
-                out.add(String.format(
-                        Locale.ROOT,
-                        "step %s would touch %,d %s; the budget '%s' is %,d. Narrow the step, or raise the budget"
-                                + " with Guards.builder().budget(\"%s\", %d)",
-                        stepId,
-                        e.getValue(),
-                        e.getKey(),
-                        e.getKey(),
-                        budget,
-                        e.getKey(),
-                        e.getValue()));
-            }
-        }
-        for (Map.Entry<String, Double> e : plan.rates().entrySet()) {
-            Double max = maxRates.get(e.getKey());
-            if (max != null && e.getValue() > max) {
-                out.add(String.format(
-                        Locale.ROOT,
-                        "step %s would run at %.0f %s; the rate budget '%s' is %.0f. Lower the step's rate, or raise"
-                                + " it with Guards.builder().maxRate(\"%s\", %.0f)",
-                        stepId,
-                        e.getValue(),
-                        e.getKey(),
-                        e.getKey(),
-                        max,
-                        e.getKey(),
-                        e.getValue()));
-            }
-        }
-        for (String resource : plan.resources()) {
-            if (isProtected(resource)) {
-                out.add("step " + stepId + " would touch '" + resource + "', which matches a protected pattern "
-                        + protectedPatterns + "; exclude it from the step (protected names are never changed)");
-            }
-        }
-        Instant now = clock.instant();
-        for (FreezeWindow f : freezes) {
-            if (f.contains(now)) {
-                out.add("step " + stepId + " changes " + plan.target() + " during the change freeze '" + f.reason()
-                        + "' (" + f.start() + " to " + f.end() + "); wait until it ends, or build the engine"
-                        + " with guards that lift the freeze, recorded in the audit");
-            }
-        }
-        return out;
+        return GuardCheck.violations(this, stepId, plan, clock.instant());
+    }
+
+    Map<String, Long> budgets() {
+        return budgets;
+    }
+
+    Map<String, Double> maxRates() {
+        return maxRates;
+    }
+
+    List<FreezeWindow> freezes() {
+        return freezes;
     }
 
     @Override
@@ -166,7 +133,8 @@ public final class Guards {
 
     static Pattern globToRegex(String glob) {
         StringBuilder sb = new StringBuilder();
-        for (char c : glob.toCharArray()) {
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
             switch (c) {
                 case '*' -> sb.append(".*");
                 case '?' -> sb.append('.');
@@ -258,7 +226,7 @@ public final class Guards {
             return this;
         }
 
-        /** Lifts every freeze (an override, which the engine records in the audit). */
+        /** Lifts every freeze: an override; the guards in force are in every run's RUN_STARTED audit record. */
         public Builder liftFreezes() {
             freezes.clear();
             return this;

@@ -53,6 +53,15 @@ class InMemoryJournal implements Journal {
                 : Optional.of(new RunRecord(runId, s.plan, s.finished, s.started, s.status));
     }
 
+    @Override
+    public synchronized List<String> unfinished() {
+        return runs.entrySet().stream()
+                .filter(e -> e.getValue().status == null)
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+    }
+
     private State state(String runId) {
         State s = runs.get(runId);
         if (s == null) {

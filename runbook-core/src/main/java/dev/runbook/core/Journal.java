@@ -1,6 +1,7 @@
 package dev.runbook.core;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,6 +30,14 @@ public interface Journal {
     /** What is known of a run, if anything. */
     Optional<RunRecord> load(String runId);
 
+    /**
+     * The ids of runs that began and did not end (crashed, or stopped by a failed audit sink or
+     * journal): the runs {@link RunbookEngine#resume} can finish. Empty for journals that cannot list.
+     */
+    default List<String> unfinished() {
+        return List.of();
+    }
+
     /** A journal of one JSON-lines file per run in {@code directory}, each append forced to disk. */
     static Journal files(Path directory) {
         return new FileJournal(directory);
@@ -43,8 +52,13 @@ public interface Journal {
     static Journal none() {
         return new InMemoryJournal() {
             @Override
-            public Optional<RunRecord> load(String runId) {
+            public synchronized Optional<RunRecord> load(String runId) {
                 return Optional.empty();
+            }
+
+            @Override
+            public synchronized List<String> unfinished() {
+                return List.of();
             }
         };
     }

@@ -36,7 +36,8 @@ public final class Json {
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
-            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .defaultPropertyInclusion(
+                    JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
             .build();
 
     private Json() {}
@@ -84,9 +85,23 @@ public final class Json {
         }
     }
 
-    /** Converts any value (a record, a map) to a JSON tree; null becomes JSON null. */
+    /**
+     * Converts any value (a record, a map, a tree) to a canonical JSON tree; null becomes JSON null.
+     * The tree is the one reading the value's JSON text would give (an {@code int} and a {@code long}
+     * both become the same number node), so that a value equals itself after a JSON round trip.
+     *
+     * @throws RunbookException if the value cannot be serialised
+     */
     public static JsonNode tree(Object value) {
-        return value == null ? NullNode.getInstance() : MAPPER.valueToTree(value);
+        if (value == null) {
+            return NullNode.getInstance();
+        }
+        try {
+            return MAPPER.readTree(MAPPER.writeValueAsBytes(value));
+        } catch (java.io.IOException e) {
+            throw new RunbookException(
+                    "cannot convert " + value.getClass().getSimpleName() + " to JSON: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -29,7 +29,8 @@ import java.util.stream.Collectors;
  * @param plannedAt when the plan was made
  * @param runbookFingerprint the runbook definition's fingerprint
  * @param steps the planned steps, in order
- * @param fingerprint SHA-256 of everything observed
+ * @param fingerprint SHA-256 of the planned steps, computed when the plan is made; apply refuses a
+ *     plan whose steps no longer hash to it
  */
 public record Plan(
         String planId,
@@ -47,20 +48,33 @@ public record Plan(
         Objects.requireNonNull(planId, "planId");
         steps = List.copyOf(steps);
         if (fingerprint == null) {
-            fingerprint = Json.fingerprint(steps.stream()
-                    .map(s -> s.action() == null
-                            ? s.stepId()
-                            : s.stepId() + ":" + s.action().fingerprint())
-                    .toList());
+            fingerprint = fingerprintOf(steps);
         }
     }
 
-    /** The planned step with this id. */
+    /** SHA-256 of the steps as planned, everything they observed and intend included. */
+    static String fingerprintOf(List<PlannedStep> steps) {
+        return Json.fingerprint(steps);
+    }
+
+    /** Whether the steps still hash to {@link #fingerprint()}: false if the plan was edited. */
+    @JsonIgnore
+    public boolean isIntact() {
+        return fingerprintOf(steps).equals(fingerprint);
+    }
+
+    /**
+     * The planned step with this id.
+     *
+     * @throws IllegalArgumentException naming the plan's step ids, if there is no such step
+     */
     public PlannedStep step(String stepId) {
         return steps.stream()
                 .filter(s -> s.stepId().equals(stepId))
                 .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("plan has no step '" + stepId + "'"));
+                .orElseThrow(() ->
+                        new IllegalArgumentException("plan " + planId + " has no step '" + stepId + "'; its steps are "
+                                + steps.stream().map(PlannedStep::stepId).toList()));
     }
 
     /** Whether every step can be applied. */
@@ -114,24 +128,26 @@ public record Plan(
                 severity == null ? "" : severity.label(),
                 service == null ? "" : ", " + service,
                 environment == null ? "" : ", env " + environment));
-        int idWidth = Math.max(
-                4, steps.stream().mapToInt(s -> s.stepId().length()).max().orElse(4));
-        String row = "  %-" + idWidth + "s  %-8s  %-6s  %-28s  %s%n";
-        sb.append(String.format(Locale.ROOT, row, "STEP", "KIND", "CHANGE", "BLAST RADIUS", "WHAT"));
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"STEP", "KIND", "CHANGE", "BLAST RADIUS", "WHAT"});
         for (PlannedStep s : steps) {
             String radius = s.action() == null ? "" : radius(s.action().blastRadius());
             String change = s.change() == Change.CHANGE ? "yes" : "no";
-            String what = s.summary() + (s.requiresApproval() ? "  [needs approval]" : "");
-            sb.append(String.format(Locale.ROOT, row, s.stepId(), s.kind(), change, radius, what));
+            String what = s.summary()
+                    + (!s.requiresApproval()
+                            ? ""
+                            : s.kind() == StepKind.MANUAL ? "  [needs confirmation]" : "  [needs approval]");
+            rows.add(new String[] {s.stepId(), String.valueOf(s.kind()), change, radius, what});
             if (s.action() != null) {
                 for (String w : s.action().warnings()) {
-                    sb.append(String.format(Locale.ROOT, row, "", "", "", "", "  note: " + w));
+                    rows.add(new String[] {"", "", "", "", "  note: " + w});
                 }
             }
             for (String r : s.refusals()) {
-                sb.append(String.format(Locale.ROOT, row, "", "", "", "", "  REFUSED: " + r));
+                rows.add(new String[] {"", "", "", "", "  REFUSED: " + r});
             }
         }
+        Table.append(sb, rows);
         sb.append(isReady() ? "  ready to apply" : "  NOT ready: " + refusals().size() + " refusal(s)");
         sb.append(", fingerprint ").append(fingerprint, 0, 12);
         return sb.toString();

@@ -3,7 +3,10 @@ package dev.runbook.core;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Makes a {@link Plan}: reads only. */
+/**
+ * Makes a {@link Plan}: evaluates prechecks, plans each action, and checks guards. Reads only: it never
+ * calls an action's apply. An action whose plan throws is a refusal of its step, not an exception.
+ */
 final class Planner {
     private final RunbookEngine engine;
 
@@ -53,12 +56,13 @@ final class Planner {
         return new PlannedStep(m.id(), m.kind(), m.title(), Change.NONE, m.instructions(), null, null, true, List.of());
     }
 
-    PlannedStep planAction(Step.Act a, String runId) {
-        ActionContext ctx = Run.context(engine, runId, a.id());
+    PlannedStep planAction(Step.Act a, String planId) {
+        ActionContext ctx = Run.context(engine, planId, a.id());
         StepPlan sp;
         try {
             sp = a.action().plan(ctx);
-        } catch (RunbookException e) {
+        } catch (RuntimeException e) {
+            // A refusal, or a bug or client error in the action: either way this step cannot be applied.
             return new PlannedStep(
                     a.id(),
                     StepKind.ACTION,

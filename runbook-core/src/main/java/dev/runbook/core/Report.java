@@ -2,6 +2,7 @@ package dev.runbook.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -42,12 +43,18 @@ public record Report(
         steps = List.copyOf(steps);
     }
 
-    /** The outcome of the step with this id. */
+    /**
+     * The outcome of the step with this id ({@code rollback-<id>} for an undo).
+     *
+     * @throws IllegalArgumentException naming the report's step ids, if there is no such step
+     */
     public StepOutcome step(String stepId) {
         return steps.stream()
                 .filter(s -> s.stepId().equals(stepId))
                 .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("report has no step '" + stepId + "'"));
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "report of run " + runId + " has no step '" + stepId + "'; its steps are "
+                                + steps.stream().map(StepOutcome::stepId).toList()));
     }
 
     /** The report as JSON. */
@@ -78,27 +85,29 @@ public record Report(
                 status,
                 took.toMillis(),
                 actor));
-        int idWidth = Math.max(
-                4, steps.stream().mapToInt(s -> s.stepId().length()).max().orElse(4));
-        String row = "  %-" + idWidth + "s  %-13s  %8s  %s%n";
-        sb.append(String.format(Locale.ROOT, row, "STEP", "OUTCOME", "MS", "WHAT"));
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"STEP", "OUTCOME", "MS", "WHAT"});
         for (StepOutcome s : steps) {
-            sb.append(String.format(
-                    Locale.ROOT, row, s.stepId(), s.outcome(), s.duration().toMillis(), s.message()));
+            rows.add(new String[] {
+                s.stepId(),
+                String.valueOf(s.outcome()),
+                Long.toString(s.duration().toMillis()),
+                s.message()
+            });
             if (s.error() != null) {
-                sb.append(String.format(Locale.ROOT, row, "", "", "", "  error: " + s.error()));
+                rows.add(new String[] {"", "", "", "  error: " + s.error()});
             }
             if (s.verification() != null && s.verification().status() != Verification.Status.SKIPPED) {
-                sb.append(String.format(
-                        Locale.ROOT,
-                        row,
-                        "",
-                        "",
-                        "",
-                        "  verify " + s.verification().status() + ": "
-                                + s.verification().message()));
+                rows.add(new String[] {
+                    "",
+                    "",
+                    "",
+                    "  verify " + s.verification().status() + ": "
+                            + s.verification().message()
+                });
             }
         }
+        Table.append(sb, rows);
         return sb.toString().stripTrailing();
     }
 }

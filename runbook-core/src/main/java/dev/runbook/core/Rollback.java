@@ -1,16 +1,18 @@
 package dev.runbook.core;
 
-import dev.runbook.core.audit.AuditEvent;
-import dev.runbook.core.audit.AuditException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Applies the inverses of the changed steps, newest first, after a failure with {@link OnFailure#ROLLBACK}. */
+/**
+ * Applies the inverses of the steps that changed something, newest first, after a failure with {@link
+ * OnFailure#ROLLBACK}. Each inverse is built from the before-state its step recorded, planned now, and
+ * then run like any step: audited, guard-checked, approved if needed, applied and verified. Its outcome
+ * is reported as {@code rollback-<step id>}.
+ */
 final class Rollback {
     private final Run run;
 
@@ -24,13 +26,10 @@ final class Rollback {
         Collections.reverse(ids);
         boolean all = true;
         for (String stepId : ids) {
-            Step.Act step = (Step.Act) run.runbook().step(stepId);
+            Step.Act step = (Step.Act) run.runbook.step(stepId);
             StepOutcome o = undo(step, applied.get(stepId));
             run.outcomes().add(o);
             all &= o.outcome().isSuccess();
-            if (run.auditBroken()) {
-                return false;
-            }
         }
         return all;
     }
@@ -38,76 +37,58 @@ final class Rollback {
     private StepOutcome undo(Step.Act step, StepPlan original) {
         String id = "rollback-" + step.id();
         String title = "undo " + step.title();
-        Instant t0 = run.clock().instant();
-        Optional<Action> inverse = step.action().inverse(original);
-        if (inverse.isEmpty()) {
-            return new StepOutcome(
-                    id,
-                    StepKind.ACTION,
-                    title,
-                    Outcome.FAILED,
-                    step.action().type() + " has no inverse; restore "
-                            + step.action().target() + " by hand",
-                    Duration.ZERO,
-                    null,
-                    null,
-                    null,
-                    "NoInverse: " + step.action().type(),
-                    null);
-        }
-        String span = Run.span();
+        String stop = run.stopReason(false);
+        Optional<Action> inverse;
         try {
-            run.audit(AuditEvent.Type.STEP_STARTED, span, id, null, title, Map.of("inverseOf", step.id()));
-        } catch (AuditException e) {
-            return StepOutcome.notAttempted(step, "rollback not attempted: the audit sink failed");
-        }
-        StepOutcome o;
-        try {
-            ActionContext ctx = run.context(id);
-            StepPlan sp = inverse.get().plan(ctx);
-            ApplyResult r = sp.isNoop()
-                    ? ApplyResult.unchanged(sp.summary()).build()
-                    : inverse.get().apply(sp, ctx);
-            Verification v = sp.isNoop()
-                    ? Verification.skipped("nothing to undo")
-                    : inverse.get().verify(sp, r, ctx);
-            o = new StepOutcome(
-                    id,
-                    StepKind.ACTION,
-                    title,
-                    v.ok() ? r.outcome() : Outcome.FAILED,
-                    r.summary(),
-                    Duration.between(t0, run.clock().instant()),
-                    r.counts(),
-                    r.items(),
-                    v,
-                    v.ok() ? null : "VerificationFailed: " + v.message(),
-                    r.details());
+            inverse = step.action().inverse(original);
         } catch (RuntimeException e) {
-            o = new StepOutcome(
+            return failed(
+                    id, title, "cannot build the inverse of " + step.action().type() + ": " + e.getMessage(), e);
+        }
+        if (inverse.isEmpty()) {
+            return failed(
                     id,
-                    StepKind.ACTION,
                     title,
-                    Outcome.FAILED,
-                    e.getMessage(),
-                    Duration.ZERO,
-                    null,
-                    null,
-                    null,
-                    Run.errorText(e),
+                    step.action().type() + " has no inverse; restore "
+                            + step.action().target() + " by hand to its recorded before-state "
+                            + abbreviate(original.before()),
                     null);
         }
-        try {
-            run.audit(
-                    o.outcome().isSuccess() ? AuditEvent.Type.STEP_FINISHED : AuditEvent.Type.STEP_FAILED,
-                    span,
-                    id,
-                    o.outcome(),
-                    o.message(),
-                    Map.of());
-        } catch (AuditException e) {
-            // remembered by the run; it stops
+        Step.Act undo = new Step.Act(id, title, inverse.get(), step.verifyTimeout());
+        if (stop != null) {
+            return StepOutcome.notAttempted(undo, "rollback not attempted: " + stop);
         }
-        return o;
+        StepPlan sp;
+        try {
+            sp = inverse.get().plan(run.context(id));
+        } catch (RuntimeException e) {
+            return failed(id, title, "cannot plan the inverse of " + step.id() + ": " + e.getMessage(), e);
+        }
+        List<String> violations = run.engine.guards.violations(id, sp, run.engine.clock);
+        boolean approval = !sp.isNoop()
+                && (inverse.get().destructive() || run.engine.guards.requiresApproval(run.engine.environment));
+        PlannedStep planned =
+                new PlannedStep(id, StepKind.ACTION, title, sp.change(), sp.summary(), sp, null, approval, violations);
+        return run.runStep(undo, planned, true);
+    }
+
+    private static String abbreviate(Object value) {
+        String s = String.valueOf(value);
+        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
+
+    private static StepOutcome failed(String id, String title, String message, RuntimeException e) {
+        return new StepOutcome(
+                id,
+                StepKind.ACTION,
+                title,
+                Outcome.FAILED,
+                message,
+                Duration.ZERO,
+                null,
+                null,
+                null,
+                e == null ? "NoInverse: " + message : Outcomes.errorText(e),
+                null);
     }
 }

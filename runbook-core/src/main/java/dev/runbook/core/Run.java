@@ -2,10 +2,6 @@ package dev.runbook.core;
 
 import dev.runbook.core.audit.AuditEvent;
 import dev.runbook.core.audit.AuditException;
-import dev.runbook.core.audit.AuditSink;
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,23 +10,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-/** One application of a plan: the step loop, audit pairing, approvals, journal, rollback. */
+/**
+ * One application of a plan: the step loop, audit pairing, journal, resume and rollback. Every step
+ * runs between a start and an end audit record; a failed audit or journal write stops the run before
+ * its next step, leaving it resumable.
+ */
 final class Run {
-    private final RunbookEngine engine;
-    private final Runbook runbook;
-    private final Plan plan;
-    private final String runId;
+    final RunbookEngine engine;
+    final Runbook runbook;
+    final Plan plan;
+    final String runId;
+    final RunAudit audit;
     private final RunRecord resumed;
     private final List<StepOutcome> outcomes = new ArrayList<>();
     private final Map<String, StepPlan> applied = new LinkedHashMap<>();
-    private String auditFailure;
+    private String journalFailure;
+    private String abandoned;
 
     Run(RunbookEngine engine, Runbook runbook, Plan plan, String runId, RunRecord resumed) {
         this.engine = engine;
@@ -38,6 +34,7 @@ final class Run {
         this.plan = plan;
         this.runId = runId;
         this.resumed = resumed;
+        this.audit = new RunAudit(engine, runId, runbook.id());
     }
 
     static ActionContext context(RunbookEngine engine, String runId, String stepId) {
@@ -53,56 +50,74 @@ final class Run {
     Report execute() {
         Instant started = engine.clock.instant();
         String runSpan = span();
-        // Fails closed: if this first record cannot be written, nothing has been touched yet.
-        audit(
-                AuditEvent.Type.RUN_STARTED,
-                runSpan,
-                null,
-                null,
-                (resumed == null ? "apply plan " : "resume plan ") + plan.planId(),
-                Map.of("plan", plan.planId()));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("plan", plan.planId());
+        data.put("environment", engine.environment);
+        data.put("guards", engine.guards.toString());
+        if (resumed != null) {
+            data.put(
+                    "finishedBeforeResume",
+                    resumed.finishedSteps().stream()
+                            .filter(o -> o.outcome().isSuccess())
+                            .map(StepOutcome::stepId)
+                            .toList());
+        }
+        try {
+            audit.write(
+                    AuditEvent.Type.RUN_STARTED,
+                    runSpan,
+                    null,
+                    null,
+                    (resumed == null ? "apply plan " : "resume plan ") + plan.planId(),
+                    data);
+        } catch (AuditException e) {
+            // Nothing was touched. Close the span in the sinks that took the start, then refuse.
+            audit.tryWrite(AuditEvent.Type.RUN_FAILED, runSpan, null, Outcome.NOT_ATTEMPTED, e.getMessage(), Map.of());
+            throw e;
+        }
         boolean failed = false;
         for (Step step : runbook.steps()) {
             Optional<StepOutcome> done = resumed == null ? Optional.empty() : resumed.finished(step.id());
             if (done.isPresent() && done.get().outcome().isSuccess()) {
-                StepOutcome o = done.get();
+                StepOutcome o = Outcomes.carried(done.get());
                 outcomes.add(o);
-                recordApplied(step, o);
+                if (step instanceof Step.Act && o.outcome() == Outcome.CHANGED) {
+                    applied.put(step.id(), plan.step(step.id()).action());
+                }
                 continue;
             }
-            if (failed && runbook.onFailure() != OnFailure.CONTINUE || auditFailure != null) {
-                outcomes.add(StepOutcome.notAttempted(
-                        step,
-                        auditFailure != null
-                                ? "not attempted: the audit sink failed (" + auditFailure + ")"
-                                : "not attempted: an earlier step failed"));
+            String stop = stopReason(failed);
+            if (stop != null) {
+                outcomes.add(StepOutcome.notAttempted(step, "not attempted: " + stop));
                 continue;
             }
-            StepOutcome o = runStep(step);
+            StepOutcome o = runStep(step, plan.step(step.id()), false);
             outcomes.add(o);
-            if (!o.outcome().isSuccess()) {
-                failed = true;
-            }
+            failed |= !o.outcome().isSuccess();
         }
         RunStatus status = failed ? RunStatus.FAILED : RunStatus.SUCCEEDED;
-        if (failed && runbook.onFailure() == OnFailure.ROLLBACK && auditFailure == null) {
+        if (failed && runbook.onFailure() == OnFailure.ROLLBACK && stopReason(false) == null) {
             status = new Rollback(this).run(applied) ? RunStatus.ROLLED_BACK : RunStatus.FAILED;
         }
-        if (auditFailure != null) {
+        boolean intact = audit.failure() == null && journalFailure == null;
+        if (!intact) {
             status = RunStatus.FAILED;
         }
-        try {
-            audit(
-                    status == RunStatus.SUCCEEDED ? AuditEvent.Type.RUN_FINISHED : AuditEvent.Type.RUN_FAILED,
-                    runSpan,
-                    null,
-                    status == RunStatus.SUCCEEDED ? Outcome.CHANGED : Outcome.FAILED,
-                    "run " + status,
-                    Map.of());
-            engine.journal.finished(runId, status);
-        } catch (AuditException e) {
-            // The run is over; the report says the audit is incomplete and the journal keeps the run resumable.
-            auditFailure = auditFailure == null ? e.getMessage() : auditFailure;
+        audit.tryWrite(
+                status == RunStatus.SUCCEEDED ? AuditEvent.Type.RUN_FINISHED : AuditEvent.Type.RUN_FAILED,
+                runSpan,
+                null,
+                status == RunStatus.SUCCEEDED ? Outcome.CHANGED : Outcome.FAILED,
+                "run " + status + (intact ? "" : ": " + stopReason(false)),
+                Map.of("status", status));
+        if (audit.failure() == null && journalFailure == null) {
+            try {
+                engine.journal.finished(runId, status);
+            } catch (RuntimeException e) {
+                journalFailure = e.getMessage();
+            }
+        } else {
+            // The journal keeps the run open, so that it can be resumed once the sink or journal works.
             status = RunStatus.FAILED;
         }
         return new Report(
@@ -117,126 +132,100 @@ final class Run {
                 outcomes);
     }
 
-    private void recordApplied(Step step, StepOutcome o) {
-        if (step instanceof Step.Act && o.outcome() == Outcome.CHANGED) {
-            applied.put(step.id(), plan.step(step.id()).action());
+    /** Why the run must not start another step, or null. */
+    String stopReason(boolean failed) {
+        if (audit.failure() != null) {
+            return "the audit sink failed (" + audit.failure() + "); fix it, then resume run " + runId;
         }
+        if (journalFailure != null) {
+            return "the journal failed (" + journalFailure + "); fix it, then resume run " + runId;
+        }
+        if (abandoned != null) {
+            return abandoned;
+        }
+        return failed && runbook.onFailure() != OnFailure.CONTINUE ? "an earlier step failed" : null;
     }
 
-    /** Runs one step between a paired start and end audit record. */
-    StepOutcome runStep(Step step) {
+    /** Runs one step between a paired start and end audit record, journaling its start and end. */
+    StepOutcome runStep(Step step, PlannedStep planned, boolean rollback) {
         String span = span();
-        PlannedStep planned = plan.step(step.id());
-        try {
-            audit(AuditEvent.Type.STEP_STARTED, span, step.id(), null, step.title(), stepData(planned));
-        } catch (AuditException e) {
-            return StepOutcome.notAttempted(step, "not attempted: the audit sink failed (" + e.getMessage() + ")");
+        // On resume, a step that started but did not finish successfully may have changed part of
+        // what it observed: it is planned again rather than applied from the old plan.
+        boolean interrupted =
+                !rollback && resumed != null && resumed.startedSteps().contains(step.id());
+        Map<String, Object> data = Outcomes.stepData(planned);
+        if (interrupted) {
+            data.put("interrupted", true);
         }
-        engine.journal.stepStarted(runId, step.id());
+        try {
+            audit.write(
+                    AuditEvent.Type.STEP_STARTED,
+                    span,
+                    step.id(),
+                    null,
+                    interrupted ? step.title() + " (" + resumeNote(step) + ": planning it again)" : step.title(),
+                    data);
+        } catch (AuditException e) {
+            return notStarted(step, span, "the audit sink failed (" + audit.failure() + ")");
+        }
+        try {
+            engine.journal.stepStarted(runId, step.id());
+        } catch (RuntimeException e) {
+            journalFailure = e.getMessage();
+            return notStarted(step, span, "the journal failed (" + e.getMessage() + ")");
+        }
         Instant t0 = engine.clock.instant();
         StepOutcome o;
         try {
-            o = new StepRunner(
-                            this,
-                            engine,
-                            step,
-                            planned,
-                            resumed != null && resumed.startedSteps().contains(step.id()))
-                    .run(t0);
+            o = new StepRunner(this, step, planned, span, interrupted, rollback).run(t0);
         } catch (RuntimeException e) {
-            o = failed(step, t0, e);
+            o = Outcomes.failed(step, Duration.between(t0, engine.clock.instant()), e);
         }
+        Map<String, Object> end = new LinkedHashMap<>();
+        end.put("counts", o.counts());
+        if (o.error() != null) {
+            end.put("error", o.error());
+        }
+        audit.tryWrite(
+                o.outcome().isSuccess() ? AuditEvent.Type.STEP_FINISHED : AuditEvent.Type.STEP_FAILED,
+                span,
+                step.id(),
+                o.outcome(),
+                o.message(),
+                end);
         try {
-            audit(
-                    o.outcome().isSuccess() ? AuditEvent.Type.STEP_FINISHED : AuditEvent.Type.STEP_FAILED,
-                    span,
-                    step.id(),
-                    o.outcome(),
-                    o.message(),
-                    o.error() == null
-                            ? Map.of("counts", o.counts())
-                            : Map.of("counts", o.counts(), "error", o.error()));
-        } catch (AuditException e) {
-            // The step's end is not recorded: stop before the next mutation.
+            engine.journal.stepFinished(runId, o);
+        } catch (RuntimeException e) {
+            journalFailure = e.getMessage();
         }
-        engine.journal.stepFinished(runId, o);
-        recordApplied(step, o);
         return o;
     }
 
-    StepOutcome failed(Step step, Instant t0, RuntimeException e) {
-        return new StepOutcome(
-                step.id(),
-                step.kind(),
-                step.title(),
-                Outcome.FAILED,
-                e.getMessage(),
-                Duration.between(t0, engine.clock.instant()),
-                null,
-                null,
-                null,
-                errorText(e),
-                null);
+    private StepOutcome notStarted(Step step, String span, String why) {
+        StepOutcome o = StepOutcome.notAttempted(step, "not attempted: " + why);
+        audit.tryWrite(AuditEvent.Type.STEP_FAILED, span, step.id(), Outcome.NOT_ATTEMPTED, o.message(), Map.of());
+        return o;
     }
 
-    static String errorText(Throwable e) {
-        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    /** Why a resumed step is planned again: it was interrupted, or it ended in a failure. */
+    String resumeNote(Step step) {
+        return resumed.finished(step.id())
+                .map(o -> "it ended " + o.outcome() + " before the resume")
+                .orElse("interrupted by a crash in an earlier attempt");
     }
 
-    /**
-     * Writes a record to every sink. The first failure is remembered, so that the run stops before its
-     * next mutation, and rethrown.
-     */
-    void audit(AuditEvent.Type type, String span, String stepId, Outcome outcome, String message, Map<String, ?> data) {
-        AuditEvent event = new AuditEvent(
-                UUID.randomUUID().toString(),
-                engine.clock.instant(),
-                type,
-                span,
-                runId,
-                runbook.id(),
-                engine.incidentId,
-                engine.actor,
-                stepId,
-                outcome,
-                message,
-                Json.tree(data));
-        for (AuditSink sink : engine.sinks) {
-            try {
-                sink.write(event);
-            } catch (RuntimeException e) {
-                String why =
-                        "audit sink " + sink.getClass().getSimpleName() + " failed on " + type + ": " + e.getMessage();
-                if (auditFailure == null) {
-                    auditFailure = why;
-                }
-                throw e instanceof AuditException ae ? ae : new AuditException(why, e);
-            }
-        }
+    /** Remembers a step whose apply changed something, for a rollback. */
+    void markApplied(String stepId, StepPlan sp) {
+        applied.put(stepId, sp);
     }
 
-    boolean auditBroken() {
-        return auditFailure != null;
+    /** Stops the run for good: an apply timed out and may still be running. */
+    void abandon(String why) {
+        abandoned = why;
     }
 
     ActionContext context(String stepId) {
         return context(engine, runId, stepId);
-    }
-
-    String runId() {
-        return runId;
-    }
-
-    java.time.Clock clock() {
-        return engine.clock;
-    }
-
-    Runbook runbook() {
-        return runbook;
-    }
-
-    Plan plan() {
-        return plan;
     }
 
     List<StepOutcome> outcomes() {
@@ -245,56 +234,5 @@ final class Run {
 
     static String span() {
         return UUID.randomUUID().toString();
-    }
-
-    private static Map<String, Object> stepData(PlannedStep p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", p.kind());
-        m.put("summary", p.summary());
-        if (p.action() != null) {
-            m.put("target", p.action().target());
-            m.put("blastRadius", p.action().blastRadius());
-            m.put("fingerprint", p.action().fingerprint());
-        }
-        return m;
-    }
-
-    /** Applies with retries on retriable unavailability, under the engine's step timeout if set. */
-    ApplyResult applyWithPolicies(Action action, StepPlan sp, ActionContext ctx) throws TimeoutException {
-        Retry retry = Retry.of(
-                "apply-" + ctx.stepId(),
-                RetryConfig.custom()
-                        .maxAttempts(engine.maxAttempts)
-                        .intervalFunction(IntervalFunction.ofExponentialBackoff(engine.initialBackoff, 2.0))
-                        .retryOnException(e -> e instanceof TargetUnavailableException t && t.retriable())
-                        .failAfterMaxAttempts(false)
-                        .build());
-        if (engine.stepTimeout == null) {
-            return retry.executeSupplier(() -> action.apply(sp, ctx));
-        }
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "runbook-apply-" + ctx.stepId());
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            Future<ApplyResult> f = executor.submit(() -> retry.executeSupplier(() -> action.apply(sp, ctx)));
-            try {
-                return f.get(engine.stepTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                f.cancel(true);
-                throw e;
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new RunbookException("apply of " + action.type() + " failed: " + e.getCause(), e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RunbookException("interrupted while applying " + action.type(), e);
-            }
-        } finally {
-            executor.shutdownNow();
-        }
     }
 }

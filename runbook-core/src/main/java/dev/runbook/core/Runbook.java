@@ -45,25 +45,38 @@ public record Runbook(
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException("a runbook needs an id, such as INC-004");
         }
-        Objects.requireNonNull(title, "title");
+        if (title == null || title.isBlank()) {
+            throw new IllegalArgumentException("runbook " + id + " needs a title, such as 'Redis OOM'");
+        }
         Objects.requireNonNull(severity, "severity");
         links = List.copyOf(links);
         steps = List.copyOf(steps);
         Objects.requireNonNull(onFailure, "onFailure");
         Set<String> ids = new HashSet<>();
         for (Step s : steps) {
+            if (s.id() == null || s.id().isBlank()) {
+                throw new IllegalArgumentException("runbook " + id + " has a step without an id: " + s.title());
+            }
             if (!ids.add(s.id())) {
                 throw new IllegalArgumentException("runbook " + id + " has two steps with id '" + s.id() + "'");
             }
         }
     }
 
-    /** Starts a runbook with its id and title. */
+    /**
+     * Starts a runbook with its id and title.
+     *
+     * @throws IllegalArgumentException if the id or title is blank
+     */
     public static Builder builder(String id, String title) {
         return new Builder(id, title);
     }
 
-    /** The step with this id. */
+    /**
+     * The step with this id.
+     *
+     * @throws IllegalArgumentException naming the runbook's step ids, if there is no such step
+     */
     public Step step(String stepId) {
         return steps.stream()
                 .filter(s -> s.id().equals(stepId))
@@ -105,6 +118,12 @@ public record Runbook(
         private Duration verifyTimeout = Duration.ofSeconds(30);
 
         private Builder(String id, String title) {
+            if (id == null || id.isBlank()) {
+                throw new IllegalArgumentException("a runbook needs an id, such as INC-004; was '" + id + "'");
+            }
+            if (title == null || title.isBlank()) {
+                throw new IllegalArgumentException("runbook " + id + " needs a title, such as 'Redis OOM'");
+            }
             this.id = id;
             this.title = title;
         }

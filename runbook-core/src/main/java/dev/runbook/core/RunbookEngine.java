@@ -62,6 +62,7 @@ public final class RunbookEngine {
         this.verifyPoll = b.verifyPoll;
     }
 
+    /** Starts an engine with no guards, no audit sinks, an in-memory journal, and every approval denied. */
     public static Builder builder() {
         return new Builder();
     }
@@ -76,10 +77,14 @@ public final class RunbookEngine {
 
     /**
      * Applies exactly {@code plan}. Step failures are data in the report; only a plan that cannot be
-     * applied at all throws.
+     * applied at all throws. Guards and prechecks are checked again at each step; a step that changes
+     * something and is destructive (or runs in an environment that requires it) needs an approval; a
+     * failed audit write stops the run before the next step, which the report shows as NOT_ATTEMPTED.
      *
-     * @throws StalePlanException if the plan was made from another definition of the runbook
-     * @throws RefusedException if the plan has refusals (guards, refused actions, failed prechecks)
+     * @throws StalePlanException if the plan was made from another definition of the runbook, or was
+     *     edited after it was made
+     * @throws RefusedException if the plan has refusals (guards, refused actions, failed prechecks) or
+     *     was made for another environment
      * @throws dev.runbook.core.audit.AuditException if the run's first audit record cannot be written
      */
     public Report apply(Runbook runbook, Plan plan) {
@@ -88,22 +93,33 @@ public final class RunbookEngine {
             throw new RefusedException("plan " + plan.planId() + " of " + runbook.id() + " cannot be applied: "
                     + String.join("; ", plan.refusals()) + ". Fix the cause and plan again.");
         }
-        String runId = runbook.id() + "-" + RUN_TIME.format(clock.instant()) + "-" + shortId();
+        String runId = newRunId(runbook);
         journal.begin(runId, plan);
         return new Run(this, runbook, plan, runId, null).execute();
     }
 
     /**
-     * Resumes a run that stopped before it ended (a crash, a killed JVM): finished steps are not
-     * repeated; an interrupted step is planned again (shown in its outcome) and applied.
+     * Resumes a run that stopped before it ended (a crash, a killed JVM, a failed audit sink or
+     * journal). Steps that finished successfully are not repeated: their outcomes are carried into the
+     * report. A step that started but did not finish successfully (interrupted, or failed before the
+     * crash) is planned again, which its outcome message and its STEP_STARTED audit record ({@code
+     * "interrupted": true}) show, then applied. Steps that never started are applied from the original plan, so a world that moved
+     * since makes them fail as stale. Use the same journal (for a file journal, the same directory).
+     *
+     * <pre>{@code
+     * Report r = engine.resume(runbook, "INC-004-20261121T030000-1a2b3c4d");
+     * }</pre>
      *
      * @throws IllegalArgumentException if the journal has no such run
      * @throws IllegalStateException if the run already ended
+     * @throws StalePlanException if the runbook's definition changed since the run's plan
+     * @throws dev.runbook.core.audit.AuditException if the run's first audit record cannot be written
      */
     public Report resume(Runbook runbook, String runId) {
         RunRecord record = journal.load(runId)
                 .orElseThrow(() -> new IllegalArgumentException(
-                        "the journal has no run '" + runId + "'; check the run id in the report or the audit log"));
+                        "the journal has no run '" + runId + "'; check the run id in the report or the audit log"
+                                + " (unfinished runs in this journal: " + journal.unfinished() + ")"));
         if (record.ended()) {
             throw new IllegalStateException("run " + runId + " already ended with " + record.status()
                     + "; plan and apply the runbook again instead of resuming");
@@ -112,12 +128,18 @@ public final class RunbookEngine {
         return new Run(this, runbook, record.plan(), runId, record).execute();
     }
 
-    private static void requireMatches(Runbook runbook, Plan plan) {
-        Objects.requireNonNull(plan, "plan");
-        if (!runbook.id().equals(plan.runbookId()) || !runbook.fingerprint().equals(plan.runbookFingerprint())) {
-            throw new StalePlanException("plan " + plan.planId() + " was made from a different definition of runbook "
-                    + plan.runbookId() + " than " + runbook.id() + " as it is now; plan again and review the new plan");
-        }
+    private void requireMatches(Runbook runbook, Plan plan) {
+        PlanChecks.requireApplicable(runbook, plan, environment);
+    }
+
+    ApplyPolicy applyPolicy() {
+        return new ApplyPolicy(maxAttempts, initialBackoff, stepTimeout);
+    }
+
+    /** A run id that is safe as a file name: the runbook id, the time and a random suffix. */
+    private String newRunId(Runbook runbook) {
+        String base = runbook.id().replaceAll("[^A-Za-z0-9._-]+", "-");
+        return base + "-" + RUN_TIME.format(clock.instant()) + "-" + shortId();
     }
 
     static String shortId() {
@@ -141,16 +163,19 @@ public final class RunbookEngine {
         private Duration stepTimeout;
         private Duration verifyPoll = Duration.ofMillis(250);
 
+        /** The clock for plans, audit times, freezes and waits; the system UTC clock unless set. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
+        /** How waits and verify polls pause; tests pass a sleeper that advances a fake clock. */
         public Builder sleeper(Sleeper sleeper) {
             this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
             return this;
         }
 
+        /** The guards checked at plan and again at apply; {@link Guards#none()} unless set. */
         public Builder guards(Guards guards) {
             this.guards = Objects.requireNonNull(guards, "guards");
             return this;
@@ -168,21 +193,25 @@ public final class RunbookEngine {
             return this;
         }
 
+        /** Where run progress is kept for {@link RunbookEngine#resume}; in memory unless set. */
         public Builder journal(Journal journal) {
             this.journal = Objects.requireNonNull(journal, "journal");
             return this;
         }
 
+        /** Who runs the runbook, for the audit and approvals; the OS user unless set. */
         public Builder actor(String actor) {
             this.actor = Objects.requireNonNull(actor, "actor");
             return this;
         }
 
+        /** The incident this run is for, such as {@code INC-2211}, recorded in every audit record. */
         public Builder incident(String incidentId) {
             this.incidentId = incidentId;
             return this;
         }
 
+        /** The environment applied to, such as {@code prod}; plans record it and apply checks it. */
         public Builder environment(String environment) {
             this.environment = Objects.requireNonNull(environment, "environment");
             return this;
@@ -203,7 +232,13 @@ public final class RunbookEngine {
             return this;
         }
 
-        /** The longest an action's apply may take; past it the step is UNKNOWN and the run stops. */
+        /**
+         * The longest an action's apply may take, enforced with a resilience4j TimeLimiter. Past it the
+         * apply's thread is interrupted, the step is UNKNOWN, and the run stops without rollback, since
+         * the apply may still be running.
+         *
+         * @throws IllegalArgumentException if the timeout is not positive
+         */
         public Builder stepTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("step timeout must be > 0, was " + timeout);
@@ -221,6 +256,7 @@ public final class RunbookEngine {
             return this;
         }
 
+        /** The engine; it is immutable and may run several runbooks at once. */
         public RunbookEngine build() {
             return new RunbookEngine(this);
         }

@@ -1,11 +1,10 @@
 package dev.runbook.core;
 
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The plain {@link ActionContext}: fixed ids, a clock, a sleeper, guards, and throttles backed by
@@ -23,6 +22,7 @@ public final class SimpleActionContext implements ActionContext {
     private final Sleeper sleeper;
     private final Guards guards;
     private final ProgressListener progress;
+    private final Map<String, Throttle> throttles = new ConcurrentHashMap<>();
 
     private SimpleActionContext(Builder b) {
         this.runId = b.runId;
@@ -62,9 +62,23 @@ public final class SimpleActionContext implements ActionContext {
         return guards;
     }
 
+    /**
+     * The throttle for {@code name} at {@code permitsPerSecond}, backed by resilience4j. Asking twice
+     * for the same name and rate in this context gives the same throttle, so its budget is shared.
+     *
+     * @throws IllegalArgumentException if the rate is not positive (or slower than one per 30 days)
+     */
     @Override
     public Throttle throttle(String name, double permitsPerSecond) {
-        return resilienceThrottle(name, permitsPerSecond);
+        Objects.requireNonNull(name, "name");
+        String key = name + "@" + permitsPerSecond;
+        Throttle existing = throttles.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        Throttle created = RateThrottle.of(name, permitsPerSecond);
+        Throttle raced = throttles.putIfAbsent(key, created);
+        return raced == null ? created : raced;
     }
 
     @Override
@@ -74,51 +88,6 @@ public final class SimpleActionContext implements ActionContext {
         } catch (RuntimeException ignored) {
             // listeners never throw into an action
         }
-    }
-
-    /**
-     * A throttle of {@code permitsPerSecond} backed by a resilience4j {@link RateLimiter} refreshed every
-     * 10 ms; requests larger than one refresh period's permits are taken in chunks.
-     *
-     * @throws IllegalArgumentException if the rate is not positive
-     */
-    static Throttle resilienceThrottle(String name, double permitsPerSecond) {
-        if (!(permitsPerSecond > 0) || Double.isInfinite(permitsPerSecond)) {
-            throw new IllegalArgumentException(
-                    "rate for '" + name + "' must be a positive number, was " + permitsPerSecond);
-        }
-        Duration period = permitsPerSecond >= 100
-                ? Duration.ofMillis(10)
-                : Duration.ofMillis(Math.round(1000 / permitsPerSecond));
-        int perPeriod = (int) Math.max(1, Math.round(permitsPerSecond * period.toNanos() / 1e9));
-        RateLimiter limiter = RateLimiter.of(
-                name,
-                RateLimiterConfig.custom()
-                        .limitRefreshPeriod(period)
-                        .limitForPeriod(perPeriod)
-                        .timeoutDuration(Duration.ofDays(1))
-                        .build());
-        return new Throttle() {
-            @Override
-            public void acquire(int permits) {
-                if (permits < 0) {
-                    throw new IllegalArgumentException("permits must be >= 0, was " + permits);
-                }
-                int left = permits;
-                while (left > 0) {
-                    int chunk = Math.min(left, perPeriod);
-                    if (!limiter.acquirePermission(chunk)) {
-                        throw new RunbookException("rate limiter '" + name + "' did not grant " + chunk + " permits");
-                    }
-                    left -= chunk;
-                }
-            }
-
-            @Override
-            public double permitsPerSecond() {
-                return permitsPerSecond;
-            }
-        };
     }
 
     /** Receives progress of long steps. Implementations are fast and never throw. */

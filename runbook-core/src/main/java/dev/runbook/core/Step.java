@@ -80,7 +80,7 @@ public sealed interface Step permits Step.Check, Step.Act, Step.Wait, Step.Manua
 
         @Override
         public String definition() {
-            return "ACTION " + action.type() + " " + action.target();
+            return "ACTION " + action.definition();
         }
     }
 

@@ -47,6 +47,7 @@ public record StepOutcome(
         duration = duration == null ? Duration.ZERO : duration;
         counts = Map.copyOf(counts == null ? Map.of() : counts);
         items = List.copyOf(items == null ? List.of() : items);
+        details = details == null ? Json.tree(null) : details;
     }
 
     /** A step that was never tried. */

@@ -1,5 +1,6 @@
 package dev.runbook.core;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,6 +65,7 @@ public record StepPlan(
     }
 
     /** Whether apply has nothing to do. */
+    @JsonIgnore
     public boolean isNoop() {
         return change == Change.NONE;
     }
@@ -97,9 +99,15 @@ public record StepPlan(
     public void requireUnchanged(Object observedNow) {
         String now = Json.fingerprint(Json.tree(observedNow));
         if (!now.equals(fingerprint)) {
-            throw new StalePlanException(target + " changed since the plan (" + actionType + "): planned on " + before
-                    + ", now " + Json.tree(observedNow) + "; plan again and review the new plan");
+            throw new StalePlanException(target + " changed since the plan (" + actionType + "): planned on "
+                    + abbreviate(before) + ", now " + abbreviate(Json.tree(observedNow))
+                    + "; plan again and review the new plan");
         }
+    }
+
+    private static String abbreviate(JsonNode node) {
+        String s = node.toString();
+        return s.length() > 300 ? s.substring(0, 300) + "...(" + s.length() + " chars)" : s;
     }
 
     /** Starts a plan for {@code action}. */
@@ -136,26 +144,35 @@ public record StepPlan(
             this.target = target;
         }
 
+        /** {@link Change#CHANGE} unless set. */
         public Builder change(Change change) {
             this.change = change;
             return this;
         }
 
+        /** One human sentence: what apply will do, with numbers. */
         public Builder summary(String summary) {
             this.summary = summary;
             return this;
         }
 
+        /** The observed state; apply compares it (by fingerprint) with what it reads again. */
         public Builder before(Object before) {
             this.before = Json.tree(before);
             return this;
         }
 
+        /** The intended state. */
         public Builder after(Object after) {
             this.after = Json.tree(after);
             return this;
         }
 
+        /**
+         * How many of {@code what} (keys, partitions, pods, messages) apply touches, for budgets.
+         *
+         * @throws IllegalArgumentException if count is negative
+         */
         public Builder blastRadius(String what, long count) {
             if (count < 0) {
                 throw new IllegalArgumentException("blast radius '" + what + "' must be >= 0, was " + count);
@@ -164,31 +181,41 @@ public record StepPlan(
             return this;
         }
 
+        /** A rate apply will run at, such as {@code keys/s}, for rate budgets. */
         public Builder rate(String what, double perSecond) {
             rates.put(what, perSecond);
             return this;
         }
 
+        /** A name apply touches, for protected-name guards. */
         public Builder resource(String name) {
             resources.add(name);
             return this;
         }
 
+        /** Names apply touches, for protected-name guards. */
         public Builder resources(List<String> names) {
             resources.addAll(names);
             return this;
         }
 
+        /** Something the reviewer should know. */
         public Builder warning(String warning) {
             warnings.add(warning);
             return this;
         }
 
+        /** Extras for the reviewer: samples, histograms. */
         public Builder details(Object details) {
             this.details = Json.tree(details);
             return this;
         }
 
+        /**
+         * The plan, fingerprinted from its before-state.
+         *
+         * @throws IllegalArgumentException if the summary is blank
+         */
         public StepPlan build() {
             return new StepPlan(
                     actionType,

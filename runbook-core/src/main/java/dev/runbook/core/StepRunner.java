@@ -1,26 +1,34 @@
 package dev.runbook.core;
 
 import dev.runbook.core.audit.AuditEvent;
-import dev.runbook.core.audit.AuditException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
-/** Applies one step of a run. */
+/**
+ * Runs one step of a run, between the start and end audit records that {@link Run} writes: checks and
+ * waits, manual confirmations, and actions (guards again, approval, apply under the engine's retry and
+ * timeout policy, then verification polled until the step's verify timeout).
+ */
 final class StepRunner {
     private final Run run;
     private final RunbookEngine engine;
     private final Step step;
     private final PlannedStep planned;
+    private final String span;
     private final boolean interrupted;
+    private final boolean rollback;
 
-    StepRunner(Run run, RunbookEngine engine, Step step, PlannedStep planned, boolean interrupted) {
+    StepRunner(Run run, Step step, PlannedStep planned, String span, boolean interrupted, boolean rollback) {
         this.run = run;
-        this.engine = engine;
+        this.engine = run.engine;
         this.step = step;
         this.planned = planned;
+        this.span = span;
         this.interrupted = interrupted;
+        this.rollback = rollback;
     }
 
     StepOutcome run(Instant t0) {
@@ -73,15 +81,17 @@ final class StepRunner {
             // The step started in a run that crashed: what it saw may have been partly changed by itself.
             // Plan it again and say so, rather than apply a plan the step itself made stale.
             StepPlan fresh = a.action().plan(ctx);
-            note = " (planned again after an interrupted run; first plan: " + sp.summary() + ")";
+            note = " (planned again on resume, " + run.resumeNote(a) + "; first plan: " + sp.summary() + ")";
             sp = fresh;
         }
+        requireSameAction(a, sp);
         if (sp.isNoop()) {
             return outcome(t0, Outcome.UNCHANGED, sp.summary() + note, null, null, null);
         }
-        var violations = engine.guards.violations(a.id(), sp, engine.clock);
+        List<String> violations = engine.guards.violations(a.id(), sp, engine.clock);
         if (!violations.isEmpty()) {
-            throw new GuardViolationException(String.join("; ", violations));
+            throw new GuardViolationException(
+                    String.join("; ", violations) + " (checked again at apply; nothing was changed in this step)");
         }
         boolean needsApproval = planned.requiresApproval()
                 || a.action().destructive()
@@ -90,28 +100,32 @@ final class StepRunner {
             Approval approval = decide(ApprovalRequest.Kind.APPROVE_STEP, null);
             if (!approval.approved()) {
                 throw new ApprovalDeniedException("step " + a.id() + " was not approved: " + approval
-                        + "; the run stopped before changing anything in this step");
+                        + "; the run stopped before changing anything in this step. Get an approval, then plan"
+                        + " and apply again");
             }
         }
-        if (run.auditBroken()) {
-            throw new AuditException("not applied: the audit sink failed; fix it and resume the run");
-        }
+        run.audit.requireIntact("apply of step " + a.id());
         ApplyResult result;
         try {
-            result = run.applyWithPolicies(a.action(), sp, ctx);
+            result = run.engine.applyPolicy().apply(a.action(), sp, ctx);
         } catch (TimeoutException e) {
+            String why = "step " + a.id() + " did not finish within " + engine.stepTimeout
+                    + " and may still be running; check " + sp.target() + ", then plan again";
+            run.abandon(why);
             return outcome(
                     t0,
                     Outcome.UNKNOWN,
-                    "apply did not finish within " + engine.stepTimeout
-                            + "; it may or may not have taken effect: check " + sp.target() + ", then plan again",
+                    "apply " + why,
                     null,
                     null,
                     "TimeoutException: apply exceeded " + engine.stepTimeout);
         }
+        if (!rollback && changedSomething(result.outcome())) {
+            run.markApplied(a.id(), sp);
+        }
         Verification v = verify(a, sp, result, ctx);
         Outcome outcome = v.ok() ? result.outcome() : Outcome.FAILED;
-        StepOutcome o = new StepOutcome(
+        return new StepOutcome(
                 a.id(),
                 a.kind(),
                 a.title(),
@@ -123,13 +137,31 @@ final class StepRunner {
                 v,
                 v.ok() ? null : "VerificationFailed: " + v.message(),
                 result.details());
-        return o;
+    }
+
+    private static boolean changedSomething(Outcome o) {
+        return o == Outcome.CHANGED || o == Outcome.FAILED || o == Outcome.UNKNOWN;
+    }
+
+    private static void requireSameAction(Step.Act a, StepPlan sp) {
+        if (!sp.actionType().equals(a.action().type())
+                || !sp.target().equals(a.action().target())) {
+            throw new StalePlanException("step " + a.id() + " was planned as " + sp.actionType() + " on " + sp.target()
+                    + " but the runbook now has " + a.action().type() + " on "
+                    + a.action().target()
+                    + "; plan again and review the new plan");
+        }
     }
 
     private Verification verify(Step.Act a, StepPlan sp, ApplyResult result, ActionContext ctx) {
         Instant deadline = engine.clock.instant().plus(a.verifyTimeout());
         while (true) {
-            Verification v = a.action().verify(sp, result, ctx);
+            Verification v;
+            try {
+                v = a.action().verify(sp, result, ctx);
+            } catch (RuntimeException e) {
+                v = Verification.failed("the post-condition could not be checked: " + Outcomes.errorText(e));
+            }
             if (v.ok() || !engine.clock.instant().isBefore(deadline)) {
                 return v;
             }
@@ -139,7 +171,7 @@ final class StepRunner {
 
     private Approval decide(ApprovalRequest.Kind kind, String instructions) {
         ApprovalRequest req = new ApprovalRequest(
-                kind, run.runId(), run.runbook().id(), engine.environment, engine.actor, planned, instructions);
+                kind, run.runId, run.runbook.id(), engine.environment, engine.actor, planned, instructions);
         Approval a;
         try {
             a = engine.approvals.decide(req);
@@ -152,9 +184,9 @@ final class StepRunner {
         AuditEvent.Type type = kind == ApprovalRequest.Kind.CONFIRM_MANUAL && a.approved()
                 ? AuditEvent.Type.MANUAL_CONFIRMED
                 : a.approved() ? AuditEvent.Type.APPROVAL_GRANTED : AuditEvent.Type.APPROVAL_DENIED;
-        run.audit(
+        run.audit.write(
                 type,
-                Run.span(),
+                span,
                 step.id(),
                 null,
                 a.toString(),

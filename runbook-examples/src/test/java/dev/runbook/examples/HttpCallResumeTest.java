@@ -32,7 +32,10 @@ class HttpCallResumeTest {
         svc.close();
     }
 
-    /** A journal that "crashes" the JVM (throws) when a chosen step finishes, the first time. */
+    /**
+     * A journal that "crashes" the JVM when a chosen step finishes, the first time: it throws an {@link
+     * Error}, which the engine does not catch, as a killed process would not either.
+     */
     private static final class CrashingJournal implements Journal {
         private final Journal delegate = Journal.inMemory();
         private String crashAfter;
@@ -57,7 +60,7 @@ class HttpCallResumeTest {
         public void stepFinished(String runId, StepOutcome outcome) {
             if (outcome.stepId().equals(crashAfter)) {
                 crashAfter = null;
-                throw new IllegalStateException("simulated crash after " + outcome.stepId() + " was applied");
+                throw new SimulatedCrash("simulated crash after " + outcome.stepId() + " was applied");
             }
             delegate.stepFinished(runId, outcome);
         }
@@ -70,6 +73,14 @@ class HttpCallResumeTest {
         @Override
         public Optional<RunRecord> load(String runId) {
             return delegate.load(runId);
+        }
+    }
+
+    private static final class SimulatedCrash extends Error {
+        private static final long serialVersionUID = 1L;
+
+        SimulatedCrash(String message) {
+            super(message);
         }
     }
 
@@ -96,7 +107,9 @@ class HttpCallResumeTest {
                 .build();
         Plan plan = engine.plan(runbook);
 
-        assertThatThrownBy(() -> engine.apply(runbook, plan)).hasMessageContaining("simulated crash");
+        assertThatThrownBy(() -> engine.apply(runbook, plan))
+                .isInstanceOf(SimulatedCrash.class)
+                .hasMessageContaining("simulated crash");
         assertThat(svc.replayedEvents()).containsExactly("evt-42");
 
         Report resumed = engine.resume(runbook, journal.runId);

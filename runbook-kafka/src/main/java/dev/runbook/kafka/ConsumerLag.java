@@ -59,7 +59,7 @@ public record ConsumerLag(String group, List<PartitionLag> partitions) {
     }
 
     static Map<String, ConsumerLag> readAll(OffsetReader reader) {
-        Map<String, Map<TopicPartition, Long>> committed = committedOfAll(reader);
+        Map<String, Map<TopicPartition, Long>> committed = committedOfAll(reader, Set.of());
         Set<TopicPartition> all = new HashSet<>();
         committed.values().forEach(m -> all.addAll(m.keySet()));
         Map<TopicPartition, Long> ends = ends(reader, all);
@@ -68,11 +68,13 @@ public record ConsumerLag(String group, List<PartitionLag> partitions) {
         return out;
     }
 
-    /** Committed offsets of every consumer group, in one request per coordinator. */
-    static Map<String, Map<TopicPartition, Long>> committedOfAll(OffsetReader reader) {
+    /** Committed offsets of every consumer group (or only these), in one request per coordinator. */
+    static Map<String, Map<TopicPartition, Long>> committedOfAll(OffsetReader reader, Set<String> only) {
         Map<String, ListConsumerGroupOffsetsSpec> specs = new HashMap<>();
         for (GroupListing g : reader.consumerGroups()) {
-            specs.put(g.groupId(), new ListConsumerGroupOffsetsSpec());
+            if (only.isEmpty() || only.contains(g.groupId())) {
+                specs.put(g.groupId(), new ListConsumerGroupOffsetsSpec());
+            }
         }
         Map<String, Map<TopicPartition, Long>> out = new TreeMap<>();
         if (specs.isEmpty()) {

@@ -36,10 +36,12 @@ public final class ExportOffsets implements Action {
 
     private final OffsetReader reader;
     private final Path file;
+    private final java.util.Set<String> groups;
 
-    ExportOffsets(OffsetReader reader, Path file) {
+    ExportOffsets(OffsetReader reader, Path file, java.util.Set<String> groups) {
         this.reader = reader;
         this.file = file.toAbsolutePath();
+        this.groups = java.util.Set.copyOf(groups);
     }
 
     @Override
@@ -49,13 +51,14 @@ public final class ExportOffsets implements Action {
 
     @Override
     public String target() {
-        return reader.target() + " committed offsets -> " + file;
+        return reader.target() + " committed offsets of "
+                + (groups.isEmpty() ? "every group" : "groups " + new java.util.TreeSet<>(groups)) + " -> " + file;
     }
 
     @Override
     public StepPlan plan(ActionContext ctx) {
         FileState state = fileState();
-        OffsetSnapshot now = OffsetSnapshot.read(reader, ctx.clock());
+        OffsetSnapshot now = OffsetSnapshot.read(reader, ctx.clock(), groups);
         if (state.exists()) {
             if (read().equals(now.groups())) {
                 return StepPlan.unchanged(
@@ -80,7 +83,7 @@ public final class ExportOffsets implements Action {
             return ApplyResult.unchanged(plan.summary()).build();
         }
         FileState state = fileState();
-        OffsetSnapshot now = OffsetSnapshot.read(reader, ctx.clock());
+        OffsetSnapshot now = OffsetSnapshot.read(reader, ctx.clock(), groups);
         if (state.exists() && read().equals(now.groups())) {
             return ApplyResult.unchanged(file + " already holds these " + now.rows() + " offsets")
                     .build();

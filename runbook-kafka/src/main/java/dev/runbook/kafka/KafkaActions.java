@@ -86,12 +86,20 @@ public final class KafkaActions implements AutoCloseable {
 
     /** An action that writes every consumer group's committed offsets to {@code file} (CSV, or JSON for .json). */
     public ExportOffsets exportOffsets(Path file) {
-        return new ExportOffsets(reader, file);
+        return new ExportOffsets(reader, file, java.util.Set.of());
+    }
+
+    /** An action that writes the committed offsets of these groups only to {@code file}. */
+    public ExportOffsets exportOffsets(Path file, String... groups) {
+        if (groups.length == 0) {
+            throw new IllegalArgumentException("name at least one group, or use exportOffsets(file) for every group");
+        }
+        return new ExportOffsets(reader, file, java.util.Set.of(groups));
     }
 
     /** Reads every consumer group's committed offsets now. */
     public OffsetSnapshot offsets(Clock clock) {
-        return OffsetSnapshot.read(reader, clock);
+        return OffsetSnapshot.read(reader, clock, java.util.Set.of());
     }
 
     // ---- probes

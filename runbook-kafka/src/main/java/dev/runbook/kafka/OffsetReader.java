@@ -66,6 +66,18 @@ final class OffsetReader {
             GroupState state = listing.flatMap(GroupListing::groupState).orElse(GroupState.UNKNOWN);
             return new GroupView(group, true, type, protocol, state, 0, List.of(), List.of());
         }
+        return describe(group, type, protocol);
+    }
+
+    /**
+     * The group's state and members from one DescribeGroups round trip (no listing): what apply and
+     * verify re-read once the plan has gated the group's type.
+     */
+    GroupView describe(String group) {
+        return describe(group, GroupType.UNKNOWN, "");
+    }
+
+    private GroupView describe(String group, GroupType type, String protocol) {
         ConsumerGroupDescription d;
         try {
             d = KafkaErrors.await(

@@ -64,10 +64,10 @@ public record OffsetSnapshot(Instant takenAt, Map<String, List<PartitionOffset>>
         return "OffsetSnapshot[" + takenAt + ", " + groups.size() + " groups, " + rows() + " rows]";
     }
 
-    static OffsetSnapshot read(OffsetReader reader, Clock clock) {
+    static OffsetSnapshot read(OffsetReader reader, Clock clock, java.util.Set<String> only) {
         Instant at = clock.instant();
         Map<String, List<PartitionOffset>> groups = new TreeMap<>();
-        ConsumerLag.committedOfAll(reader)
+        ConsumerLag.committedOfAll(reader, only)
                 .forEach((g, offsets) -> groups.put(
                         g,
                         offsets.entrySet().stream()

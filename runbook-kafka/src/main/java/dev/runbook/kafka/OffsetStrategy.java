@@ -3,6 +3,7 @@ package dev.runbook.kafka;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.apache.kafka.common.TopicPartition;
 
 /** Where a reset moves each partition; resolved against the log at plan time. */
 sealed interface OffsetStrategy {
@@ -77,13 +78,22 @@ sealed interface OffsetStrategy {
         }
     }
 
-    /** Explicit offsets, from an export or a previous plan's before-state. */
-    record FromOffsets(List<PartitionOffset> offsets, String source) implements OffsetStrategy {
+    /**
+     * Explicit offsets, from an export or a previous plan's before-state; {@code forget} names partitions
+     * whose committed offset is deleted (they had none before the reset being undone).
+     */
+    record FromOffsets(List<PartitionOffset> offsets, List<TopicPartition> forget, String source)
+            implements OffsetStrategy {
         public FromOffsets {
             offsets = List.copyOf(offsets);
-            if (offsets.isEmpty()) {
+            forget = List.copyOf(forget);
+            if (offsets.isEmpty() && forget.isEmpty()) {
                 throw new IllegalArgumentException("no offsets given (" + source + " is empty)");
             }
+        }
+
+        FromOffsets(List<PartitionOffset> offsets, String source) {
+            this(offsets, List.of(), source);
         }
 
         @Override

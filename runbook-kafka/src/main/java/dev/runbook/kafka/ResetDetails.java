@@ -17,17 +17,20 @@ import java.util.Locale;
  * @param timestamp the resolved timestamp for to-datetime and by-duration, else {@code null}
  * @param partitions every partition in scope with its committed and new offset and log range
  * @param excluded partitions left alone, and why
+ * @param deleted committed offsets the reset deletes (an undo of a reset on partitions that had none)
  */
 public record ResetDetails(
         String group,
         String strategy,
         Instant timestamp,
         List<PartitionReset> partitions,
-        List<ExcludedPartition> excluded) {
+        List<ExcludedPartition> excluded,
+        List<PartitionOffset> deleted) {
 
     public ResetDetails {
         partitions = List.copyOf(partitions);
         excluded = List.copyOf(excluded);
+        deleted = deleted == null ? List.of() : List.copyOf(deleted);
     }
 
     /** The new offsets, as export rows. */
@@ -53,6 +56,14 @@ public record ResetDetails(
         StringBuilder out = new StringBuilder(
                 String.format(Locale.ROOT, "reset group '%s' %s: %d partitions%n", group, strategy, partitions.size()));
         partitions.forEach(p -> out.append("  ").append(p).append(System.lineSeparator()));
+        deleted.forEach(d -> out.append("  ")
+                .append(d.topic())
+                .append('-')
+                .append(d.partition())
+                .append(": ")
+                .append(d.offset())
+                .append(" -> deleted (no committed offset before)")
+                .append(System.lineSeparator()));
         excluded.forEach(e -> out.append("  excluded ").append(e).append(System.lineSeparator()));
         return out.toString();
     }

@@ -4,8 +4,6 @@ import dev.runbook.core.Action;
 import dev.runbook.core.ActionContext;
 import dev.runbook.core.ApplyResult;
 import dev.runbook.core.Change;
-import dev.runbook.core.ItemOutcome;
-import dev.runbook.core.Outcome;
 import dev.runbook.core.StalePlanException;
 import dev.runbook.core.StepPlan;
 import dev.runbook.core.Verification;
@@ -17,10 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.admin.AlterConsumerGroupOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -77,7 +71,8 @@ public final class ResetOffsets implements Action {
     public StepPlan plan(ActionContext ctx) {
         ResetPlanner.Resolved r = ResetPlanner.resolve(this, reader, ctx);
         ResetDetails d = r.details();
-        long changing = d.partitions().stream().filter(PartitionReset::changes).count();
+        long changing = d.partitions().stream().filter(PartitionReset::changes).count()
+                + d.deleted().size();
         StepPlan.Builder plan = StepPlan.builder(this)
                 .before(JsonTrees.of(r.before()))
                 .after(JsonTrees.of(d.targets()))
@@ -87,6 +82,11 @@ public final class ResetOffsets implements Action {
                 .blastRadius("messagesSkipped", d.skipped())
                 .resource(group);
         d.partitions().stream().map(PartitionReset::topic).distinct().forEach(plan::resource);
+        d.deleted().stream()
+                .map(PartitionOffset::topic)
+                .distinct()
+                .filter(t -> d.partitions().stream().noneMatch(p -> p.topic().equals(t)))
+                .forEach(plan::resource);
         r.warnings().forEach(plan::warning);
         d.excluded().forEach(e -> plan.warning("excluded " + e));
         if (changing == 0) {
@@ -96,18 +96,21 @@ public final class ResetOffsets implements Action {
                             "unchanged: group '%s' is already %s on all %d partition(s)",
                             group,
                             strategy.describe(),
-                            d.partitions().size()))
+                            d.partitions().size() + d.deleted().size()))
                     .build();
         }
         return plan.summary(String.format(
                         Locale.ROOT,
-                        "reset group '%s' %s on %d of %d partition(s): %,d message(s) re-consumed, %,d skipped",
+                        "reset group '%s' %s on %d of %d partition(s): %,d message(s) re-consumed, %,d skipped%s",
                         group,
                         strategy.describe(),
                         changing,
-                        d.partitions().size(),
+                        d.partitions().size() + d.deleted().size(),
                         d.reconsumed(),
-                        d.skipped()))
+                        d.skipped(),
+                        d.deleted().isEmpty()
+                                ? ""
+                                : ", committed offset deleted on " + d.deleted().size() + " (they had none before)"))
                 .build();
     }
 
@@ -126,63 +129,7 @@ public final class ResetOffsets implements Action {
                     .build();
         }
         plan.requireUnchanged(now);
-        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
-        for (PartitionReset p : d.partitions()) {
-            if (p.changes()) {
-                commits.put(new TopicPartition(p.topic(), p.partition()), new OffsetAndMetadata(p.target()));
-            }
-        }
-        Map<TopicPartition, Long> starts = reader.offsets(commits.keySet(), OffsetSpec.earliest());
-        commits.forEach((tp, om) -> {
-            if (om.offset() < starts.get(tp)) {
-                throw new StalePlanException(tp + ": the log start moved to " + starts.get(tp) + " (retention or"
-                        + " delete-records) past the planned offset " + om.offset() + "; plan again");
-            }
-        });
-        AlterConsumerGroupOffsetsResult result = reader.admin().alterConsumerGroupOffsets(group, commits);
-        List<ItemOutcome> items = new ArrayList<>();
-        List<String> failed = new ArrayList<>();
-        Throwable firstFailure = null;
-        for (PartitionReset p : d.partitions()) {
-            TopicPartition tp = new TopicPartition(p.topic(), p.partition());
-            if (!commits.containsKey(tp)) {
-                items.add(new ItemOutcome(tp.toString(), Outcome.UNCHANGED, "already at " + p.target()));
-                continue;
-            }
-            try {
-                result.partitionResult(tp).get();
-                items.add(new ItemOutcome(tp.toString(), Outcome.CHANGED, p.committed() + " -> " + p.target()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw KafkaErrors.map(e, reader.target(), "altering offsets of group " + group);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                firstFailure = firstFailure == null ? cause : firstFailure;
-                failed.add(tp + ": " + cause.getMessage());
-                items.add(new ItemOutcome(tp.toString(), Outcome.FAILED, String.valueOf(cause.getMessage())));
-            }
-        }
-        long changed = commits.size() - failed.size();
-        if (changed == 0 && firstFailure != null) {
-            // nothing was written (group not empty, not authorised): a clear exception, not a partial result
-            throw KafkaErrors.map(firstFailure, reader.target(), "altering the offsets of group " + group);
-        }
-        ApplyResult.Builder out = failed.isEmpty()
-                ? ApplyResult.changed(String.format(
-                        Locale.ROOT, "reset group '%s' %s on %d partition(s)", group, strategy.describe(), changed))
-                : ApplyResult.of(
-                        Outcome.FAILED,
-                        String.format(
-                                Locale.ROOT,
-                                "reset group '%s' on %d partition(s), %d failed: %s; plan again to finish",
-                                group,
-                                changed,
-                                failed.size(),
-                                failed));
-        return out.items(items)
-                .count("partitions", changed)
-                .count("failed", failed.size())
-                .build();
+        return OffsetWriter.write(reader, group, strategy.describe(), d);
     }
 
     @Override
@@ -198,26 +145,41 @@ public final class ResetOffsets implements Action {
                 off.add(p.topic() + "-" + p.partition() + " is at " + c + ", planned " + p.target());
             }
         }
+        for (PartitionOffset o : d.deleted()) {
+            Long c = committed.get(o.topic() + "-" + o.partition());
+            if (c != null) {
+                off.add(o.topic() + "-" + o.partition() + " is at " + c + ", planned no committed offset");
+            }
+        }
         return off.isEmpty()
                 ? Verification.passed(
                         "group '" + group + "' committed the planned offsets on "
-                                + d.partitions().size() + " partition(s)",
+                                + (d.partitions().size() + d.deleted().size()) + " partition(s)",
                         now)
                 : Verification.failed("group '" + group + "' is not at the planned offsets: " + off, now);
     }
 
-    /** Restores the offsets the plan observed, on the partitions that had one. */
+    /**
+     * Restores the offsets the plan observed: partitions that had an offset get it back; partitions that
+     * had none get their new offset deleted.
+     */
     @Override
     public Optional<Action> inverse(StepPlan plan) {
         GroupOffsets before = plan.before(GroupOffsets.class);
-        if (before.committed().isEmpty()) {
+        List<TopicPartition> hadNone = new ArrayList<>();
+        plan.details(ResetDetails.class).partitions().forEach(p -> {
+            if (p.committed() == null) {
+                hadNone.add(new TopicPartition(p.topic(), p.partition()));
+            }
+        });
+        if (before.committed().isEmpty() && hadNone.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new ResetOffsets(
                 reader,
                 group,
                 new ResetScope(Set.of(), Map.of(), false),
-                new OffsetStrategy.FromOffsets(before.committed(), "the offsets before the reset"),
+                new OffsetStrategy.FromOffsets(before.committed(), hadNone, "the offsets before the reset"),
                 false,
                 false));
     }
@@ -256,6 +218,7 @@ public final class ResetOffsets implements Action {
     private static Set<TopicPartition> partitions(ResetDetails d) {
         Set<TopicPartition> out = new TreeSet<>(ResetPlanner.ORDER);
         d.partitions().forEach(p -> out.add(new TopicPartition(p.topic(), p.partition())));
+        d.deleted().forEach(o -> out.add(o.topicPartition()));
         return out;
     }
 

@@ -47,7 +47,15 @@ final class ResetPlanner {
                 included.add(tp);
             }
         }
-        if (included.isEmpty()) {
+        List<PartitionOffset> deletes = new ArrayList<>();
+        if (reset.strategy() instanceof OffsetStrategy.FromOffsets f) {
+            for (TopicPartition tp : f.forget()) {
+                if (committed.containsKey(tp)) {
+                    deletes.add(new PartitionOffset(tp.topic(), tp.partition(), committed.get(tp)));
+                }
+            }
+        }
+        if (included.isEmpty() && deletes.isEmpty()) {
             throw new RefusedException("group '" + group + "': nothing to reset in "
                     + reset.scope().describe()
                     + (excluded.isEmpty() ? "" : "; excluded " + excluded)
@@ -123,22 +131,23 @@ final class ResetPlanner {
         }
         long unset = rows.stream().filter(r -> r.committed() == null).count();
         if (unset > 0) {
-            warnings.add(unset + " partition(s) have no committed offset yet; the inverse cannot remove the new ones"
-                    + " (kafka-consumer-groups --delete-offsets does)");
+            warnings.add(unset + " partition(s) have no committed offset yet; the inverse deletes the new ones"
+                    + " (as kafka-consumer-groups --delete-offsets)");
         }
-        List<PartitionOffset> observed = new ArrayList<>();
+        List<PartitionOffset> observed = new ArrayList<>(deletes);
         rows.forEach(r -> {
             if (r.committed() != null) {
                 observed.add(new PartitionOffset(r.topic(), r.partition(), r.committed()));
             }
         });
         GroupOffsets before = new GroupOffsets(group, view.state().name(), view.members(), observed);
-        return new Resolved(before, new ResetDetails(group, reset.strategy().describe(), at, rows, excluded), warnings);
+        return new Resolved(
+                before, new ResetDetails(group, reset.strategy().describe(), at, rows, excluded, deletes), warnings);
     }
 
     /** The group state and committed offsets of {@code partitions}, as apply and verify re-read them. */
     static GroupOffsets observe(String group, Set<TopicPartition> partitions, OffsetReader reader) {
-        OffsetReader.GroupView view = reader.group(group);
+        OffsetReader.GroupView view = reader.describe(group);
         Map<TopicPartition, Long> committed = view.exists() ? reader.committed(group) : Map.of();
         List<PartitionOffset> rows = new ArrayList<>();
         committed.forEach((tp, o) -> {
@@ -225,7 +234,7 @@ final class ResetPlanner {
         named.addAll(scope.partitions().keySet());
         List<PartitionOffset> rows = reset.strategy() instanceof OffsetStrategy.FromOffsets f ? f.offsets() : List.of();
         rows.forEach(r -> named.add(r.topic()));
-        Map<String, Integer> counts = reader.partitionCounts(named);
+        Map<String, Integer> counts = named.isEmpty() ? Map.of() : reader.partitionCounts(named);
         for (String topic : scope.topics()) {
             for (int p = 0; p < counts.get(topic); p++) {
                 out.add(new TopicPartition(topic, p));

@@ -30,6 +30,6 @@ record ResetScope(Set<String> topics, Map<String, Set<Integer>> partitions, bool
                         out.length() == 0 ? "" : ", ")
                 .append(e.getKey())
                 .append(List.copyOf(new java.util.TreeSet<>(e.getValue()))));
-        return out.length() == 0 ? "the exported partitions" : out.toString();
+        return out.length() == 0 ? "the partitions named by the offsets" : out.toString();
     }
 }

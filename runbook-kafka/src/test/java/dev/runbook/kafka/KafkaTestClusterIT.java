@@ -37,6 +37,10 @@ class KafkaTestClusterIT {
             assertThat(d.groupState()).isEqualTo(GroupState.STABLE);
             assertThat(d.members()).hasSize(1);
         }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (describe(group).groupState() != GroupState.EMPTY && System.nanoTime() < deadline) {
+            KafkaTestCluster.sleep(50);
+        }
         assertThat(describe(group).groupState()).isEqualTo(GroupState.EMPTY);
     }
 

@@ -107,6 +107,38 @@ class ReadmeScenariosIT {
         }
     }
 
+    @Test
+    void inc007_asARunbook(@TempDir Path dir) {
+        String orders = CLUSTER.createTopic(KafkaTestCluster.unique("orders"), 2);
+        String billing = KafkaTestCluster.unique("billing");
+        CLUSTER.produce(orders, 20);
+        CLUSTER.commit(billing, Map.of(tp(orders, 0), 10L, tp(orders, 1), 4L)); // stuck on orders-1@4
+
+        try (KafkaActions kafka = KafkaActions.connect(CLUSTER.bootstrapServers())) {
+            dev.runbook.core.Runbook runbook = dev.runbook.core.Runbook.builder("INC-007", "skip a poison message")
+                    .precheck(
+                            "billing is lagging",
+                            kafka.consumerLag(billing).map("lag", ConsumerLag::total),
+                            Conditions.above(0))
+                    .step("record every offset", kafka.exportOffsets(dir.resolve("INC-007-before.csv"), billing))
+                    .step(
+                            "skip orders-1@4",
+                            kafka.resetOffsets(billing).partitions(orders, 1).toOffset(5))
+                    .build();
+            dev.runbook.core.RunbookEngine engine = dev.runbook.core.RunbookEngine.builder()
+                    .approvals(dev.runbook.core.ApprovalGate.approveAll("on-call", "INC-007 bridge"))
+                    .build();
+            dev.runbook.core.Plan plan = engine.plan(runbook);
+            LOG.info("runbook plan:\n{}", plan);
+            dev.runbook.core.Report report = engine.apply(runbook, plan);
+            LOG.info("runbook report:\n{}", report);
+            assertThat(report.status()).isEqualTo(dev.runbook.core.RunStatus.SUCCEEDED);
+            assertThat(CLUSTER.committed(billing))
+                    .containsEntry(tp(orders, 1), 5L)
+                    .containsEntry(tp(orders, 0), 10L);
+        }
+    }
+
     private static TopicPartition tp(String topic, int p) {
         return new TopicPartition(topic, p);
     }

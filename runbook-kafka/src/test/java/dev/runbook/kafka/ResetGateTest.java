@@ -10,8 +10,9 @@ import org.apache.kafka.common.GroupType;
 import org.junit.jupiter.api.Test;
 
 /**
- * The group gate on the group views the Admin API yields. Streams and share groups are refused by type
- * here because creating them needs a Streams application or the share-group feature in the test broker.
+ * The group gate on the group views the Admin API yields. A real share group is refused in ResetOffsetsIT;
+ * a real Streams group needs a Kafka Streams application with the streams protocol, so its refusal is
+ * checked here on the view the Admin API would give.
  */
 class ResetGateTest {
 

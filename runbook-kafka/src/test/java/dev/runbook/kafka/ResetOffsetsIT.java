@@ -93,7 +93,12 @@ class ResetOffsetsIT {
         assertThat(create.apply(plan, ctx).outcome())
                 .as("re-applying the same plan")
                 .isEqualTo(Outcome.UNCHANGED);
-        assertThat(create.inverse(plan)).as("nothing was committed before").isEmpty();
+        ResetOffsets undo = (ResetOffsets) create.inverse(plan).orElseThrow();
+        StepPlan undoPlan = undo.plan(ctx);
+        undo.apply(undoPlan, ctx);
+        assertThat(CLUSTER.committed(ghost))
+                .as("the inverse deletes what the reset created")
+                .isEmpty();
     }
 
     @Test
@@ -125,6 +130,29 @@ class ResetOffsetsIT {
                     .hasMessageContaining("stop the consumers");
         }
         assertThat(CLUSTER.committed(group)).containsOnly(Map.entry(tp(0), 5L), Map.entry(tp(1), 10L));
+    }
+
+    @Test
+    void aShareGroupIsRefusedNamingTheShareGroupsTool() {
+        String share = KafkaTestCluster.unique("share");
+        java.util.Properties p = CLUSTER.consumerConfig(share);
+        p.remove("enable.auto.commit");
+        p.remove("auto.offset.reset");
+        try (org.apache.kafka.clients.consumer.KafkaShareConsumer<String, String> consumer =
+                new org.apache.kafka.clients.consumer.KafkaShareConsumer<>(p)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (KAFKA.admin().listGroups().all().toCompletionStage().toCompletableFuture().join().stream()
+                            .noneMatch(g -> g.groupId().equals(share))
+                    && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200));
+            }
+            assertThatThrownBy(() ->
+                            KAFKA.resetOffsets(share).topic(topic).toEarliest().plan(ctx))
+                    .isInstanceOf(RefusedException.class)
+                    .hasMessageContaining("is a share group")
+                    .hasMessageContaining("kafka-share-groups --reset-offsets");
+        }
     }
 
     @Test

@@ -14,15 +14,45 @@ import java.util.List;
  * prev} equal to the previous {@code hash}, and each {@code hash} recomputed from its content. A changed,
  * removed, inserted or reordered record fails with the line number.
  *
+ * <p>Records cut off the end leave a valid, shorter chain. To detect that, keep the sink's {@link
+ * JsonLinesAuditSink#head()} somewhere else when the run ends and pass it to {@link #verify(Path,
+ * String)}: the file's last hash must equal it.
+ *
  * <pre>{@code
- * List<JsonNode> records = AuditLogVerifier.verify(Path.of("audit.jsonl"));
+ * List<JsonNode> records = AuditLogVerifier.verify(Path.of("audit.jsonl"), headKeptInTheTicket);
  * }</pre>
  */
 public final class AuditLogVerifier {
     private AuditLogVerifier() {}
 
     /**
-     * Verifies the chain and returns the records.
+     * Verifies the chain and that it ends at {@code expectedHead} (a {@link JsonLinesAuditSink#head()}
+     * stored elsewhere), and returns the records. A file with more records than when the head was
+     * taken fails too: take the head again after each run.
+     *
+     * @throws AuditException naming the first line that breaks the chain, or saying that the file does
+     *     not end at the expected head (records were removed from its end)
+     */
+    public static List<JsonNode> verify(Path file, String expectedHead) {
+        List<JsonNode> records = verify(file);
+        String last = records.isEmpty()
+                ? JsonLinesAuditSink.GENESIS
+                : records.get(records.size() - 1).get("hash").asText();
+        if (!last.equals(expectedHead)) {
+            boolean known =
+                    records.stream().anyMatch(r -> r.get("hash").asText().equals(expectedHead));
+            throw new AuditException(file + " ends at record " + records.size() + " with hash " + abbrev(last)
+                    + ", not at the expected head " + abbrev(expectedHead) + ": "
+                    + (known
+                            ? "records were appended after the head was taken; take the head again"
+                            : "records were removed from its end (or the head belongs to another file)"));
+        }
+        return records;
+    }
+
+    /**
+     * Verifies the chain and returns the records. This cannot detect records removed from the end; use
+     * {@link #verify(Path, String)} with a stored head for that.
      *
      * @throws AuditException naming the first line that breaks the chain
      */
@@ -67,6 +97,10 @@ public final class AuditLogVerifier {
             records.add(line);
         }
         return records;
+    }
+
+    private static String abbrev(String hash) {
+        return hash == null || hash.length() < 12 ? String.valueOf(hash) : hash.substring(0, 12);
     }
 
     private static String text(JsonNode n, String field) {

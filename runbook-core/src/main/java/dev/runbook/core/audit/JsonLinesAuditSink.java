@@ -14,12 +14,23 @@ import java.util.List;
 /**
  * An append-only JSON-lines audit file whose records are hash-chained: each line carries {@code seq},
  * {@code prev} (the previous line's hash) and {@code hash} = SHA-256 of {@code prev} and the event's
- * JSON. {@link AuditLogVerifier} detects a changed, removed or reordered record. Each write is forced to
- * disk before it returns.
+ * JSON. {@link AuditLogVerifier} detects a changed, removed, inserted or reordered record. Each write is
+ * forced to disk before it returns.
+ *
+ * <p>The chain alone cannot show that records were cut off the end of the file: the shorter file is a
+ * valid chain too. Store {@link #head()} somewhere the file's writer cannot rewrite (the incident
+ * ticket, another sink, a second machine) and pass it to {@link AuditLogVerifier#verify(Path, String)}.
+ *
+ * <p>After one failed write the sink refuses every later one: a torn line would break the chain, so
+ * the run stops (audit fails closed) and the file must be checked before it is opened again.
  *
  * <pre>{@code
- * try (var sink = JsonLinesAuditSink.open(Path.of("audit.jsonl"))) { engine(sink).apply(rb, plan); }
- * AuditLogVerifier.verify(Path.of("audit.jsonl")); // throws AuditException if tampered
+ * String head;
+ * try (var sink = JsonLinesAuditSink.open(Path.of("audit.jsonl"))) {
+ *     engine(sink).apply(rb, plan);
+ *     head = sink.head();                                  // keep it elsewhere
+ * }
+ * AuditLogVerifier.verify(Path.of("audit.jsonl"), head);   // throws AuditException if tampered
  * }</pre>
  */
 public final class JsonLinesAuditSink implements AuditSink {
@@ -30,6 +41,7 @@ public final class JsonLinesAuditSink implements AuditSink {
     private final FileChannel channel;
     private String lastHash;
     private long seq;
+    private String broken;
 
     private JsonLinesAuditSink(Path file, FileChannel channel, String lastHash, long seq) {
         this.file = file;
@@ -67,8 +79,17 @@ public final class JsonLinesAuditSink implements AuditSink {
         }
     }
 
+    /**
+     * Appends one record to the chain and forces it to disk.
+     *
+     * @throws AuditException if it cannot be written, or an earlier write failed
+     */
     @Override
     public synchronized void write(AuditEvent event) {
+        if (broken != null) {
+            throw new AuditException("audit file " + file + " refuses writes since an earlier write failed (" + broken
+                    + "); verify it with AuditLogVerifier, fix it, and open it again");
+        }
         ObjectNode line = Json.mapper().createObjectNode();
         line.put("seq", seq + 1);
         line.put("prev", lastHash);
@@ -83,6 +104,7 @@ public final class JsonLinesAuditSink implements AuditSink {
             }
             channel.force(false);
         } catch (IOException e) {
+            broken = String.valueOf(e.getMessage());
             throw new AuditException(
                     "cannot append to audit file " + file + ": " + e.getMessage()
                             + "; the run stops before its next change; fix the file system and resume the run",
@@ -90,6 +112,19 @@ public final class JsonLinesAuditSink implements AuditSink {
         }
         seq++;
         lastHash = hash;
+    }
+
+    /**
+     * The hash of the last record written (or {@link #GENESIS} for an empty file): the anchor that lets
+     * {@link AuditLogVerifier#verify(Path, String)} detect records cut off the end.
+     */
+    public synchronized String head() {
+        return lastHash;
+    }
+
+    /** How many records the file holds. */
+    public synchronized long size() {
+        return seq;
     }
 
     /** The hash that chains a record to its predecessor. */

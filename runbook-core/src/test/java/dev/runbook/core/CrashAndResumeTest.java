@@ -1,0 +1,154 @@
+package dev.runbook.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.runbook.core.audit.AuditEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CrashAndResumeTest {
+    /** Stands for the JVM dying: not an exception the engine may turn into a FAILED step. */
+    static final class SimulatedCrash extends Error {
+        private static final long serialVersionUID = 1L;
+
+        SimulatedCrash() {
+            super("simulated crash");
+        }
+    }
+
+    private final Fixtures f = new Fixtures();
+
+    @TempDir
+    Path journalDir;
+
+    private static Runnable crashOnce(AtomicBoolean armed) {
+        return () -> {
+            if (armed.getAndSet(false)) {
+                throw new SimulatedCrash();
+            }
+        };
+    }
+
+    private String crashedRunId(RecordingSink audit) {
+        return audit.events(AuditEvent.Type.RUN_STARTED).get(0).runId();
+    }
+
+    @Test
+    void crashBeforeAStepChanges_resumeSkipsFinishedStepsAndFinishes() throws Exception {
+        AtomicBoolean armed = new AtomicBoolean(true);
+        SetValue a = f.set("a", "2");
+        SetValue b = f.set("b", "2").beforeChange(crashOnce(armed));
+        SetValue c = f.set("c", "2");
+        Runbook rb = Runbook.builder("INC-3", "resume")
+                .step("set a", a)
+                .step("set b", b)
+                .step("set c", c)
+                .build();
+        RunbookEngine first = f.engine().journal(Journal.files(journalDir)).build();
+        Plan plan = first.plan(rb);
+
+        assertThatThrownBy(() -> first.apply(rb, plan)).isInstanceOf(SimulatedCrash.class);
+        String runId = crashedRunId(f.audit);
+        assertThat(Journal.files(journalDir).unfinished()).containsExactly(runId);
+        assertThat(f.store).containsEntry("a", "2").containsEntry("b", "1").containsEntry("c", "1");
+        try (Stream<Path> files = Files.list(journalDir)) {
+            assertThat(files)
+                    .singleElement()
+                    .satisfies(p -> assertThat(p.getFileName().toString()).isEqualTo(runId + ".jsonl"));
+        }
+
+        RecordingSink audit = new RecordingSink();
+        RunbookEngine second = RunbookEngine.builder()
+                .clock(f.clock)
+                .audit(audit)
+                .approvals(ApprovalGate.approveAll("bob", "resume"))
+                .journal(Journal.files(journalDir))
+                .build();
+        Report report = second.resume(rb, runId);
+
+        assertThat(report.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(report.runId()).isEqualTo(runId);
+        assertThat(a.applies.get())
+                .as("a finished before the crash: not repeated")
+                .isEqualTo(1);
+        assertThat(report.step("01-set-a").message()).contains("finished before the resume");
+        assertThat(report.step("02-set-b").outcome()).isEqualTo(Outcome.CHANGED);
+        assertThat(report.step("02-set-b").message()).contains("planned again on resume, interrupted by a crash");
+        assertThat(report.step("03-set-c").outcome()).isEqualTo(Outcome.CHANGED);
+        assertThat(f.store).containsEntry("a", "2").containsEntry("b", "2").containsEntry("c", "2");
+        assertThat(audit.events(AuditEvent.Type.STEP_STARTED))
+                .extracting(AuditEvent::stepId)
+                .containsExactly("02-set-b", "03-set-c");
+        assertThat(audit.events(AuditEvent.Type.STEP_STARTED)
+                        .get(0)
+                        .data()
+                        .path("interrupted")
+                        .asBoolean())
+                .isTrue();
+        audit.assertPaired();
+
+        assertThat(Journal.files(journalDir).unfinished()).isEmpty();
+        assertThatThrownBy(() -> second.resume(rb, runId))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already ended");
+    }
+
+    @Test
+    void crashAfterAStepChanged_theReplanSeesItDoneAndDoesNotRepeatIt() {
+        AtomicBoolean armed = new AtomicBoolean(true);
+        SetValue a = f.set("a", "2").afterChange(crashOnce(armed));
+        SetValue b = f.set("b", "2");
+        Runbook rb = Runbook.builder("INC-3", "resume")
+                .step("set a", a)
+                .step("set b", b)
+                .build();
+        RunbookEngine first = f.engine().journal(Journal.files(journalDir)).build();
+        Plan plan = first.plan(rb);
+        assertThatThrownBy(() -> first.apply(rb, plan)).isInstanceOf(SimulatedCrash.class);
+
+        Report report = f.engine().journal(Journal.files(journalDir)).build().resume(rb, crashedRunId(f.audit));
+
+        assertThat(report.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(report.step("01-set-a").outcome()).isEqualTo(Outcome.UNCHANGED);
+        assertThat(report.step("01-set-a").message()).contains("a is already 2").contains("planned again");
+        assertThat(a.applies.get())
+                .as("the re-plan is NONE, so no second apply")
+                .isEqualTo(1);
+        assertThat(f.store).containsEntry("a", "2").containsEntry("b", "2");
+    }
+
+    @Test
+    void resume_ofAnUnknownRun_orWithAChangedRunbook_isRefused() {
+        SetValue a = f.set("a", "2").beforeChange(crashOnce(new AtomicBoolean(true)));
+        Runbook rb = Runbook.builder("INC-3", "resume").step("set a", a).build();
+        RunbookEngine engine = f.engine().journal(Journal.files(journalDir)).build();
+        assertThatThrownBy(() -> engine.apply(rb, engine.plan(rb))).isInstanceOf(SimulatedCrash.class);
+        Runbook changed = Runbook.builder("INC-3", "resume")
+                .step("set a", f.set("a", "9"))
+                .build();
+
+        assertThatThrownBy(() -> engine.resume(rb, "INC-3-nope"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no run 'INC-3-nope'")
+                .hasMessageContaining(crashedRunId(f.audit));
+        assertThatThrownBy(() -> engine.resume(changed, crashedRunId(f.audit))).isInstanceOf(StalePlanException.class);
+    }
+
+    @Test
+    void idempotencyKey_isTheSameAfterResume() {
+        SetValue a = f.set("a", "2").beforeChange(crashOnce(new AtomicBoolean(true)));
+        Runbook rb = Runbook.builder("INC-3", "resume").step("set a", a).build();
+        RunbookEngine engine = f.engine().journal(Journal.files(journalDir)).build();
+        assertThatThrownBy(() -> engine.apply(rb, engine.plan(rb))).isInstanceOf(SimulatedCrash.class);
+        String runId = crashedRunId(f.audit);
+
+        f.engine().journal(Journal.files(journalDir)).build().resume(rb, runId);
+
+        assertThat(a.keys).containsExactly(runId + "/01-set-a", runId + "/01-set-a");
+    }
+}

@@ -1,0 +1,118 @@
+package dev.runbook.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonRoundTripTest {
+    private final Fixtures f = new Fixtures();
+
+    /** State with every kind of number and time an action records. */
+    record Observed(int small, long big, double ratio, float f, Instant at, Duration took, List<Long> ids) {}
+
+    private Action numbers() {
+        return new Action() {
+            @Override
+            public String type() {
+                return "test.numbers";
+            }
+
+            @Override
+            public String target() {
+                return "numbers";
+            }
+
+            @Override
+            public StepPlan plan(ActionContext ctx) {
+                Observed o = new Observed(
+                        7,
+                        5_000_000_000L,
+                        0.93,
+                        0.1f,
+                        Instant.parse("2026-11-21T03:00:00.123456789Z"),
+                        Duration.ofNanos(1_500_000_001L),
+                        List.of(1L, 2L));
+                return StepPlan.builder(this)
+                        .summary("touch the numbers")
+                        .before(o)
+                        .after(Map.of("small", 8))
+                        .blastRadius("keys", 3)
+                        .rate("keys/s", 1.5)
+                        .resource("numbers:1")
+                        .warning("kept 'lock:1'")
+                        .details(Map.of("histogram", Map.of("cache:", 12, "tmp:", 3L)))
+                        .build();
+            }
+
+            @Override
+            public ApplyResult apply(StepPlan plan, ActionContext ctx) {
+                plan.requireUnchanged(plan.before(Observed.class));
+                return ApplyResult.changed("touched")
+                        .count("keys", 3)
+                        .item("numbers:1", Outcome.CHANGED, "7 -> 8")
+                        .details(plan.before(Observed.class))
+                        .build();
+            }
+
+            @Override
+            public Verification verify(StepPlan plan, ApplyResult result, ActionContext ctx) {
+                return Verification.passed("numbers are fine", Map.of("small", 8, "ratio", 0.5));
+            }
+        };
+    }
+
+    private Runbook runbook() {
+        return Runbook.builder("INC-11", "json")
+                .severity(Severity.SEV1)
+                .service("wms")
+                .link("https://wiki/INC-11")
+                .precheck("ratio is high", Probe.of("ratio", () -> 0.93), Conditions.above(0.9))
+                .step("touch", numbers())
+                .manual("tell", "post in #oncall")
+                .build();
+    }
+
+    @Test
+    void plan_equalsItselfAfterJson_andStaysApplicable() {
+        RunbookEngine engine = f.engine().build();
+        Runbook rb = runbook();
+        Plan plan = engine.plan(rb);
+
+        Plan back = Plan.fromJson(plan.toJson());
+
+        assertThat(back).isEqualTo(plan);
+        assertThat(back.toJson()).isEqualTo(plan.toJson());
+        assertThat(back.isIntact()).isTrue();
+        assertThat(back.step("02-touch").action().before(Observed.class).at())
+                .isEqualTo(Instant.parse("2026-11-21T03:00:00.123456789Z"));
+        assertThat(plan.toJson()).doesNotContain("\"noop\"").doesNotContain("\"ready\"");
+        assertThat(engine.apply(rb, back).status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+
+    @Test
+    void report_equalsItselfAfterJson() {
+        RunbookEngine engine = f.engine().build();
+        Runbook rb = runbook();
+        Report report = engine.apply(rb, engine.plan(rb));
+        f.clock.advance(Duration.ofNanos(1));
+
+        Report back = Report.fromJson(report.toJson());
+
+        assertThat(back).isEqualTo(report);
+        assertThat(back.step("02-touch").items()).singleElement().satisfies(i -> assertThat(i.detail())
+                .isEqualTo("7 -> 8"));
+        assertThat(back.step("02-touch").details().get("big").asLong()).isEqualTo(5_000_000_000L);
+    }
+
+    @Test
+    void stepPlan_withNumbersOfEveryWidth_equalsItselfAfterJson() {
+        StepPlan sp = numbers().plan(ActionContext.standalone());
+        StepPlan back = Json.read(Json.write(sp), StepPlan.class);
+        assertThat(back).isEqualTo(sp);
+        assertThat(back.fingerprint()).isEqualTo(sp.fingerprint());
+    }
+}
