@@ -11,8 +11,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -56,6 +58,23 @@ final class FileJournal implements Journal {
     }
 
     @Override
+    public synchronized void spanOpened(String runId, String stepId, String spanId) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("type", "spanOpened");
+        n.put("span", spanId);
+        n.put("stepId", stepId);
+        append(runId, n);
+    }
+
+    @Override
+    public synchronized void spanClosed(String runId, String spanId) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("type", "spanClosed");
+        n.put("span", spanId);
+        append(runId, n);
+    }
+
+    @Override
     public synchronized void finished(String runId, RunStatus status) {
         ObjectNode n = Json.mapper().createObjectNode();
         n.put("type", "end");
@@ -78,6 +97,7 @@ final class FileJournal implements Journal {
         List<StepOutcome> finished = new ArrayList<>();
         Set<String> started = new LinkedHashSet<>();
         RunStatus status = null;
+        Map<String, String> openSpans = new LinkedHashMap<>();
         for (String line : lines) {
             JsonNode n;
             try {
@@ -94,13 +114,16 @@ final class FileJournal implements Journal {
                     finished.add(o);
                 }
                 case "end" -> status = RunStatus.valueOf(n.get("status").asText());
+                case "spanOpened" ->
+                    openSpans.put(n.get("span").asText(), n.path("stepId").asText(""));
+                case "spanClosed" -> openSpans.remove(n.get("span").asText());
                 default -> {}
             }
         }
         if (plan == null) {
             return Optional.empty();
         }
-        return Optional.of(new RunRecord(runId, plan, finished, started, status));
+        return Optional.of(new RunRecord(runId, plan, finished, started, status, openSpans));
     }
 
     @Override

@@ -36,8 +36,7 @@ public final class Guards {
         this.budgets = Map.copyOf(b.budgets);
         this.maxRates = Map.copyOf(b.maxRates);
         this.protectedPatterns = List.copyOf(b.protectedPatterns);
-        this.protectedRegexes =
-                protectedPatterns.stream().map(Guards::globToRegex).toList();
+        this.protectedRegexes = protectedPatterns.stream().map(Glob::compile).toList();
         this.approvalEnvironments = Set.copyOf(b.approvalEnvironments);
         this.freezes = List.copyOf(b.freezes);
     }
@@ -129,19 +128,6 @@ public final class Guards {
     public String toString() {
         return "Guards[budgets=" + budgets + ", maxRates=" + maxRates + ", protected=" + protectedPatterns
                 + ", approvalIn=" + approvalEnvironments + ", freezes=" + freezes + "]";
-    }
-
-    static Pattern globToRegex(String glob) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < glob.length(); i++) {
-            char c = glob.charAt(i);
-            switch (c) {
-                case '*' -> sb.append(".*");
-                case '?' -> sb.append('.');
-                default -> sb.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(sb.toString(), Pattern.DOTALL);
     }
 
     /**

@@ -17,6 +17,7 @@ class InMemoryJournal implements Journal {
         final List<StepOutcome> finished = new ArrayList<>();
         final Set<String> started = new LinkedHashSet<>();
         RunStatus status;
+        final Map<String, String> openSpans = new java.util.LinkedHashMap<>();
 
         State(Plan plan) {
             this.plan = plan;
@@ -41,6 +42,16 @@ class InMemoryJournal implements Journal {
     }
 
     @Override
+    public synchronized void spanOpened(String runId, String stepId, String spanId) {
+        state(runId).openSpans.put(spanId, stepId);
+    }
+
+    @Override
+    public synchronized void spanClosed(String runId, String spanId) {
+        state(runId).openSpans.remove(spanId);
+    }
+
+    @Override
     public synchronized void finished(String runId, RunStatus status) {
         state(runId).status = status;
     }
@@ -50,7 +61,7 @@ class InMemoryJournal implements Journal {
         State s = runs.get(runId);
         return s == null
                 ? Optional.empty()
-                : Optional.of(new RunRecord(runId, s.plan, s.finished, s.started, s.status));
+                : Optional.of(new RunRecord(runId, s.plan, s.finished, s.started, s.status, s.openSpans));
     }
 
     @Override

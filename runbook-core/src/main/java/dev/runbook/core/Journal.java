@@ -27,6 +27,16 @@ public interface Journal {
     /** Records that the run ended. */
     void finished(String runId, RunStatus status);
 
+    /**
+     * Records that audit span {@code spanId} was opened (a {@code *_STARTED} record was written) for
+     * {@code stepId}, or for the run attempt itself when {@code stepId} is empty. A resume closes the spans
+     * a crash left open, so that every start in the audit gets its end. The default keeps nothing.
+     */
+    default void spanOpened(String runId, String stepId, String spanId) {}
+
+    /** Records that audit span {@code spanId} got its end record. The default keeps nothing. */
+    default void spanClosed(String runId, String spanId) {}
+
     /** What is known of a run, if anything. */
     Optional<RunRecord> load(String runId);
 

@@ -75,6 +75,9 @@ final class Run {
             audit.tryWrite(AuditEvent.Type.RUN_FAILED, runSpan, null, Outcome.NOT_ATTEMPTED, e.getMessage(), Map.of());
             throw e;
         }
+        if (resumed != null) {
+            closeInterruptedSpans(runSpan);
+        }
         boolean failed = false;
         for (Step step : runbook.steps()) {
             Optional<StepOutcome> done = resumed == null ? Optional.empty() : resumed.finished(step.id());
@@ -144,6 +147,24 @@ final class Run {
             return abandoned;
         }
         return failed && runbook.onFailure() != OnFailure.CONTINUE ? "an earlier step failed" : null;
+    }
+
+    /**
+     * A crash leaves start records without their end (the attempt's RUN_STARTED, the interrupted step's
+     * STEP_STARTED). The resume writes those ends, as UNKNOWN: whether the interrupted work took effect
+     * is for the step's new plan to find out.
+     */
+    private void closeInterruptedSpans(String runSpan) {
+        for (Map.Entry<String, String> open : resumed.openSpans().entrySet()) {
+            boolean runLevel = open.getValue().isEmpty();
+            audit.tryWrite(
+                    runLevel ? AuditEvent.Type.RUN_FAILED : AuditEvent.Type.STEP_FAILED,
+                    open.getKey(),
+                    runLevel ? null : open.getValue(),
+                    Outcome.UNKNOWN,
+                    "interrupted: the process stopped before this record's end was written; closed by the resume",
+                    Map.of("closedBy", runSpan));
+        }
     }
 
     /** Runs one step between a paired start and end audit record, journaling its start and end. */

@@ -66,10 +66,27 @@ final class RunAudit {
                         "audit sink " + sink.getClass().getSimpleName() + " failed on " + type + ": " + e.getMessage());
             }
         }
+        journalSpan(type, span, stepId);
         String why = failure();
         if (why != null) {
             throw new AuditException(why + "; the run stops before its next change: fix the sink, then resume run "
                     + runId + " with an engine whose sinks work");
+        }
+    }
+
+    /**
+     * Keeps open spans in the journal, so that a resume after a crash can close them. Best effort: a
+     * journal that fails here fails again on the run's next journal write, which stops the run.
+     */
+    private void journalSpan(AuditEvent.Type type, String span, String stepId) {
+        try {
+            if (type.isStart()) {
+                engine.journal.spanOpened(runId, stepId == null ? "" : stepId, span);
+            } else if (type.isEnd()) {
+                engine.journal.spanClosed(runId, span);
+            }
+        } catch (RuntimeException e) {
+            // reported by the run's next journal write
         }
     }
 

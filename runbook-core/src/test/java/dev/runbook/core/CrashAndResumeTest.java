@@ -2,10 +2,14 @@ package dev.runbook.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.runbook.core.audit.AuditEvent;
+import dev.runbook.core.audit.AuditLogVerifier;
+import dev.runbook.core.audit.JsonLinesAuditSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -90,12 +94,60 @@ class CrashAndResumeTest {
                         .path("interrupted")
                         .asBoolean())
                 .isTrue();
-        audit.assertPaired();
+        // Pairing holds over the whole log: the crashed attempt's records, then the resume's, which
+        // closes the spans the crash left open.
+        RecordingSink wholeLog = new RecordingSink();
+        f.audit.events().forEach(wholeLog::write);
+        audit.events().forEach(wholeLog::write);
+        wholeLog.assertPaired();
 
         assertThat(Journal.files(journalDir).unfinished()).isEmpty();
         assertThatThrownBy(() -> second.resume(rb, runId))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("already ended");
+    }
+
+    @Test
+    void crashMidStep_resumeClosesTheOpenAuditSpans_soEveryStartInTheFileHasOneEnd() throws Exception {
+        Path auditFile = journalDir.resolve("audit.jsonl");
+        AtomicBoolean armed = new AtomicBoolean(true);
+        SetValue a = f.set("a", "2");
+        SetValue b = f.set("b", "2").beforeChange(crashOnce(armed));
+        Runbook rb = Runbook.builder("INC-3", "resume")
+                .step("set a", a)
+                .step("set b", b)
+                .build();
+        JsonLinesAuditSink crashedSink = JsonLinesAuditSink.open(auditFile);
+        RunbookEngine first = f.engine()
+                .audit(crashedSink)
+                .journal(Journal.files(journalDir.resolve("journal")))
+                .build();
+        Plan plan = first.plan(rb);
+        assertThatThrownBy(() -> first.apply(rb, plan)).isInstanceOf(SimulatedCrash.class);
+        crashedSink.close(); // the process is gone; its file stays as the crash left it
+        String runId = crashedRunId(f.audit);
+
+        try (JsonLinesAuditSink sink = JsonLinesAuditSink.open(auditFile)) {
+            Report report = f.engine()
+                    .audit(sink)
+                    .journal(Journal.files(journalDir.resolve("journal")))
+                    .build()
+                    .resume(rb, runId);
+            assertThat(report.status()).isEqualTo(RunStatus.SUCCEEDED);
+        }
+
+        List<AuditEvent> events = AuditLogVerifier.verify(auditFile).stream()
+                .map(line -> Json.convert(line.get("event"), AuditEvent.class))
+                .toList();
+        RecordingSink all = new RecordingSink();
+        events.forEach(all::write);
+        all.assertPaired();
+        assertThat(events)
+                .filteredOn(e -> e.outcome() == Outcome.UNKNOWN)
+                .extracting(AuditEvent::type, AuditEvent::stepId)
+                .containsExactlyInAnyOrder(
+                        tuple(AuditEvent.Type.STEP_FAILED, "02-set-b"), tuple(AuditEvent.Type.RUN_FAILED, null));
+        assertThat(f.store).containsEntry("a", "2").containsEntry("b", "2");
     }
 
     @Test

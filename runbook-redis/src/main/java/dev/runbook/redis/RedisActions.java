@@ -1,0 +1,161 @@
+package dev.runbook.redis;
+
+import dev.runbook.core.Probe;
+import dev.runbook.core.Secret;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.StaticCredentialsProvider;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import java.time.Duration;
+
+/**
+ * The Redis remediation kit: key scans and deletes, memory and keyspace probes, config, keys and replica
+ * promotion, on a standalone node or a cluster.
+ *
+ * <pre>{@code
+ * try (var redis = RedisActions.connect("redis://127.0.0.1:6379")) {
+ *     System.out.println(redis.keyspaceSample(1000).read());
+ *     var flush = redis.scanDelete("cache:wms:stock:*").rate(50_000);
+ *     var plan = flush.plan(ActionContext.standalone());
+ * }
+ * }</pre>
+ *
+ * <p>Closing it closes only what it opened itself: a client given by the user stays open.
+ */
+public final class RedisActions implements AutoCloseable {
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final RedisTarget target;
+
+    private RedisActions(RedisTarget target) {
+        this.target = target;
+    }
+
+    /**
+     * Connects to one node, for JShell: {@code redis://host:port[/db]}. The connection opens on first use.
+     *
+     * @throws IllegalArgumentException for a malformed URI
+     */
+    public static RedisActions connect(String uri) {
+        RedisURI u = RedisURI.create(uri);
+        u.setTimeout(DEFAULT_TIMEOUT);
+        RedisClient client = RedisClient.create(u);
+        client.setOptions(ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        return new RedisActions(RedisTarget.of(client, label(u), true).withUri(u));
+    }
+
+    /** Connects to one node with a password that never prints. */
+    public static RedisActions connect(String uri, Secret password) {
+        RedisURI u = RedisURI.builder(RedisURI.create(uri))
+                .withAuthentication(
+                        new StaticCredentialsProvider(null, password.reveal().toCharArray()))
+                .withTimeout(DEFAULT_TIMEOUT)
+                .build();
+        return connect(u);
+    }
+
+    /** Connects to one node described by a {@link RedisURI}. */
+    public static RedisActions connect(RedisURI uri) {
+        RedisClient client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        return new RedisActions(RedisTarget.of(client, label(uri), true).withUri(uri));
+    }
+
+    /** Connects to a Redis Cluster through one of its nodes: {@code redis://host:port}. */
+    public static RedisActions connectCluster(String uri) {
+        RedisURI u = RedisURI.create(uri);
+        u.setTimeout(DEFAULT_TIMEOUT);
+        RedisClusterClient client = RedisClusterClient.create(u);
+        client.setOptions(ClusterClientOptions.builder().build());
+        return new RedisActions(RedisTarget.of(client, "cluster " + label(u), true));
+    }
+
+    /** Uses the user's client, created with a URI ({@code RedisClient.create("redis://...")}). */
+    public static RedisActions of(RedisClient client) {
+        return new RedisActions(RedisTarget.of(client, null, false));
+    }
+
+    /**
+     * Uses the user's open connection. Deletes then share it (no dedicated connection), so prefer {@link
+     * #of(RedisClient)} for large deletes.
+     */
+    public static RedisActions of(StatefulRedisConnection<String, String> connection) {
+        return new RedisActions(RedisTarget.of(connection));
+    }
+
+    /** Uses the user's cluster client. */
+    public static RedisActions of(RedisClusterClient client) {
+        return new RedisActions(RedisTarget.of(client, null, false));
+    }
+
+    private static String label(RedisURI u) {
+        return "redis://" + u.getHost() + ":" + u.getPort() + (u.getDatabase() == 0 ? "" : "/" + u.getDatabase());
+    }
+
+    /**
+     * Deletes the keys matching {@code pattern} with SCAN and UNLINK; see {@link ScanDeleteByPattern}.
+     * The pattern is checked when planning.
+     */
+    public ScanDeleteByPattern scanDelete(String pattern) {
+        return new ScanDeleteByPattern(target, ScanDeleteSettings.defaults(pattern));
+    }
+
+    /** Samples {@code keys} keys: histogram by prefix, memory per prefix, biggest keys. */
+    public Probe<KeyspaceSample> keyspaceSample(int keys) {
+        return KeyspaceSample.probe(target, keys, ":", 10);
+    }
+
+    /** {@code INFO memory} and {@code INFO stats}: used, maxmemory, ratio, evictions, misses. */
+    public Probe<MemoryInfo> memory() {
+        return MemoryInfo.probe(target);
+    }
+
+    /** {@code LLEN key}: the depth of a queue such as {@code dispatch:queue:HCMC}. */
+    public Probe<Long> listLength(String key) {
+        return Probe.of(
+                "redis " + target.name() + " LLEN " + key,
+                () -> target.call("LLEN " + key, () -> target.sync().llen(key)));
+    }
+
+    /** {@code INFO replication}: role, link, offsets, lag. */
+    public Probe<ReplicationInfo> replication() {
+        return ReplicationInfo.probe(target);
+    }
+
+    /** {@code CONFIG SET parameter value}, recording the previous value for the inverse. */
+    public SetConfig setConfig(String parameter, String value) {
+        return new SetConfig(target, parameter, value);
+    }
+
+    /** {@code SET key value} (no TTL), recording the previous value and TTL for the inverse. */
+    public SetKey setKey(String key, String value) {
+        return new SetKey(target, key, value, 0);
+    }
+
+    /** {@code REPLICAOF NO ONE} on this node when it is a healthy, caught-up replica. */
+    public PromoteReplica promoteReplica() {
+        return new PromoteReplica(target, PromoteReplica.DEFAULT_MAX_LAG_BYTES);
+    }
+
+    /** The node or cluster, for people. */
+    public String name() {
+        return target.name();
+    }
+
+    @Override
+    public void close() {
+        target.close();
+    }
+
+    @Override
+    public String toString() {
+        return "RedisActions[" + target.name() + "]";
+    }
+}

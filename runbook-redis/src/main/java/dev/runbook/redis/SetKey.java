@@ -1,0 +1,187 @@
+package dev.runbook.redis;
+
+import dev.runbook.core.Action;
+import dev.runbook.core.ActionContext;
+import dev.runbook.core.ApplyResult;
+import dev.runbook.core.RefusedException;
+import dev.runbook.core.StepPlan;
+import dev.runbook.core.Verification;
+import io.lettuce.core.SetArgs;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Sets a string key (the inventory fix's {@code SET inventory:101 ...}), recording its previous value and
+ * expiry so that the inverse restores them, or deletes the key if it did not exist.
+ *
+ * <pre>{@code
+ * SetKey fix = redis.setKey("inventory:101", "42").ttl(Duration.ofMinutes(30));
+ * StepPlan plan = fix.plan(ctx);
+ * fix.apply(plan, ctx);
+ * }</pre>
+ *
+ * <p>Needs Redis 7.0+ ({@code PEXPIRETIME}). Throws {@link RefusedException} from {@link #plan} when the key holds another type than a string
+ */
+public final class SetKey implements Action {
+    private final RedisTarget redis;
+    private final KeyState wanted;
+    private final long ttlMillis;
+
+    SetKey(RedisTarget redis, String key, String value, long ttlMillis) {
+        this(redis, new KeyState(key, true, value, -1), ttlMillis);
+        if (value == null) {
+            throw new IllegalArgumentException("value for key '" + key + "' is null");
+        }
+    }
+
+    private SetKey(RedisTarget redis, KeyState wanted, long ttlMillis) {
+        if (wanted.key() == null || wanted.key().isEmpty()) {
+            throw new IllegalArgumentException("key must not be empty");
+        }
+        this.redis = redis;
+        this.wanted = wanted;
+        this.ttlMillis = ttlMillis;
+    }
+
+    /**
+     * A string key's state.
+     *
+     * @param key the key
+     * @param exists whether it exists
+     * @param value its value, null when it does not exist
+     * @param expireAtMillis its expiry as epoch milliseconds ({@code PEXPIRETIME}), -1 for none
+     */
+    public record KeyState(String key, boolean exists, String value, long expireAtMillis) {}
+
+    /**
+     * Sets the key with this time to live.
+     *
+     * @throws IllegalArgumentException if the TTL is not positive
+     */
+    public SetKey ttl(Duration ttl) {
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("ttl must be positive, was " + ttl);
+        }
+        return new SetKey(redis, wanted, ttl.toMillis());
+    }
+
+    @Override
+    public String type() {
+        return "redis.setKey";
+    }
+
+    @Override
+    public String target() {
+        return redis.name() + " key " + wanted.key();
+    }
+
+    @Override
+    public boolean destructive() {
+        return false;
+    }
+
+    private KeyState read() {
+        String key = wanted.key();
+        return redis.call("read key " + key, () -> {
+            String type = redis.sync().type(key);
+            if ("none".equals(type)) {
+                return new KeyState(key, false, null, -1);
+            }
+            if (!"string".equals(type)) {
+                throw new RefusedException("key '" + key + "' on " + redis.name() + " is a " + type
+                        + ", not a string; SetKey only replaces string values (delete it deliberately first)");
+            }
+            return new KeyState(key, true, redis.sync().get(key), redis.sync().pexpiretime(key));
+        });
+    }
+
+    private boolean satisfied(KeyState now) {
+        if (!wanted.exists()) {
+            return !now.exists();
+        }
+        if (!now.exists() || !Objects.equals(now.value(), wanted.value())) {
+            return false;
+        }
+        if (ttlMillis > 0) {
+            return now.expireAtMillis() > 0;
+        }
+        return now.expireAtMillis() == wanted.expireAtMillis();
+    }
+
+    private String describe() {
+        if (!wanted.exists()) {
+            return "delete " + wanted.key();
+        }
+        String expiry = ttlMillis > 0
+                ? " with TTL " + Duration.ofMillis(ttlMillis)
+                : wanted.expireAtMillis() > 0 ? " expiring at epoch ms " + wanted.expireAtMillis() : "";
+        return "set " + wanted.key() + " to '" + wanted.value() + "'" + expiry;
+    }
+
+    @Override
+    public StepPlan plan(ActionContext ctx) {
+        KeyState now = read();
+        if (satisfied(now)) {
+            return StepPlan.unchanged(this, wanted.key() + " is already as wanted on " + redis.name(), now);
+        }
+        return StepPlan.builder(this)
+                .summary(describe() + " on " + redis.name() + " (was "
+                        + (now.exists() ? "'" + now.value() + "'" : "absent") + ")")
+                .before(now)
+                .after(wanted)
+                .blastRadius("keys", 1)
+                .resource(wanted.key())
+                .build();
+    }
+
+    @Override
+    public ApplyResult apply(StepPlan plan, ActionContext ctx) {
+        KeyState now = read();
+        if (plan.isNoop()) {
+            return ApplyResult.unchanged(plan.summary()).build();
+        }
+        plan.requireUnchanged(now);
+        if (ctx.guards().isProtected(wanted.key())) {
+            throw new dev.runbook.core.GuardViolationException("key '" + wanted.key()
+                    + "' matches a protected pattern " + ctx.guards().protectedPatterns()
+                    + "; protected keys are never changed");
+        }
+        String key = wanted.key();
+        redis.call(describe(), () -> {
+            if (!wanted.exists()) {
+                return redis.sync().del(key);
+            }
+            if (ttlMillis > 0) {
+                return redis.sync().set(key, wanted.value(), SetArgs.Builder.px(ttlMillis));
+            }
+            if (wanted.expireAtMillis() > 0) {
+                return redis.sync().set(key, wanted.value(), SetArgs.Builder.pxAt(wanted.expireAtMillis()));
+            }
+            return redis.sync().set(key, wanted.value());
+        });
+        return ApplyResult.changed(describe() + " on " + redis.name())
+                .count("keys", 1)
+                .details(read())
+                .build();
+    }
+
+    @Override
+    public Verification verify(StepPlan plan, ApplyResult result, ActionContext ctx) {
+        KeyState now = read();
+        return satisfied(now)
+                ? Verification.passed(wanted.key() + " is as wanted", now)
+                : Verification.failed(wanted.key() + " is " + now + ", wanted " + wanted, now);
+    }
+
+    @Override
+    public Optional<Action> inverse(StepPlan plan) {
+        KeyState before = plan.before(KeyState.class);
+        return Optional.of(new SetKey(redis, before, 0));
+    }
+
+    @Override
+    public String toString() {
+        return "SetKey[" + describe() + " on " + redis.name() + "]";
+    }
+}

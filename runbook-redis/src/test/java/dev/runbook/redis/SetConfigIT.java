@@ -1,0 +1,89 @@
+package dev.runbook.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runbook.core.Action;
+import dev.runbook.core.ActionContext;
+import dev.runbook.core.StepPlan;
+import dev.runbook.test.ActionContract;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(RedisServers.class)
+class SetConfigIT extends ActionContract<SetConfig> {
+    static RedisServers.Server primary;
+    static RedisActions redis;
+
+    @BeforeAll
+    static void connect() {
+        primary = RedisServers.primary();
+        redis = RedisActions.connect(primary.uri());
+    }
+
+    @AfterAll
+    static void close() {
+        TestRedis.on(primary).configSet("maxmemory-policy", "noeviction");
+        TestRedis.on(primary).configSet("maxmemory", "0");
+        redis.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        TestRedis.on(primary).configSet("maxmemory-policy", "noeviction");
+        TestRedis.on(primary).configSet("maxmemory", "0");
+    }
+
+    @Override
+    protected SetConfig action() {
+        return redis.setConfig("maxmemory-policy", "allkeys-lru");
+    }
+
+    @Override
+    protected Object snapshot() {
+        return TestRedis.on(primary).configGet("maxmemory-policy", "maxmemory");
+    }
+
+    @Override
+    protected void moveTheWorld() {
+        TestRedis.on(primary).configSet("maxmemory-policy", "volatile-lru");
+    }
+
+    @Test
+    void inverse_restoresThePreviousValue() {
+        ActionContext ctx = context();
+        StepPlan plan = action().plan(ctx);
+        assertThat(plan.summary()).contains("from noeviction to allkeys-lru");
+        action().apply(plan, ctx);
+        assertThat(TestRedis.on(primary).configGet("maxmemory-policy"))
+                .containsEntry("maxmemory-policy", "allkeys-lru");
+        Action undo = action().inverse(plan).orElseThrow();
+        undo.apply(undo.plan(ctx), ctx);
+        assertThat(TestRedis.on(primary).configGet("maxmemory-policy")).containsEntry("maxmemory-policy", "noeviction");
+    }
+
+    @Test
+    void memoryUnits_convergeOnRerun() {
+        ActionContext ctx = context();
+        SetConfig max = redis.setConfig("maxmemory", "100mb");
+        max.apply(max.plan(ctx), ctx);
+        assertThat(TestRedis.on(primary).configGet("maxmemory")).containsEntry("maxmemory", "104857600");
+        assertThat(max.plan(ctx).isNoop()).isTrue();
+    }
+
+    @Test
+    void unknownParameter_isRefusedNamingIt() {
+        assertRefusedWithoutChange(
+                () -> redis.setConfig("maxmemory-polcy", "allkeys-lru").plan(context()),
+                "no config parameter 'maxmemory-polcy'");
+    }
+
+    @Test
+    void badValue_isRefusedAtApply_andNothingChanges() {
+        SetConfig bad = redis.setConfig("maxmemory-policy", "sometimes-lru");
+        StepPlan plan = bad.plan(context());
+        assertRefusedWithoutChange(() -> bad.apply(plan, context()), "sometimes-lru");
+    }
+}

@@ -1,0 +1,91 @@
+package dev.runbook.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runbook.core.Action;
+import dev.runbook.core.ActionContext;
+import dev.runbook.core.StepPlan;
+import dev.runbook.test.ActionContract;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(RedisServers.class)
+class SetKeyIT extends ActionContract<SetKey> {
+    static RedisServers.Server primary;
+    static RedisActions redis;
+
+    @BeforeAll
+    static void connect() {
+        primary = RedisServers.primary();
+        redis = RedisActions.connect(primary.uri());
+    }
+
+    @AfterAll
+    static void close() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void seed() {
+        TestRedis.on(primary).flushall();
+        TestRedis.on(primary).set("inventory:101", "5");
+        TestRedis.on(primary).pexpire("inventory:101", 3_600_000);
+    }
+
+    @Override
+    protected SetKey action() {
+        return redis.setKey("inventory:101", "42");
+    }
+
+    @Override
+    protected Object snapshot() {
+        return Arrays.asList(
+                TestRedis.on(primary).get("inventory:101"),
+                TestRedis.on(primary).pexpiretime("inventory:101"));
+    }
+
+    @Override
+    protected void moveTheWorld() {
+        TestRedis.on(primary).set("inventory:101", "7");
+    }
+
+    @Test
+    void inverse_restoresValueAndExpiry() {
+        ActionContext ctx = context();
+        Object before = snapshot();
+        StepPlan plan = action().plan(ctx);
+        assertThat(plan.summary()).contains("set inventory:101 to '42'").contains("was '5'");
+        action().apply(plan, ctx);
+        assertThat(TestRedis.on(primary).get("inventory:101")).isEqualTo("42");
+        assertThat(TestRedis.on(primary).pttl("inventory:101")).isEqualTo(-1);
+        Action undo = action().inverse(plan).orElseThrow();
+        undo.apply(undo.plan(ctx), ctx);
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void inverse_ofANewKey_deletesIt() {
+        ActionContext ctx = context();
+        SetKey fresh = redis.setKey("inventory:202", "1").ttl(Duration.ofMinutes(5));
+        StepPlan plan = fresh.plan(ctx);
+        assertThat(plan.summary()).contains("was absent");
+        fresh.apply(plan, ctx);
+        assertThat(TestRedis.on(primary).pttl("inventory:202")).isBetween(1L, 300_000L);
+        assertThat(fresh.plan(ctx).isNoop()).isTrue();
+        Action undo = fresh.inverse(plan).orElseThrow();
+        undo.apply(undo.plan(ctx), ctx);
+        assertThat(TestRedis.on(primary).exists("inventory:202")).isZero();
+    }
+
+    @Test
+    void anotherType_isRefused() {
+        TestRedis.on(primary).rpush("dispatch:queue:HCMC", "a");
+        assertRefusedWithoutChange(
+                () -> redis.setKey("dispatch:queue:HCMC", "x").plan(context()), "is a list", "only replaces string");
+    }
+}
