@@ -43,6 +43,7 @@ public final class Demo {
 
     private static Map<String, Supplier<DemoScenario>> scenarios() {
         Map<String, Supplier<DemoScenario>> m = new LinkedHashMap<>();
+        m.put("INC-004", RedisOomScenario::start);
         m.put("INC-005", CircuitBreakerScenario::start);
         return java.util.Collections.unmodifiableMap(m);
     }
@@ -138,7 +139,12 @@ public final class Demo {
         return results;
     }
 
-    private static DemoResult runOne(
+    /**
+     * Runs one scenario the caller started (and closes), so that a test can read its servers afterwards.
+     *
+     * @throws dev.runbook.core.audit.AuditException if the audit file fails verification
+     */
+    public static DemoResult runOne(
             String id, DemoScenario scenario, Options options, ApprovalGate gate, PrintStream out) {
         Runbook runbook = scenario.runbook();
         out.println();
@@ -150,15 +156,22 @@ public final class Demo {
         Report report;
         Plan plan;
         try (JsonLinesAuditSink audit = JsonLinesAuditSink.open(auditFile)) {
+            Guards guards = Guards.defaults().toBuilder()
+                    .budget("requests", 5)
+                    .budget("keys", 500_000)
+                    .maxRate("keys/s", 200_000)
+                    .build();
             RunbookEngine engine = RunbookEngine.builder()
                     .actor(System.getProperty("user.name", "demo"))
                     .incident("DEMO-" + id)
                     .environment("demo")
-                    .guards(Guards.defaults().toBuilder().budget("requests", 5).build())
+                    .guards(guards)
                     .approvals(gate)
                     .audit(audit)
                     .journal(Journal.files(options.out().resolve("journal")))
                     .build();
+            out.println("guards: never touch " + String.join(", ", guards.protectedPatterns())
+                    + "; at most 500,000 keys and 5 requests per step, at most 200,000 keys/s");
             out.println();
             out.println("1. plan (reads only; nothing changes yet):");
             plan = engine.plan(runbook);
@@ -170,8 +183,9 @@ public final class Demo {
         }
         int records = AuditLogVerifier.verify(auditFile).size();
         out.println();
-        out.println("3. after: " + scenario.observe() + " (read from the server)");
+        String after = scenario.observe();
+        out.println("3. after (read from the server): " + after);
         out.println("   audit: " + records + " records in " + auditFile + ", hash chain verified");
-        return new DemoResult(id, plan, report, auditFile, records, scenario.observe(), scenario.fixed());
+        return new DemoResult(id, plan, report, auditFile, records, after, scenario.fixed());
     }
 }

@@ -4,8 +4,8 @@ import dev.runbook.core.Runbook;
 
 /**
  * One incident the demo stages: it starts the real servers it needs on 127.0.0.1, breaks them the way
- * the seed describes, and gives the runbook that fixes them. To add one (Redis INC-004, Kafka), write a
- * class like {@link CircuitBreakerScenario} and register its {@code start} in {@link Demo#SCENARIOS}.
+ * the seed describes, and gives the runbook that fixes them. To add one (Kafka), write a
+ * class like {@link RedisOomScenario} and register its {@code start} in {@link Demo#SCENARIOS}.
  *
  * <pre>{@code
  * try (DemoScenario s = CircuitBreakerScenario.start()) {

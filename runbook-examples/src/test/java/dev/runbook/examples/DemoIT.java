@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runbook.core.ApprovalGate;
+import dev.runbook.core.Guards;
 import dev.runbook.core.Outcome;
+import dev.runbook.core.Plan;
+import dev.runbook.core.RunbookEngine;
 import dev.runbook.core.audit.AuditLogVerifier;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -36,8 +39,23 @@ class DemoIT {
 
         List<DemoResult> results = Demo.run(options, DemoApprovals.policy(console), console);
 
-        assertThat(results).extracting(DemoResult::scenario).containsExactlyElementsOf(Demo.SCENARIOS.keySet());
-        DemoResult inc005 = results.get(0);
+        assertThat(results)
+                .extracting(DemoResult::scenario)
+                .containsExactly("INC-004", "INC-005")
+                .containsExactlyElementsOf(Demo.SCENARIOS.keySet());
+        DemoResult inc004 = results.get(0);
+        assertThat(inc004.report())
+                .succeeded()
+                .step("03-delete-the-stock-cache-keys")
+                .hasOutcome(Outcome.CHANGED);
+        assertThat(inc004.fixed()).isTrue();
+        assertThat(inc004.after())
+                .contains("maxmemory-policy allkeys-lru (was noeviction)")
+                .containsPattern("cache:wms:stock:\\* +0 keys \\(staged 200,000\\)")
+                .containsPattern("session:\\* +2,000 keys \\(staged 2,000, intact\\)");
+        assertThat(AuditLogVerifier.verify(inc004.auditFile())).hasSize(inc004.auditRecords());
+
+        DemoResult inc005 = results.get(1);
         assertThat(inc005.plan())
                 .isReady()
                 .hasStep("03-half-open-the-breaker-for-inside")
@@ -58,12 +76,113 @@ class DemoIT {
                 .extracting(r -> r.path("event").path("type").asText())
                 .contains("RUN_STARTED", "APPROVAL_GRANTED", "MANUAL_CONFIRMED", "RUN_FINISHED");
         assertThat(printed())
+                .contains("=== INC-004 · Redis OOM")
+                .contains("OOM command not allowed")
+                .contains("approval for 03-delete-the-stock-cache-keys: approved by demo-policy")
                 .contains("=== INC-005 · Integration circuit breaker triggered")
                 .contains("ready to apply")
                 .contains("approval for 03-half-open-the-breaker-for-inside: approved by demo-policy")
                 .contains("SUCCEEDED")
                 .contains("hash chain verified")
                 .doesNotContain("Bearer demo-");
+    }
+
+    @Test
+    void inc004_onTheRealServer_deletesOnlyTheStockCacheAndSetsTheEvictionPolicy() {
+        try (RedisOomScenario scenario = RedisOomScenario.start()) {
+            RedisState before = scenario.state();
+            assertThat(before.count("cache:wms:stock")).isEqualTo(200_000);
+            assertThat(before.ratio()).isGreaterThan(RedisOom.ALERT_RATIO);
+            assertThat(before.policy()).isEqualTo("noeviction");
+
+            DemoResult r = Demo.runOne(
+                    "INC-004",
+                    scenario,
+                    Demo.Options.parse("--out", out.toString()),
+                    DemoApprovals.policy(console),
+                    console);
+
+            assertThat(r.plan())
+                    .isReady()
+                    .hasStep("03-delete-the-stock-cache-keys")
+                    .withBlastRadius("keys", 200_000)
+                    .requiresApproval();
+            assertThat(r.plan().toString())
+                    .containsPattern("used/maxmemory > 90%: used [0-9.]+ MB of [0-9.]+ MB \\(10[0-9]%\\)")
+                    .contains("cache:wms:stock")
+                    .containsPattern("1,000 of 207,050 keys: [0-9,]+ cache");
+            assertThat(r.report())
+                    .succeeded()
+                    .step("03-delete-the-stock-cache-keys")
+                    .hasOutcome(Outcome.CHANGED)
+                    .and()
+                    .step("04-set-maxmemory-policy-allkeys-lru")
+                    .hasOutcome(Outcome.CHANGED)
+                    .and()
+                    .step("07-tell-the-team")
+                    .hasOutcome(Outcome.CHANGED);
+            RedisState after = scenario.state(); // read from the server again, not from the report
+            assertThat(after.count("cache:wms:stock")).isZero();
+            for (String kept : List.of("session", "lock:order", "order", "cache:wms:sku", "dispatch:invitations")) {
+                assertThat(after.count(kept))
+                        .as(kept)
+                        .isEqualTo(before.count(kept))
+                        .isPositive();
+            }
+            assertThat(after.keys()).isEqualTo(before.keys() - 200_000);
+            assertThat(after.policy()).isEqualTo("allkeys-lru");
+            assertThat(after.ratio()).isLessThan(RedisOom.RESOLVED_RATIO);
+            assertThat(after.maxBytes()).isEqualTo(before.maxBytes());
+            assertThat(scenario.fixed()).isTrue();
+            List<JsonNode> audit = AuditLogVerifier.verify(r.auditFile());
+            assertThat(audit)
+                    .extracting(a -> a.path("event").path("type").asText())
+                    .contains("RUN_STARTED", "APPROVAL_GRANTED", "MANUAL_CONFIRMED", "RUN_FINISHED");
+        }
+    }
+
+    @Test
+    void inc004_planWritesNothingOnTheRealServer() {
+        try (RedisOomScenario scenario = RedisOomScenario.start()) {
+            RedisState before = scenario.state();
+            RunbookEngine engine = RunbookEngine.builder()
+                    .guards(Guards.defaults())
+                    .approvals(ApprovalGate.denyAll("a dry run applies nothing"))
+                    .build();
+
+            Plan plan = engine.plan(scenario.runbook());
+
+            assertThat(plan).isReady().hasStep("03-delete-the-stock-cache-keys").changes();
+            RedisState after = scenario.state();
+            assertThat(after.groups()).isEqualTo(before.groups());
+            assertThat(after.policy()).isEqualTo("noeviction");
+            assertThat(after.maxBytes()).isEqualTo(before.maxBytes());
+        }
+    }
+
+    @Test
+    void inc004_interactively_aNoAtTheConsoleDeletesNothing() {
+        try (RedisOomScenario scenario = RedisOomScenario.start()) {
+            RedisState before = scenario.state();
+            ApprovalGate gate = ApprovalGate.console(new BufferedReader(new StringReader("no\n")), console);
+
+            DemoResult r = Demo.runOne(
+                    "INC-004",
+                    scenario,
+                    Demo.Options.parse("--interactive", "--out", out.toString()),
+                    DemoApprovals.printing(gate, console),
+                    console);
+
+            assertThat(r.report())
+                    .failed()
+                    .step("03-delete-the-stock-cache-keys")
+                    .hasErrorContaining("not approved");
+            RedisState after = scenario.state();
+            assertThat(after.groups()).isEqualTo(before.groups());
+            assertThat(after.policy()).isEqualTo("noeviction");
+            assertThat(r.fixed()).isFalse();
+            assertThat(printed()).contains("Type 'yes' to approve").contains("denied by console");
+        }
     }
 
     @Test
@@ -89,6 +208,7 @@ class DemoIT {
     void badArgumentsNameTheWayOut() {
         assertThatThrownBy(() -> Demo.Options.parse("--scenario", "INC-999"))
                 .hasMessageContaining("unknown scenario 'INC-999'")
+                .hasMessageContaining("INC-004")
                 .hasMessageContaining("INC-005");
         assertThatThrownBy(() -> Demo.Options.parse("--fast")).hasMessageContaining("usage: ./demo");
         assertThatThrownBy(() -> Demo.Options.parse("--out")).hasMessageContaining("--out needs a value");

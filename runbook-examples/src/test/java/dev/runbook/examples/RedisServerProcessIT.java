@@ -1,6 +1,7 @@
 package dev.runbook.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +24,14 @@ class RedisServerProcessIT {
             redis.close();
         }
         assertThat(redis.isAlive()).isFalse();
+    }
+
+    @Test
+    void aMissingBinaryNamesTheInstallLine() {
+        assertThatThrownBy(() -> RedisServerProcess.onPath("redis-server-not-installed"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("redis-server-not-installed is not on the PATH")
+                .hasMessageContaining("apt-get install redis-server");
     }
 
     private static String ping(int port) throws IOException {
