@@ -80,6 +80,9 @@ final class TransactionalKafkaSink implements ReplaySink<ConsumerRecord<byte[], 
 
     @Override
     public void send(DlqRecord<ConsumerRecord<byte[], byte[]>> record, ReplayDecision decision) {
+        if (sendFailure != null) {
+            throw failed("sending a replayed record", sendFailure);
+        }
         begin();
         ConsumerRecord<byte[], byte[]> r = record.payload();
         RecordHeaders headers = new RecordHeaders();
@@ -98,11 +101,15 @@ final class TransactionalKafkaSink implements ReplaySink<ConsumerRecord<byte[], 
         if (decision.kind() == ReplayDecision.Kind.PARK) {
             headers.add(ReplayHeaders.PARKED_REASON, decision.reason().getBytes(StandardCharsets.UTF_8));
         }
-        producer.send(new ProducerRecord<>(decision.target(), null, null, r.key(), r.value(), headers), (m, e) -> {
-            if (e instanceof KafkaException ke && sendFailure == null) {
-                sendFailure = ke;
-            }
-        });
+        try {
+            producer.send(new ProducerRecord<>(decision.target(), null, null, r.key(), r.value(), headers), (m, e) -> {
+                if (e instanceof KafkaException ke && sendFailure == null) {
+                    sendFailure = ke;
+                }
+            });
+        } catch (KafkaException e) {
+            throw failed("sending a replayed record", e);
+        }
     }
 
     @Override
@@ -119,18 +126,26 @@ final class TransactionalKafkaSink implements ReplaySink<ConsumerRecord<byte[], 
             producer.commitTransaction();
             inTransaction = false;
         } catch (KafkaException e) {
-            throw new TargetUnavailableException(
-                    "committing a replay batch from DLQ '" + dlqTopic + "' failed (" + e.getMessage()
-                            + "); nothing of that batch is visible to read_committed consumers; rerun to resume",
-                    sendFailure != null ? sendFailure : e);
+            throw failed("committing a replay batch", e);
         }
     }
 
     private void begin() {
         if (!inTransaction) {
-            producer.beginTransaction();
+            try {
+                producer.beginTransaction();
+            } catch (KafkaException e) {
+                throw failed("starting a replay transaction", e);
+            }
             inTransaction = true;
         }
+    }
+
+    private TargetUnavailableException failed(String what, KafkaException e) {
+        return new TargetUnavailableException(
+                what + " from DLQ '" + dlqTopic + "' failed (" + e.getMessage() + "); the open batch and its DLQ"
+                        + " offsets become visible to read_committed consumers together or not at all; rerun to resume",
+                sendFailure != null ? sendFailure : e);
     }
 
     @Override

@@ -118,7 +118,12 @@ final class KafkaBrokerProcess implements AutoCloseable {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
+                process.waitFor(20, TimeUnit.SECONDS);
             }
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(f -> f.toFile().delete());
         }
     }
 
