@@ -57,4 +57,31 @@ final class Outcomes {
         }
         return m;
     }
+
+    /** A duration as people write it: {@code 2m}, {@code 1m30s}, {@code 250ms}, {@code 1h5m}. */
+    static String human(Duration d) {
+        if (d.isZero()) {
+            return "0s";
+        }
+        if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+            return d.toMillis() + "ms";
+        }
+        StringBuilder sb = new StringBuilder();
+        if (d.toHoursPart() > 0 || d.toDays() > 0) {
+            sb.append(d.toHours()).append('h');
+        }
+        if (d.toMinutesPart() > 0) {
+            sb.append(d.toMinutesPart()).append('m');
+        }
+        if (d.toSecondsPart() > 0 || d.toMillisPart() > 0) {
+            sb.append(d.toSecondsPart());
+            if (d.toMillisPart() > 0) {
+                sb.append('.')
+                        .append(String.format(java.util.Locale.ROOT, "%03d", d.toMillisPart())
+                                .replaceAll("0+$", ""));
+            }
+            sb.append('s');
+        }
+        return sb.toString();
+    }
 }

@@ -49,7 +49,7 @@ final class Planner {
         }
         if (step instanceof Step.Wait<?> w) {
             String summary = "wait until " + w.probe().name() + " "
-                    + w.condition().description() + " (at most " + w.timeout() + ")";
+                    + w.condition().description() + " (at most " + Outcomes.human(w.timeout()) + ")";
             return new PlannedStep(w.id(), w.kind(), w.title(), Change.NONE, summary, null, null, false, List.of());
         }
         Step.Manual m = (Step.Manual) step;

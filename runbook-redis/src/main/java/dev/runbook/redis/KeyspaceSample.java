@@ -53,7 +53,7 @@ public record KeyspaceSample(long sampled, long dbsize, List<PrefixStat> prefixe
             throw new IllegalArgumentException("sample size must be >= 1, was " + keys);
         }
         return Probe.of(
-                "redis " + redis.name() + " keyspace sample of " + keys,
+                redis.name() + " keyspace sample of " + keys,
                 () -> redis.call("sample keys", () -> read(redis, keys, separator, top)));
     }
 

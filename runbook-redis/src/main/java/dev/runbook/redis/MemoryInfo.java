@@ -30,7 +30,7 @@ public record MemoryInfo(
 
     static Probe<MemoryInfo> probe(RedisTarget redis) {
         return Probe.of(
-                "redis " + redis.name() + " memory",
+                redis.name() + " memory",
                 () -> redis.call("read INFO memory", () -> {
                     Map<String, String> i = RedisInfo.parse(
                             redis.sync().info("memory") + "\n" + redis.sync().info("stats"));

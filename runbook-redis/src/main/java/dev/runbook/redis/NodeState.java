@@ -32,7 +32,7 @@ public record NodeState(String node, String runId, String role) {
                             + n.connection().sync().info("replication")));
             String role = info.getOrDefault("role", "unknown");
             if (!"master".equals(role)) {
-                throw new RefusedException("redis " + n.name() + " is a replica (role " + role + ") of "
+                throw new RefusedException(n.name() + " is a replica (role " + role + ") of "
                         + info.get("master_host") + ":" + info.get("master_port")
                         + "; replicas are read-only: run the action against the primary redis://"
                         + info.get("master_host") + ":" + info.get("master_port"));

@@ -120,7 +120,7 @@ public final class RedisActions implements AutoCloseable {
     /** {@code LLEN key}: the depth of a queue such as {@code dispatch:queue:HCMC}. */
     public Probe<Long> listLength(String key) {
         return Probe.of(
-                "redis " + target.name() + " LLEN " + key,
+                target.name() + " LLEN " + key,
                 () -> target.call("LLEN " + key, () -> target.sync().llen(key)));
     }
 

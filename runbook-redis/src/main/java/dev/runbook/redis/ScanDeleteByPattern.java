@@ -196,7 +196,10 @@ public final class ScanDeleteByPattern implements Action {
                         s.pattern(),
                         redis.name(),
                         ScanDeleteDryRun.bytes(dry.estimatedBytes()),
-                        s.rate() > 0 ? ", at " + (long) s.rate() + " keys/s, ~" + dry.estimatedDuration() : ""))
+                        s.rate() > 0
+                                ? String.format(
+                                        Locale.ROOT, ", at %,d keys/s, ~%s", (long) s.rate(), dry.estimatedDuration())
+                                : ""))
                 .before(observed)
                 .after(new Intended(cap, 0))
                 .blastRadius("keys", cap)

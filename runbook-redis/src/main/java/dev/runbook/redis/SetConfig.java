@@ -70,7 +70,7 @@ public final class SetConfig implements Action {
                 redis.call("CONFIG GET " + parameter, () -> redis.sync().configGet(parameter));
         String v = got.get(parameter);
         if (v == null) {
-            throw new RefusedException("redis " + redis.name() + " has no config parameter '" + parameter
+            throw new RefusedException(redis.name() + " has no config parameter '" + parameter
                     + "'; check the name (redis-cli CONFIG GET '*' lists them)");
         }
         return new ConfigValue(parameter, v);
