@@ -38,7 +38,17 @@ public final class ReplayBenchmark {
 
     private ReplayBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+            System.exit(0);
+        } catch (Throwable e) {
+            e.printStackTrace(); // the in-process broker's threads would keep a failed benchmark alive
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         KafkaTestCluster kafka = KafkaTestCluster.get();
@@ -121,7 +131,6 @@ public final class ReplayBenchmark {
                 "ReplayDlq apply = %.2fx kcat pipe, %.0f%% of producer ceiling; target holds %,d (read_committed);"
                         + " verify %s%n",
                 replayRate / kcatRate, 100 * replayRate / ceiling, replayed, verified ? "passed" : "FAILED");
-        System.exit(0);
     }
 
     private static void fill(String bootstrap, String dlq, String origin, int n, int partitions) {

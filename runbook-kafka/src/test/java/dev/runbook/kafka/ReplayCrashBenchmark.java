@@ -12,7 +12,17 @@ public final class ReplayCrashBenchmark {
 
     private ReplayCrashBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+            System.exit(0);
+        } catch (Throwable e) {
+            e.printStackTrace(); // the in-process broker's threads would keep a failed benchmark alive
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         int trials = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int records = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         long maxDelayMillis = args.length > 2 ? Long.parseLong(args[2]) : 2_000;
@@ -31,6 +41,5 @@ public final class ReplayCrashBenchmark {
                     t.duplicated());
         }
         System.out.println(CrashTrials.describe(done));
-        System.exit(0);
     }
 }
