@@ -150,6 +150,18 @@ public final class KafkaActions implements AutoCloseable {
     }
 
     /** Closes the admin client if {@link #connect} created it. */
+    // ---- DLQ replay and Kafka Connect
+
+    /** Replays DLQ topic {@code dlqTopic} exactly once into the records' origin or a chosen target. */
+    public ReplayDlq replayDlq(String dlqTopic, dev.runbook.core.replay.ReplaySelection selection) {
+        return new ReplayDlq(admin, clientConfig, dlqTopic, selection, null);
+    }
+
+    /** The Kafka Connect REST API at {@code restUrl} (such as {@code http://127.0.0.1:8083}). */
+    public KafkaConnect kafkaConnect(String restUrl) {
+        return KafkaConnect.connect(restUrl);
+    }
+
     @Override
     public void close() {
         if (ownsAdmin) {

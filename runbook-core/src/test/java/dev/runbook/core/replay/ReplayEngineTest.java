@@ -1,0 +1,360 @@
+package dev.runbook.core.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.runbook.core.ActionContext;
+import dev.runbook.core.RefusedException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReplayEngineTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    /** A list-backed source that hands out batches of {@code batch} records. */
+    static final class ListSource implements ReplaySource<String> {
+        private final List<DlqRecord<String>> records;
+        private final int batch;
+        private int next;
+        final List<String> consumed = new ArrayList<>();
+
+        ListSource(List<DlqRecord<String>> records, int batch) {
+            this.records = records;
+            this.batch = batch;
+        }
+
+        @Override
+        public String name() {
+            return "memory";
+        }
+
+        @Override
+        public List<DlqRecord<String>> poll() {
+            List<DlqRecord<String>> out = records.subList(next, Math.min(records.size(), next + batch));
+            next += out.size();
+            return List.copyOf(out);
+        }
+
+        @Override
+        public void consumed(List<DlqRecord<String>> handled) {
+            handled.forEach(r -> consumed.add(r.position()));
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** A sink that keeps sent copies in a pending list until checkpoint, like a transaction. */
+    static final class ListSink implements ReplaySink<String> {
+        final List<String> pending = new ArrayList<>();
+        final List<String> committed = new ArrayList<>();
+        final List<String> checkpoints = new ArrayList<>();
+        int aborts;
+
+        @Override
+        public void send(DlqRecord<String> record, ReplayDecision d) {
+            pending.add(d.target() + "<-" + record.position() + "#" + d.attempt());
+        }
+
+        @Override
+        public void checkpoint(List<DlqRecord<String>> consumed) {
+            committed.addAll(pending);
+            pending.clear();
+            checkpoints.add(consumed.get(consumed.size() - 1).position());
+        }
+
+        @Override
+        public void abort() {
+            pending.clear();
+            aborts++;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private static DlqRecord<String> rec(int i, String topic, String group, String cause, int attempts) {
+        DlqOrigin o = new DlqOrigin(topic, 0, (long) i, group, "org.x.ListenerFailed", cause, "boom", T0);
+        return new DlqRecord<>("dlq/0/" + i, "k" + i, o, null, attempts, T0.plusSeconds(i), 100, "v" + i);
+    }
+
+    private static DlqRecord<String> malformed(int i) {
+        return new DlqRecord<>("dlq/0/" + i, "k" + i, null, "no origin topic header", 0, T0.plusSeconds(i), 100, "v");
+    }
+
+    private static List<DlqRecord<String>> sample() {
+        List<DlqRecord<String>> out = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            out.add(rec(i, i % 2 == 0 ? "orders" : "payments", "g" + (i % 3), "java.net.SocketTimeoutException", 0));
+        }
+        return out;
+    }
+
+    @Test
+    void dryRun_andReplay_reconcile_andDryRunSendsNothing() {
+        ListSource dry = new ListSource(sample(), 3);
+        ReplaySummary planned = ReplayEngine.dryRun(dry, ReplaySelection.all());
+        assertThat(planned.replayed()).isEqualTo(10);
+        assertThat(planned.targets()).isEqualTo(Map.of("orders", 5L, "payments", 5L));
+        assertThat(planned.firstPosition()).isEqualTo("dlq/0/0");
+        assertThat(planned.lastPosition()).isEqualTo("dlq/0/9");
+        assertThat(planned.earliest()).isEqualTo(T0);
+        assertThat(planned.latest()).isEqualTo(T0.plusSeconds(9));
+        assertThat(planned.bytes()).isEqualTo(1000);
+        assertThat(planned.byOrigin())
+                .extracting(ReplaySummary.OriginCount::count)
+                .containsOnly(2L, 1L);
+        assertThat(planned.byOrigin().stream()
+                        .mapToLong(ReplaySummary.OriginCount::count)
+                        .sum())
+                .isEqualTo(10);
+
+        ListSink sink = new ListSink();
+        ReplaySummary done = ReplayEngine.replay(new ListSource(sample(), 3), sink, ReplaySelection.all(), ctx());
+        assertThat(done).isEqualTo(planned);
+        assertThat(sink.committed).hasSize(10).contains("orders<-dlq/0/0#1", "payments<-dlq/0/9#1");
+        assertThat(sink.checkpoints).containsExactly("dlq/0/2", "dlq/0/5", "dlq/0/8", "dlq/0/9");
+    }
+
+    @Test
+    void filters_topicGroupExceptionCauseFirstWindowAndKey() {
+        ReplaySelection sel = ReplaySelection.builder()
+                .originalTopic("orders")
+                .originalGroup("g0", "g1")
+                .exception("SocketTimeoutException")
+                .window(T0.plusSeconds(1), T0.plusSeconds(9))
+                .build();
+        ReplaySummary s = ReplayEngine.dryRun(new ListSource(sample(), 4), sel);
+        // orders = even i; groups g0/g1 = i%3 in {0,1}; window [1,9): i in {4, 6}
+        assertThat(s.replayed()).isEqualTo(2);
+        assertThat(s.sampleKeys()).containsExactly("k4", "k6");
+        assertThat(s.skipped()).isEqualTo(8);
+
+        ReplaySummary byKey = ReplayEngine.dryRun(
+                new ListSource(sample(), 4),
+                ReplaySelection.builder().key("k3", "k7").build());
+        assertThat(byKey.sampleKeys()).containsExactly("k3", "k7");
+
+        ReplaySummary otherCause = ReplayEngine.dryRun(
+                new ListSource(sample(), 4),
+                ReplaySelection.builder()
+                        .exception("java.lang.IllegalStateException")
+                        .build());
+        assertThat(otherCause.replayed()).isZero();
+        ReplaySummary outer = ReplayEngine.dryRun(
+                new ListSource(sample(), 4),
+                ReplaySelection.builder().exception("ListenerFailed").build());
+        assertThat(outer.replayed()).as("the outer class matches too").isEqualTo(10);
+        assertThat(outer.byOrigin().get(0).exception())
+                .as("reported cause first")
+                .isEqualTo("java.net.SocketTimeoutException");
+    }
+
+    @Test
+    void maxRecords_stopsBeforeTheNextSentRecord_andCheckpointsOnlyWhatWasHandled() {
+        ListSink sink = new ListSink();
+        ListSource source = new ListSource(sample(), 4);
+        ReplaySummary s = ReplayEngine.replay(
+                source, sink, ReplaySelection.builder().maxRecords(5).build(), ctx());
+        assertThat(s.replayed()).isEqualTo(5);
+        assertThat(s.stoppedBy()).isEqualTo("maxRecords");
+        assertThat(source.consumed).containsExactly("dlq/0/0", "dlq/0/1", "dlq/0/2", "dlq/0/3", "dlq/0/4");
+        assertThat(sink.checkpoints).containsExactly("dlq/0/3", "dlq/0/4");
+    }
+
+    @Test
+    void maxBytes_stopsBeforeExceeding() {
+        ReplaySummary s = ReplayEngine.dryRun(
+                new ListSource(sample(), 4),
+                ReplaySelection.builder().maxBytes(350).build());
+        assertThat(s.replayed()).isEqualTo(3);
+        assertThat(s.bytes()).isEqualTo(300);
+        assertThat(s.stoppedBy()).isEqualTo("maxBytes");
+    }
+
+    @Test
+    void beyondMaxAttempts_goesToParking_withTheNextAttemptNumber() {
+        List<DlqRecord<String>> records =
+                List.of(rec(0, "orders", "g", null, 0), rec(1, "orders", "g", null, 2), rec(2, "orders", "g", null, 3));
+        ListSink sink = new ListSink();
+        ReplaySummary s = ReplayEngine.replay(
+                new ListSource(records, 10),
+                sink,
+                ReplaySelection.builder()
+                        .maxAttempts(3)
+                        .parkingTarget("orders-parking")
+                        .build(),
+                ctx());
+        assertThat(s.replayed()).isEqualTo(2);
+        assertThat(s.parked()).isEqualTo(1);
+        assertThat(sink.committed)
+                .containsExactly("orders<-dlq/0/0#1", "orders<-dlq/0/1#3", "orders-parking<-dlq/0/2#4");
+    }
+
+    @Test
+    void parkingWithoutParkingTarget_isRefused_afterCheckpointingTheWorkBefore() {
+        List<DlqRecord<String>> records = List.of(rec(0, "orders", "g", null, 0), rec(1, "orders", "g", null, 5));
+        ListSink sink = new ListSink();
+        assertThatThrownBy(() -> ReplayEngine.replay(new ListSource(records, 10), sink, ReplaySelection.all(), ctx()))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("dlq/0/1")
+                .hasMessageContaining("parkingTarget");
+        assertThat(sink.committed).containsExactly("orders<-dlq/0/0#1");
+        assertThat(sink.aborts).isEqualTo(1);
+    }
+
+    @Test
+    void malformedOrigin_refusedByDefault_skippedOrParkedOnRequest_fineWithExplicitTarget() {
+        List<DlqRecord<String>> records = List.of(rec(0, "orders", "g", null, 0), malformed(1));
+        ReplaySummary dry = ReplayEngine.dryRun(new ListSource(records, 10), ReplaySelection.all());
+        assertThat(dry.malformed()).isEqualTo(1);
+        assertThat(dry.malformedSamples()).containsExactly("dlq/0/1: no origin topic header");
+
+        ListSink refused = new ListSink();
+        assertThatThrownBy(
+                        () -> ReplayEngine.replay(new ListSource(records, 10), refused, ReplaySelection.all(), ctx()))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("dlq/0/1")
+                .hasMessageContaining("explicit target");
+
+        ListSink skip = new ListSink();
+        ReplaySummary skipped = ReplayEngine.replay(
+                new ListSource(records, 10),
+                skip,
+                ReplaySelection.builder().onMalformed(MalformedPolicy.SKIP).build(),
+                ctx());
+        assertThat(skipped.malformed()).isEqualTo(1);
+        assertThat(skip.committed).containsExactly("orders<-dlq/0/0#1");
+        assertThat(skip.checkpoints).containsExactly("dlq/0/1");
+
+        ListSink park = new ListSink();
+        ReplayEngine.replay(
+                new ListSource(records, 10),
+                park,
+                ReplaySelection.builder()
+                        .onMalformed(MalformedPolicy.PARK)
+                        .parkingTarget("parked")
+                        .build(),
+                ctx());
+        assertThat(park.committed).containsExactly("orders<-dlq/0/0#1", "parked<-dlq/0/1#1");
+
+        ListSink explicit = new ListSink();
+        ReplayEngine.replay(
+                new ListSource(records, 10),
+                explicit,
+                ReplaySelection.builder().target("retry").build(),
+                ctx());
+        assertThat(explicit.committed).containsExactly("retry<-dlq/0/0#1", "retry<-dlq/0/1#1");
+    }
+
+    @Test
+    void targetMapping_sendsAnOriginElsewhere() {
+        ReplaySummary s = ReplayEngine.dryRun(
+                new ListSource(sample(), 10),
+                ReplaySelection.builder().mapTarget("orders", "orders-retry").build());
+        assertThat(s.targets()).isEqualTo(Map.of("orders-retry", 5L, "payments", 5L));
+    }
+
+    @Test
+    void maxRate_usesTheContextThrottle() {
+        List<Integer> acquired = new ArrayList<>();
+        ActionContext ctx = countingThrottle(acquired, 50.0);
+        ReplayEngine.replay(
+                new ListSource(sample(), 10),
+                new ListSink(),
+                ReplaySelection.builder().originalTopic("orders").maxRate(50).build(),
+                ctx);
+        assertThat(acquired).hasSize(5);
+    }
+
+    @Test
+    void underARateLimit_checkpointsEveryFiveSecondsOfWork_whateverTheBatchSize() {
+        ListSink sink = new ListSink();
+        ReplayEngine.replay(
+                new ListSource(sample(), 10),
+                sink,
+                ReplaySelection.builder().maxRate(0.6).build(),
+                countingThrottle(new ArrayList<>(), 0.6));
+        // 0.6 records/s -> a checkpoint every 3 sent records, and one at the end of the batch
+        assertThat(sink.checkpoints).containsExactly("dlq/0/2", "dlq/0/5", "dlq/0/8", "dlq/0/9");
+        assertThat(sink.committed).hasSize(10);
+    }
+
+    @Test
+    void badSelections_areRejectedWithTheFix() {
+        assertThatThrownBy(() -> ReplaySelection.builder().maxRecords(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxRecords");
+        assertThatThrownBy(() -> ReplaySelection.builder().maxAttempts(0).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ReplaySelection.builder().window(T0, T0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("empty");
+        assertThatThrownBy(() -> ReplaySelection.builder()
+                        .target("a")
+                        .mapTarget("orders", "b")
+                        .build())
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ReplaySelection.builder()
+                        .onMalformed(MalformedPolicy.PARK)
+                        .build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("parkingTarget");
+        assertThatThrownBy(() -> ReplaySelection.builder().originalTopic(" ").build())
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** A context whose throttles record the permits asked for instead of waiting. */
+    private static ActionContext countingThrottle(List<Integer> acquired, double expectedRate) {
+        return new ActionContext() {
+            @Override
+            public String runId() {
+                return "r";
+            }
+
+            @Override
+            public String stepId() {
+                return "s";
+            }
+
+            @Override
+            public java.time.Clock clock() {
+                return java.time.Clock.systemUTC();
+            }
+
+            @Override
+            public dev.runbook.core.Sleeper sleeper() {
+                return ActionContext.standalone().sleeper();
+            }
+
+            @Override
+            public dev.runbook.core.Guards guards() {
+                return ActionContext.standalone().guards();
+            }
+
+            @Override
+            public dev.runbook.core.Throttle throttle(String name, double perSecond) {
+                assertThat(perSecond).isEqualTo(expectedRate);
+                return new dev.runbook.core.Throttle() {
+                    @Override
+                    public void acquire(int permits) {
+                        acquired.add(permits);
+                    }
+
+                    @Override
+                    public double permitsPerSecond() {
+                        return perSecond;
+                    }
+                };
+            }
+        };
+    }
+
+    private static ActionContext ctx() {
+        return ActionContext.standalone();
+    }
+}

@@ -1,0 +1,302 @@
+package dev.runbook.kafka;
+
+import dev.runbook.core.replay.DlqOrigin;
+import dev.runbook.core.replay.DlqRecord;
+import dev.runbook.core.replay.ReplayHeaders;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Decodes the origin of a Kafka dead letter from Spring Kafka's {@code kafka_dlt-original-*} headers
+ * (binary: partition a 4-byte big-endian int, offset and timestamp 8-byte longs; a record that failed
+ * again carries them twice, oldest first, and the oldest is the origin) or Kafka Connect's {@code
+ * __connect.errors.*} headers (UTF-8 text; the sink connector's group is {@code connect-<name>}).
+ */
+final class DlqHeaders {
+
+    static final String SPRING = "kafka_dlt-";
+    static final String SPRING_TOPIC = SPRING + "original-topic";
+    static final String SPRING_PARTITION = SPRING + "original-partition";
+    static final String SPRING_OFFSET = SPRING + "original-offset";
+    static final String SPRING_TIMESTAMP = SPRING + "original-timestamp";
+    static final String SPRING_GROUP = SPRING + "original-consumer-group";
+    static final String SPRING_EXCEPTION = SPRING + "exception-fqcn";
+    static final String SPRING_CAUSE = SPRING + "exception-cause-fqcn";
+    static final String SPRING_MESSAGE = SPRING + "exception-message";
+
+    static final String CONNECT = "__connect.errors.";
+    static final String CONNECT_TOPIC = CONNECT + "topic";
+    static final String CONNECT_PARTITION = CONNECT + "partition";
+    static final String CONNECT_OFFSET = CONNECT + "offset";
+    static final String CONNECT_CONNECTOR = CONNECT + "connector.name";
+    static final String CONNECT_EXCEPTION = CONNECT + "exception.class.name";
+    static final String CONNECT_MESSAGE = CONNECT + "exception.message";
+
+    private static final java.util.regex.Pattern TOPIC = java.util.regex.Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    private DlqHeaders() {}
+
+    /** The record with its origin decoded, or with the reason it could not be. */
+    static DlqRecord<ConsumerRecord<byte[], byte[]>> decode(ConsumerRecord<byte[], byte[]> r) {
+        String position = r.topic() + "/" + r.partition() + "/" + r.offset();
+        String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+        long bytes = (long) Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
+        Instant ts = Instant.ofEpochMilli(Math.max(0, r.timestamp()));
+        DlqOrigin origin = null;
+        String problem;
+        int attempts = 0;
+        try {
+            Seen seen = new Seen(r.headers());
+            attempts = previousAttempts(seen.attempt);
+            origin = seen.origin();
+            problem = null;
+        } catch (MalformedHeaderException e) {
+            problem = e.getMessage();
+        }
+        return new DlqRecord<>(position, key, origin, problem, attempts, ts, bytes, r);
+    }
+
+    static int previousAttempts(Headers headers) {
+        return previousAttempts(headers.lastHeader(ReplayHeaders.ATTEMPT));
+    }
+
+    private static int previousAttempts(Header h) {
+        if (h == null) {
+            return 0;
+        }
+        String text = text(h);
+        try {
+            int n = Integer.parseInt(text.trim());
+            if (n < 0) {
+                throw new NumberFormatException("negative");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new MalformedHeaderException(
+                    ReplayHeaders.ATTEMPT + " is '" + text + "', expected a non-negative decimal number");
+        }
+    }
+
+    static DlqOrigin origin(Headers headers) {
+        return new Seen(headers).origin();
+    }
+
+    /** The headers that matter, in one pass: origin headers first-seen, exception and attempt last-seen. */
+    private static final class Seen {
+        Header springTopic;
+        Header springPartition;
+        Header springOffset;
+        Header springTimestamp;
+        Header springGroup;
+        Header springException;
+        Header springCause;
+        Header springMessage;
+        Header connectTopic;
+        Header connectPartition;
+        Header connectOffset;
+        Header connectConnector;
+        Header connectException;
+        Header connectMessage;
+        Header attempt;
+
+        Seen(Headers headers) {
+            for (Header h : headers) {
+                String k = h.key();
+                if (k.startsWith(SPRING)) {
+                    spring(k, h);
+                } else if (k.startsWith(CONNECT)) {
+                    connect(k, h);
+                } else if (k.equals(ReplayHeaders.ATTEMPT)) {
+                    attempt = h;
+                }
+            }
+        }
+
+        private void spring(String k, Header h) {
+            switch (k) {
+                case SPRING_TOPIC -> springTopic = springTopic == null ? h : springTopic;
+                case SPRING_PARTITION -> springPartition = springPartition == null ? h : springPartition;
+                case SPRING_OFFSET -> springOffset = springOffset == null ? h : springOffset;
+                case SPRING_TIMESTAMP -> springTimestamp = springTimestamp == null ? h : springTimestamp;
+                case SPRING_GROUP -> springGroup = springGroup == null ? h : springGroup;
+                case SPRING_EXCEPTION -> springException = h;
+                case SPRING_CAUSE -> springCause = h;
+                case SPRING_MESSAGE -> springMessage = h;
+                default -> {}
+            }
+        }
+
+        private void connect(String k, Header h) {
+            switch (k) {
+                case CONNECT_TOPIC -> connectTopic = connectTopic == null ? h : connectTopic;
+                case CONNECT_PARTITION -> connectPartition = connectPartition == null ? h : connectPartition;
+                case CONNECT_OFFSET -> connectOffset = connectOffset == null ? h : connectOffset;
+                case CONNECT_CONNECTOR -> connectConnector = connectConnector == null ? h : connectConnector;
+                case CONNECT_EXCEPTION -> connectException = h;
+                case CONNECT_MESSAGE -> connectMessage = h;
+                default -> {}
+            }
+        }
+
+        DlqOrigin origin() {
+            if (springTopic != null) {
+                return new DlqOrigin(
+                        topic(springTopic),
+                        springInt(springPartition),
+                        springLong(springOffset),
+                        textOrNull(springGroup),
+                        textOrNull(springException),
+                        textOrNull(springCause),
+                        textOrNull(springMessage),
+                        timestamp(springLong(springTimestamp)));
+            }
+            if (connectTopic != null) {
+                String connector = textOrNull(connectConnector);
+                return new DlqOrigin(
+                        topic(connectTopic),
+                        number(connectPartition, Integer::valueOf),
+                        number(connectOffset, Long::valueOf),
+                        connector == null ? null : "connect-" + connector,
+                        textOrNull(connectException),
+                        null,
+                        textOrNull(connectMessage),
+                        null);
+            }
+            throw new MalformedHeaderException(
+                    "no origin headers (neither " + SPRING_TOPIC + " nor " + CONNECT_TOPIC + ")");
+        }
+    }
+
+    private static String topic(Header h) {
+        byte[] raw = h.value();
+        ByteKey key = raw == null ? null : new ByteKey(raw);
+        String cached = key == null ? null : TOPICS.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        String t = text(h);
+        if (!TOPIC.matcher(t).matches()) {
+            throw new MalformedHeaderException(h.key() + " is '" + t + "', not a valid topic name");
+        }
+        remember(TOPICS, key, t);
+        return t;
+    }
+
+    /*
+     * Dead letters repeat the same few topics, groups and exception classes; decoding and validating each
+     * once per value (rather than once per record) is most of the replay's header cost.
+     */
+    private static final int CACHE_LIMIT = 4096;
+    private static final Map<ByteKey, String> TOPICS = new ConcurrentHashMap<>();
+    private static final Map<ByteKey, String> TEXTS = new ConcurrentHashMap<>();
+
+    private static void remember(Map<ByteKey, String> cache, ByteKey key, String value) {
+        if (key == null) {
+            return;
+        }
+        if (cache.size() >= CACHE_LIMIT) {
+            cache.clear();
+        }
+        cache.put(key, value);
+    }
+
+    /** A header value by content, as a cache key. */
+    private static final class ByteKey {
+        private final byte[] bytes;
+        private final int hash;
+
+        ByteKey(byte[] bytes) {
+            this.bytes = bytes;
+            this.hash = Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ByteKey k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    private static Integer springInt(Header h) {
+        if (h == null) {
+            return null;
+        }
+        if (h.value() == null || h.value().length != Integer.BYTES) {
+            throw new MalformedHeaderException(
+                    h.key() + " has " + length(h) + " bytes, expected a 4-byte big-endian int");
+        }
+        return ByteBuffer.wrap(h.value()).getInt();
+    }
+
+    private static Long springLong(Header h) {
+        if (h == null) {
+            return null;
+        }
+        if (h.value() == null || h.value().length != Long.BYTES) {
+            throw new MalformedHeaderException(
+                    h.key() + " has " + length(h) + " bytes, expected an 8-byte big-endian long");
+        }
+        return ByteBuffer.wrap(h.value()).getLong();
+    }
+
+    private static <N> N number(Header h, java.util.function.Function<String, N> parse) {
+        if (h == null) {
+            return null;
+        }
+        String t = text(h);
+        try {
+            return parse.apply(t.trim());
+        } catch (NumberFormatException e) {
+            throw new MalformedHeaderException(h.key() + " is '" + t + "', expected a decimal number");
+        }
+    }
+
+    private static Instant timestamp(Long millis) {
+        return millis == null ? null : Instant.ofEpochMilli(millis);
+    }
+
+    private static int length(Header h) {
+        return h.value() == null ? 0 : h.value().length;
+    }
+
+    private static String textOrNull(Header h) {
+        if (h == null || h.value() == null) {
+            return null;
+        }
+        byte[] raw = h.value();
+        if (raw.length > 512) {
+            return text(h);
+        }
+        ByteKey key = new ByteKey(raw);
+        String cached = TEXTS.get(key);
+        if (cached == null) {
+            cached = text(h);
+            remember(TEXTS, key, cached);
+        }
+        return cached;
+    }
+
+    private static String text(Header h) {
+        return h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** A header that is present but cannot be decoded. */
+    static final class MalformedHeaderException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedHeaderException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,292 @@
+package dev.runbook.kafka;
+
+import dev.runbook.core.Action;
+import dev.runbook.core.ActionContext;
+import dev.runbook.core.ApplyResult;
+import dev.runbook.core.Change;
+import dev.runbook.core.Json;
+import dev.runbook.core.Outcome;
+import dev.runbook.core.RefusedException;
+import dev.runbook.core.StalePlanException;
+import dev.runbook.core.StepPlan;
+import dev.runbook.core.Verification;
+import dev.runbook.core.replay.MalformedPolicy;
+import dev.runbook.core.replay.ReplayEngine;
+import dev.runbook.core.replay.ReplaySelection;
+import dev.runbook.core.replay.ReplaySummary;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+
+/**
+ * Replays a Kafka DLQ topic into its original topics (from Spring Kafka or Kafka Connect headers) or an
+ * explicit target, exactly once: each batch of copies and the replayer group's DLQ offsets commit in one
+ * transaction, so a crash and a rerun leave every selected record in the target once for read_committed
+ * consumers. Copies keep their key and carry a replay id and an attempt count; records replayed
+ * {@code maxAttempts} times go to the parking topic.
+ *
+ * <pre>{@code
+ * StepPlan plan = kafka.replayDlq("orders-dlq", ReplaySelection.builder()
+ *         .originalTopic("orders").maxAttempts(3).parkingTarget("orders-parking").build())
+ *     .plan(ctx);                        // counts by origin, offsets, targets; writes nothing
+ * }</pre>
+ *
+ * @throws RefusedException (from plan) if the DLQ, a target or the parking topic is missing, or records
+ *     have unreadable origin headers under {@link MalformedPolicy#REFUSE}
+ */
+public final class ReplayDlq implements Action {
+
+    private final Admin admin;
+    private final Map<String, Object> clientConfig;
+    private final String dlqTopic;
+    private final ReplaySelection selection;
+    private final String group;
+
+    ReplayDlq(Admin admin, Map<String, Object> clientConfig, String dlqTopic, ReplaySelection selection, String group) {
+        this.admin = Objects.requireNonNull(admin, "admin");
+        this.clientConfig = Map.copyOf(clientConfig);
+        if (!clientConfig.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+            throw new IllegalStateException("replaying a DLQ needs a client config with bootstrap.servers for its"
+                    + " consumer and producer; use KafkaActions.of(admin, clientConfig) or KafkaActions.connect(...)");
+        }
+        if (dlqTopic == null || dlqTopic.isBlank()) {
+            throw new IllegalArgumentException("name the DLQ topic to replay, such as 'orders-dlq'");
+        }
+        this.dlqTopic = dlqTopic;
+        this.selection = Objects.requireNonNull(selection, "selection");
+        this.group = group != null ? group : defaultGroup(dlqTopic, selection);
+    }
+
+    /**
+     * The replayer group: {@code runbook-replay.<dlq>}, plus a hash of the filters and routing when there
+     * are any, so that a filtered replay does not move past records another selection still needs.
+     * Limits (records, bytes, rate) do not change it: a rerun with a higher limit continues.
+     */
+    static String defaultGroup(String dlqTopic, ReplaySelection s) {
+        List<Object> routing = java.util.Arrays.asList(
+                new TreeSet<>(s.originalTopics()),
+                new TreeSet<>(s.originalGroups()),
+                new TreeSet<>(s.exceptions()),
+                s.from(),
+                s.until(),
+                new TreeSet<>(s.keys()),
+                s.target(),
+                new TreeMap<>(s.targetMapping()));
+        boolean plain = s.originalTopics().isEmpty()
+                && s.originalGroups().isEmpty()
+                && s.exceptions().isEmpty()
+                && s.from() == null
+                && s.until() == null
+                && s.keys().isEmpty()
+                && s.target() == null
+                && s.targetMapping().isEmpty();
+        return "runbook-replay." + dlqTopic
+                + (plain ? "" : "." + Json.fingerprint(routing).substring(0, 8));
+    }
+
+    /** The same replay with the replayer's consumer group named explicitly. */
+    public ReplayDlq withGroup(String replayerGroup) {
+        if (replayerGroup == null || replayerGroup.isBlank()) {
+            throw new IllegalArgumentException("replayer group must not be blank");
+        }
+        return new ReplayDlq(admin, clientConfig, dlqTopic, selection, replayerGroup);
+    }
+
+    /** The replayer's consumer group, whose committed DLQ offsets record the progress. */
+    public String group() {
+        return group;
+    }
+
+    @Override
+    public String type() {
+        return "kafka.replayDlq";
+    }
+
+    @Override
+    public String target() {
+        return "kafka " + clientConfig.getOrDefault(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "?") + " DLQ '"
+                + dlqTopic + "' -> " + (selection.target() != null ? "'" + selection.target() + "'" : "origin topics");
+    }
+
+    @Override
+    public boolean destructive() {
+        return false;
+    }
+
+    @Override
+    public StepPlan plan(ActionContext ctx) {
+        DlqAdmin dlq = new DlqAdmin(admin);
+        List<Integer> partitions = dlq.partitions(dlqTopic, "DLQ");
+        ReplayDlqState state = new ReplayDlqState(group, dlqTopic, dlq.committed(group, dlqTopic, false));
+        Map<Integer, Long> logStart = dlq.offsets(dlqTopic, partitions, OffsetSpec.earliest());
+        Map<Integer, Long> end = dlq.offsets(dlqTopic, partitions, OffsetSpec.latest());
+        List<String> warnings = new ArrayList<>();
+        Map<Integer, Long> start = new TreeMap<>();
+        for (int p : partitions) {
+            long committed = state.committed().getOrDefault(p, logStart.get(p));
+            if (committed < logStart.get(p)) {
+                warnings.add("partition " + p + ": " + (logStart.get(p) - committed)
+                        + " records after the replayer's offset were deleted by retention before it reached them");
+                committed = logStart.get(p);
+            }
+            start.put(p, Math.min(committed, end.get(p)));
+        }
+        ReplaySummary summary;
+        Map<Integer, Long> commit;
+        try (KafkaDlqSource source = new KafkaDlqSource(clientConfig, dlqTopic, start, end)) {
+            summary = ReplayEngine.dryRun(source, selection);
+            commit = source.nextOffsets();
+        }
+        refuseUnsafe(dlq, summary);
+        ReplayDlqDetails details = new ReplayDlqDetails(
+                dlqTopic, group, TransactionalKafkaSink.transactionalId(group), start, end, commit, summary, selection);
+        if (summary.isEmpty()) {
+            return StepPlan.builder(this)
+                    .change(Change.NONE)
+                    .summary("unchanged: nothing to replay from DLQ '" + dlqTopic + "' for group '" + group + "' ("
+                            + summary.describe() + ")")
+                    .before(JsonTrees.of(state))
+                    .after(JsonTrees.of(state))
+                    .details(JsonTrees.of(details))
+                    .build();
+        }
+        if (summary.malformed() > 0) {
+            warnings.add(summary.malformed() + " records with unreadable origin headers are skipped: "
+                    + summary.malformedSamples());
+        }
+        StepPlan.Builder plan = StepPlan.builder(this)
+                .summary(String.format(
+                        "replay %,d records (%,d bytes) from DLQ '%s' %s..%s to %s, park %,d, then commit group '%s' at %s",
+                        summary.replayed(),
+                        summary.bytes(),
+                        dlqTopic,
+                        summary.firstPosition(),
+                        summary.lastPosition(),
+                        summary.targets(),
+                        summary.parked(),
+                        group,
+                        commit))
+                .before(JsonTrees.of(state))
+                .after(JsonTrees.of(new ReplayDlqState(group, dlqTopic, commit)))
+                .blastRadius("messages", summary.sent())
+                .blastRadius("partitions", partitions.size())
+                .resource(dlqTopic)
+                .resources(List.copyOf(summary.targets().keySet()))
+                .details(JsonTrees.of(details));
+        if (selection.maxRate() > 0) {
+            plan.rate("messages/s", selection.maxRate());
+        }
+        warnings.forEach(plan::warning);
+        return plan.build();
+    }
+
+    private void refuseUnsafe(DlqAdmin dlq, ReplaySummary summary) {
+        if (summary.malformed() > 0 && selection.onMalformed() == MalformedPolicy.REFUSE) {
+            throw new RefusedException(summary.malformed() + " records in DLQ '" + dlqTopic
+                    + "' have missing or malformed origin headers, e.g. " + summary.malformedSamples()
+                    + "; give an explicit target(...), or onMalformed(SKIP) to leave them or onMalformed(PARK) to"
+                    + " park them, and plan again");
+        }
+        if (summary.targets().containsKey("null")) {
+            throw new RefusedException(summary.parked() + " records in DLQ '" + dlqTopic + "' were replayed "
+                    + selection.maxAttempts() + " times already and must be parked, but no parking topic is set;"
+                    + " set parkingTarget(\"" + dlqTopic + "-parking\") (create it first) or raise maxAttempts");
+        }
+        List<String> missing = summary.targets().isEmpty()
+                ? List.of()
+                : dlq.missing(summary.targets().keySet());
+        if (!missing.isEmpty()) {
+            throw new RefusedException("target topic(s) " + missing + " do not exist; create them with the right"
+                    + " partition count, or map the origin elsewhere with mapTarget(...)/target(...)"
+                    + " (this replay never relies on auto-creation, which would make a 1-partition topic)");
+        }
+    }
+
+    @Override
+    public ApplyResult apply(StepPlan plan, ActionContext ctx) {
+        ReplayDlqDetails details = plan.details(ReplayDlqDetails.class);
+        if (plan.isNoop()) {
+            return ApplyResult.unchanged(plan.summary())
+                    .details(JsonTrees.of(details))
+                    .build();
+        }
+        DlqAdmin dlq = new DlqAdmin(admin);
+        try (TransactionalKafkaSink sink = TransactionalKafkaSink.open(clientConfig, group, dlqTopic)) {
+            // initTransactions above aborted what a crashed run left open; now the offsets are stable
+            plan.requireUnchanged(new ReplayDlqState(group, dlqTopic, dlq.committed(group, dlqTopic, true)));
+            Map<Integer, Long> logStart =
+                    dlq.offsets(dlqTopic, List.copyOf(details.start().keySet()), OffsetSpec.earliest());
+            details.start().forEach((p, from) -> {
+                if (logStart.getOrDefault(p, 0L) > from && from < details.end().get(p)) {
+                    throw new StalePlanException("DLQ '" + dlqTopic + "' partition " + p + " now starts at "
+                            + logStart.get(p) + ", after the planned start " + from
+                            + " (retention deleted records); plan again");
+                }
+            });
+            List<String> missing = dlq.missing(details.summary().targets().keySet());
+            if (!missing.isEmpty()) {
+                throw new StalePlanException("target topic(s) " + missing + " were deleted since the plan; plan again");
+            }
+            ReplaySummary done;
+            Map<Integer, Long> committed;
+            try (KafkaDlqSource source = new KafkaDlqSource(clientConfig, dlqTopic, details.start(), details.end())) {
+                done = ReplayEngine.replay(source, sink, selection, ctx);
+                committed = source.nextOffsets();
+            }
+            ReplayDlqDetails after = new ReplayDlqDetails(
+                    dlqTopic,
+                    group,
+                    details.transactionalId(),
+                    details.start(),
+                    details.end(),
+                    committed,
+                    done,
+                    selection);
+            return ApplyResult.of(
+                            done.sent() > 0 ? Outcome.CHANGED : Outcome.UNCHANGED,
+                            "replayed " + done.describe() + " from DLQ '" + dlqTopic + "'; group '" + group
+                                    + "' committed at " + committed)
+                    .count("replayed", done.replayed())
+                    .count("parked", done.parked())
+                    .count("skipped", done.skipped())
+                    .count("malformed", done.malformed())
+                    .count("bytes", done.bytes())
+                    .details(after)
+                    .build();
+        }
+    }
+
+    @Override
+    public Verification verify(StepPlan plan, ApplyResult result, ActionContext ctx) {
+        ReplayDlqDetails planned = plan.details(ReplayDlqDetails.class);
+        ReplayDlqDetails did = Json.convert(result.details(), ReplayDlqDetails.class);
+        Map<Integer, Long> now = new DlqAdmin(admin).committed(group, dlqTopic, true);
+        Map<String, Object> observed = Map.of(
+                "committed", now,
+                "planned", planned.summary().describe(),
+                "done", did.summary().describe());
+        boolean countsMatch = planned.summary().replayed() == did.summary().replayed()
+                && planned.summary().parked() == did.summary().parked()
+                && planned.summary().skipped() == did.summary().skipped()
+                && planned.summary().malformed() == did.summary().malformed();
+        Map<Integer, Long> expected = new TreeMap<>(did.commit());
+        expected.entrySet()
+                .removeIf(e -> e.getValue().equals(planned.start().get(e.getKey())) && !now.containsKey(e.getKey()));
+        boolean offsetsMatch = now.entrySet().containsAll(expected.entrySet());
+        if (countsMatch && offsetsMatch) {
+            return Verification.passed(
+                    "counts reconcile (" + did.summary().describe() + ") and group '" + group + "' is at " + now,
+                    observed);
+        }
+        return Verification.failed(
+                "replay does not reconcile: planned " + planned.summary().describe() + ", did "
+                        + did.summary().describe() + "; group '" + group + "' at " + now + ", expected " + expected,
+                observed);
+    }
+}

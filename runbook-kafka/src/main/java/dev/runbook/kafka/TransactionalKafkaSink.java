@@ -1,0 +1,163 @@
+package dev.runbook.kafka;
+
+import dev.runbook.core.TargetUnavailableException;
+import dev.runbook.core.replay.DlqRecord;
+import dev.runbook.core.replay.ReplayDecision;
+import dev.runbook.core.replay.ReplayHeaders;
+import dev.runbook.core.replay.ReplaySink;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Sends replayed records with a transactional producer and commits the replayer group's DLQ offsets in
+ * the same transaction ({@code sendOffsetsToTransaction}), so a batch's copies and its progress become
+ * visible together or not at all. Its transactional id is derived from the replayer group: a rerun after
+ * a crash fences the dead process and aborts its open transaction. A copy keeps the key, the value and
+ * the application's own headers; the DLQ's bookkeeping headers ({@code kafka_dlt-*}, {@code
+ * __connect.errors.*}) are dropped, and the replay id and attempt count are added.
+ */
+final class TransactionalKafkaSink implements ReplaySink<ConsumerRecord<byte[], byte[]>> {
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final ConsumerGroupMetadata group;
+    private final String dlqTopic;
+    private boolean inTransaction;
+    private volatile KafkaException sendFailure;
+
+    private TransactionalKafkaSink(KafkaProducer<byte[], byte[]> producer, String group, String dlqTopic) {
+        this.producer = producer;
+        this.group = new ConsumerGroupMetadata(group);
+        this.dlqTopic = dlqTopic;
+    }
+
+    /** The transactional id the replayer of {@code group} uses. */
+    static String transactionalId(String group) {
+        return "runbook-replay." + group;
+    }
+
+    /**
+     * Opens the producer and initialises transactions, which aborts whatever a crashed earlier run of the
+     * same group left open. Call it before re-reading the group's committed offsets.
+     */
+    static TransactionalKafkaSink open(Map<String, Object> clientConfig, String group, String dlqTopic) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(group));
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        config.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
+        config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "runbook-replay-sink-" + group);
+        KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        try {
+            producer.initTransactions();
+        } catch (KafkaException e) {
+            producer.close(Duration.ZERO);
+            throw new TargetUnavailableException(
+                    "could not start the replay transaction for group '" + group + "': " + e.getMessage()
+                            + "; is the broker up and does it allow transactions (transaction.state.log.*)?",
+                    e);
+        }
+        return new TransactionalKafkaSink(producer, group, dlqTopic);
+    }
+
+    @Override
+    public void send(DlqRecord<ConsumerRecord<byte[], byte[]>> record, ReplayDecision decision) {
+        if (sendFailure != null) {
+            throw failed("sending a replayed record", sendFailure);
+        }
+        begin();
+        ConsumerRecord<byte[], byte[]> r = record.payload();
+        RecordHeaders headers = new RecordHeaders();
+        for (Header h : r.headers()) {
+            String k = h.key();
+            if (!k.startsWith(DlqHeaders.SPRING)
+                    && !k.startsWith(DlqHeaders.CONNECT)
+                    && !k.equals(ReplayHeaders.REPLAY_ID)
+                    && !k.equals(ReplayHeaders.ATTEMPT)
+                    && !k.equals(ReplayHeaders.PARKED_REASON)) {
+                headers.add(h);
+            }
+        }
+        headers.add(ReplayHeaders.REPLAY_ID, record.position().getBytes(StandardCharsets.UTF_8));
+        headers.add(ReplayHeaders.ATTEMPT, Integer.toString(decision.attempt()).getBytes(StandardCharsets.UTF_8));
+        if (decision.kind() == ReplayDecision.Kind.PARK) {
+            headers.add(ReplayHeaders.PARKED_REASON, decision.reason().getBytes(StandardCharsets.UTF_8));
+        }
+        try {
+            producer.send(new ProducerRecord<>(decision.target(), null, null, r.key(), r.value(), headers), (m, e) -> {
+                if (e instanceof KafkaException ke && sendFailure == null) {
+                    sendFailure = ke;
+                }
+            });
+        } catch (KafkaException e) {
+            throw failed("sending a replayed record", e);
+        }
+    }
+
+    @Override
+    public void checkpoint(List<DlqRecord<ConsumerRecord<byte[], byte[]>>> consumed) {
+        begin();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (DlqRecord<ConsumerRecord<byte[], byte[]>> r : consumed) {
+            offsets.put(
+                    new TopicPartition(r.payload().topic(), r.payload().partition()),
+                    new OffsetAndMetadata(r.payload().offset() + 1));
+        }
+        try {
+            producer.sendOffsetsToTransaction(offsets, group);
+            producer.commitTransaction();
+            inTransaction = false;
+        } catch (KafkaException e) {
+            throw failed("committing a replay batch", e);
+        }
+    }
+
+    private void begin() {
+        if (!inTransaction) {
+            try {
+                producer.beginTransaction();
+            } catch (KafkaException e) {
+                throw failed("starting a replay transaction", e);
+            }
+            inTransaction = true;
+        }
+    }
+
+    private TargetUnavailableException failed(String what, KafkaException e) {
+        return new TargetUnavailableException(
+                what + " from DLQ '" + dlqTopic + "' failed (" + e.getMessage() + "); the open batch and its DLQ"
+                        + " offsets become visible to read_committed consumers together or not at all; rerun to resume",
+                sendFailure != null ? sendFailure : e);
+    }
+
+    @Override
+    public void abort() {
+        if (inTransaction) {
+            inTransaction = false;
+            producer.abortTransaction();
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,130 @@
+package dev.runbook.kafka;
+
+import dev.runbook.core.ActionContext;
+import dev.runbook.core.StalePlanException;
+import dev.runbook.core.StepPlan;
+import dev.runbook.core.replay.ReplaySelection;
+import dev.runbook.kafka.DeadLetters.SpringFailure;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Kills a replaying child JVM at a random point, reruns the replay in this JVM, and counts lost and
+ * duplicated records in the target as a read_committed consumer sees them.
+ */
+final class CrashTrials {
+
+    /** One trial's outcome. */
+    record Trial(int records, long killedAfterMillis, boolean childFinished, int lost, int duplicated, int reruns) {}
+
+    private final KafkaTestCluster kafka;
+    private final DeadLetters letters;
+    private final Random random;
+
+    CrashTrials(KafkaTestCluster kafka, long seed) {
+        this.kafka = kafka;
+        this.letters = new DeadLetters(kafka);
+        this.random = new Random(seed);
+    }
+
+    Trial run(int records, long maxDelayMillis) throws Exception {
+        String target = kafka.createTopic(KafkaTestCluster.unique("crash-target"), 3);
+        String dlq = kafka.createTopic(KafkaTestCluster.unique("crash-dlq"), 2);
+        String value = "x".repeat(180);
+        for (int i = 0; i < records; i++) {
+            RecordHeaders h =
+                    DeadLetters.springHeaders(List.of(new SpringFailure(target, i % 3, i, "g", "E", null)), 0);
+            letters.send(dlq, i % 2, "k-" + i, value, h);
+        }
+        letters.flush();
+        java.util.Set<String> expected = letters.positions(dlq);
+
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ReplayChild.class.getName(),
+                        kafka.bootstrapServers(),
+                        dlq)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.PIPE)
+                .start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        StringBuilder early = new StringBuilder();
+        while ((line = out.readLine()) != null && !line.startsWith("replaying")) {
+            early.append(line).append('\n'); // wait until the child is about to apply
+        }
+        if (line == null) {
+            throw new IllegalStateException("the replay child exited before applying (exit " + child.waitFor() + "):\n"
+                    + early.substring(Math.max(0, early.length() - 4000)));
+        }
+        long delay = (long) (random.nextDouble() * maxDelayMillis);
+        boolean finished = child.waitFor(delay, TimeUnit.MILLISECONDS);
+        child.destroyForcibly();
+        child.waitFor(30, TimeUnit.SECONDS);
+        drain(out);
+
+        Map<String, Object> config = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        ReplayDlq rerun = new ReplayDlq(kafka.admin(), config, dlq, ReplaySelection.all(), null);
+        int reruns = 0;
+        ActionContext ctx = ActionContext.standalone();
+        for (int i = 0; i < 5; i++) {
+            StepPlan plan = rerun.plan(ctx);
+            if (plan.isNoop()) {
+                break;
+            }
+            reruns++;
+            try {
+                rerun.apply(plan, ctx);
+            } catch (StalePlanException e) {
+                // the killed run's last commit completed after our plan: plan again
+            }
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        for (DeadLetters.Read r : letters.readCommitted(target)) {
+            seen.merge(r.replayId(), 1, Integer::sum);
+        }
+        int lost = 0;
+        for (String id : expected) {
+            if (!seen.containsKey(id)) {
+                lost++;
+            }
+        }
+        int extra = 0;
+        for (String id : seen.keySet()) {
+            if (!expected.contains(id)) {
+                extra++;
+            }
+        }
+        int duplicated = extra + seen.values().stream().mapToInt(n -> n - 1).sum();
+        return new Trial(records, delay, finished, lost, duplicated, reruns);
+    }
+
+    private static void drain(BufferedReader out) {
+        try {
+            while (out.readLine() != null) {
+                // discard the rest of the child's output
+            }
+        } catch (java.io.IOException ignored) {
+            // the child is gone
+        }
+    }
+
+    static String describe(List<Trial> trials) {
+        long lost = trials.stream().mapToLong(Trial::lost).sum();
+        long dup = trials.stream().mapToLong(Trial::duplicated).sum();
+        long killedMidway = trials.stream().filter(t -> !t.childFinished()).count();
+        return trials.size() + " trials (" + killedMidway + " killed mid-replay): lost " + lost + ", duplicated " + dup;
+    }
+}

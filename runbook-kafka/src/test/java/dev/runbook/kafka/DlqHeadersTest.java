@@ -1,0 +1,104 @@
+package dev.runbook.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runbook.core.replay.DlqOrigin;
+import dev.runbook.core.replay.DlqRecord;
+import dev.runbook.core.replay.ReplayHeaders;
+import dev.runbook.kafka.DeadLetters.SpringFailure;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+class DlqHeadersTest {
+
+    private static DlqRecord<ConsumerRecord<byte[], byte[]>> decode(RecordHeaders headers) {
+        ConsumerRecord<byte[], byte[]> r = new ConsumerRecord<>(
+                "orders-dlq",
+                1,
+                42,
+                1_700_000_000_123L,
+                TimestampType.CREATE_TIME,
+                3,
+                5,
+                "k-1".getBytes(StandardCharsets.UTF_8),
+                "hello".getBytes(StandardCharsets.UTF_8),
+                headers,
+                Optional.empty());
+        return DlqHeaders.decode(r);
+    }
+
+    @Test
+    void springHeaders_decodeBinaryPartitionOffsetTimestamp_andTheOldestHopIsTheOrigin() {
+        RecordHeaders h = DeadLetters.springHeaders(
+                List.of(
+                        new SpringFailure("orders", 7, 1234567890123L, "order-processor", "E1", null),
+                        new SpringFailure("orders-retry-0", 0, 5, "retrier", "E2", "java.net.SocketTimeoutException")),
+                0);
+        DlqRecord<ConsumerRecord<byte[], byte[]>> d = decode(h);
+        DlqOrigin o = d.origin();
+        assertThat(o.topic()).isEqualTo("orders");
+        assertThat(o.partition()).isEqualTo(7);
+        assertThat(o.offset()).isEqualTo(1234567890123L);
+        assertThat(o.group()).isEqualTo("order-processor");
+        assertThat(o.exceptionClass()).as("exception headers: the latest").isEqualTo("E2");
+        assertThat(o.exception()).isEqualTo("java.net.SocketTimeoutException");
+        assertThat(o.originalTimestamp()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_000L));
+        assertThat(d.position()).isEqualTo("orders-dlq/1/42");
+        assertThat(d.key()).isEqualTo("k-1");
+        assertThat(d.bytes()).isEqualTo(8);
+        assertThat(d.timestamp()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_123L));
+        assertThat(d.previousAttempts()).isZero();
+    }
+
+    @Test
+    void connectHeaders_decodeText_andTheSinkConnectorGroup() {
+        DlqOrigin o =
+                decode(DeadLetters.connectHeaders("events", 2, 99, "file-sink")).origin();
+        assertThat(o)
+                .isEqualTo(new DlqOrigin(
+                        "events",
+                        2,
+                        99L,
+                        "connect-file-sink",
+                        "org.apache.kafka.connect.errors.DataException",
+                        null,
+                        "Converting byte[] to Kafka Connect data failed",
+                        null));
+    }
+
+    @Test
+    void malformedOrMissingHeaders_giveAProblemNamingTheHeader() {
+        RecordHeaders shortOffset = DeadLetters.springHeaders(List.of(new SpringFailure("o", 0, 1, "g", "E", null)), 0);
+        shortOffset.remove(DlqHeaders.SPRING_OFFSET);
+        shortOffset.add(DlqHeaders.SPRING_OFFSET, new byte[] {1, 2, 3, 4});
+        assertThat(decode(shortOffset).originProblem())
+                .isEqualTo("kafka_dlt-original-offset has 4 bytes, expected an 8-byte big-endian long");
+
+        RecordHeaders badTopic = new RecordHeaders();
+        badTopic.add(DlqHeaders.SPRING_TOPIC, "bad topic!".getBytes(StandardCharsets.UTF_8));
+        assertThat(decode(badTopic).originProblem()).contains("not a valid topic name");
+
+        RecordHeaders connect = DeadLetters.connectHeaders("events", 0, 1, "s");
+        connect.remove(DlqHeaders.CONNECT_PARTITION);
+        connect.add(DlqHeaders.CONNECT_PARTITION, "zero".getBytes(StandardCharsets.UTF_8));
+        assertThat(decode(connect).originProblem())
+                .isEqualTo("__connect.errors.partition is 'zero', expected a decimal number");
+
+        assertThat(decode(new RecordHeaders()).originProblem()).startsWith("no origin headers");
+        assertThat(decode(new RecordHeaders()).hasOrigin()).isFalse();
+    }
+
+    @Test
+    void attemptHeader_isReadAsPreviousAttempts_andMalformedIsAProblem() {
+        RecordHeaders h = DeadLetters.springHeaders(List.of(new SpringFailure("o", 0, 1, "g", "E", null)), 2);
+        assertThat(decode(h).previousAttempts()).isEqualTo(2);
+        h.add(ReplayHeaders.ATTEMPT, "two".getBytes(StandardCharsets.UTF_8));
+        assertThat(decode(h).originProblem()).contains("runbook-replay-attempt is 'two'");
+    }
+}
