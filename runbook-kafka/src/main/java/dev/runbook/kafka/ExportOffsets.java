@@ -60,9 +60,8 @@ public final class ExportOffsets implements Action {
         FileState state = fileState();
         OffsetSnapshot now = OffsetSnapshot.read(reader, ctx.clock(), groups);
         if (state.exists()) {
-            if (read().equals(now.groups())) {
-                return StepPlan.unchanged(
-                        this, file + " already holds these " + now.rows() + " offsets", JsonTrees.of(state));
+            if (sameOffsets(read(), now.groups())) {
+                return StepPlan.unchanged(this, file + " already holds these " + now.rows() + " offsets", state);
             }
             throw new RefusedException(file + " exists with other offsets (an earlier export?); it is never"
                     + " overwritten: choose a new file name, or move the old one away");
@@ -70,8 +69,8 @@ public final class ExportOffsets implements Action {
         return StepPlan.builder(this)
                 .summary("write " + now.rows() + " committed offsets of "
                         + now.groups().size() + " group(s) to " + file + (json() ? " (JSON)" : " (CSV)"))
-                .before(JsonTrees.of(state))
-                .after(JsonTrees.of(now.groups()))
+                .before(state)
+                .after(now.groups())
                 .blastRadius("groups", now.groups().size())
                 .blastRadius("rows", now.rows())
                 .build();
@@ -84,7 +83,7 @@ public final class ExportOffsets implements Action {
         }
         FileState state = fileState();
         OffsetSnapshot now = OffsetSnapshot.read(reader, ctx.clock(), groups);
-        if (state.exists() && read().equals(now.groups())) {
+        if (state.exists() && sameOffsets(read(), now.groups())) {
             return ApplyResult.unchanged(file + " already holds these " + now.rows() + " offsets")
                     .build();
         }
@@ -146,6 +145,25 @@ public final class ExportOffsets implements Action {
     }
 
     /** The groups and offsets an existing export holds. */
+    /**
+     * Whether the file holds the live offsets. A group with no committed offset (a consumer that has
+     * not committed yet) has no row in the CSV, so only groups with rows are compared.
+     */
+    private static boolean sameOffsets(
+            Map<String, List<PartitionOffset>> written, Map<String, List<PartitionOffset>> live) {
+        return withRows(written).equals(withRows(live));
+    }
+
+    private static Map<String, List<PartitionOffset>> withRows(Map<String, List<PartitionOffset>> groups) {
+        Map<String, List<PartitionOffset>> out = new java.util.TreeMap<>();
+        groups.forEach((g, rows) -> {
+            if (!rows.isEmpty()) {
+                out.put(g, rows);
+            }
+        });
+        return out;
+    }
+
     private Map<String, List<PartitionOffset>> read() {
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8);

@@ -151,9 +151,9 @@ public final class ReplayDlq implements Action {
                     .change(Change.NONE)
                     .summary("unchanged: nothing to replay from DLQ '" + dlqTopic + "' for group '" + group + "' ("
                             + summary.describe() + ")")
-                    .before(JsonTrees.of(state))
-                    .after(JsonTrees.of(state))
-                    .details(JsonTrees.of(details))
+                    .before(state)
+                    .after(state)
+                    .details(details)
                     .build();
         }
         if (summary.malformed() > 0) {
@@ -172,13 +172,13 @@ public final class ReplayDlq implements Action {
                         summary.parked(),
                         group,
                         commit))
-                .before(JsonTrees.of(state))
-                .after(JsonTrees.of(new ReplayDlqState(group, dlqTopic, commit)))
+                .before(state)
+                .after(new ReplayDlqState(group, dlqTopic, commit))
                 .blastRadius("messages", summary.sent())
                 .blastRadius("partitions", partitions.size())
                 .resource(dlqTopic)
                 .resources(List.copyOf(summary.targets().keySet()))
-                .details(JsonTrees.of(details));
+                .details(details);
         if (selection.maxRate() > 0) {
             plan.rate("messages/s", selection.maxRate());
         }
@@ -212,9 +212,7 @@ public final class ReplayDlq implements Action {
     public ApplyResult apply(StepPlan plan, ActionContext ctx) {
         ReplayDlqDetails details = plan.details(ReplayDlqDetails.class);
         if (plan.isNoop()) {
-            return ApplyResult.unchanged(plan.summary())
-                    .details(JsonTrees.of(details))
-                    .build();
+            return ApplyResult.unchanged(plan.summary()).details(details).build();
         }
         DlqAdmin dlq = new DlqAdmin(admin);
         try (TransactionalKafkaSink sink = TransactionalKafkaSink.open(clientConfig, group, dlqTopic)) {

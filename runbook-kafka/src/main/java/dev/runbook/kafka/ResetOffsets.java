@@ -74,9 +74,9 @@ public final class ResetOffsets implements Action {
         long changing = d.partitions().stream().filter(PartitionReset::changes).count()
                 + d.deleted().size();
         StepPlan.Builder plan = StepPlan.builder(this)
-                .before(JsonTrees.of(r.before()))
-                .after(JsonTrees.of(d.targets()))
-                .details(JsonTrees.of(d))
+                .before(r.before())
+                .after(d.targets())
+                .details(d)
                 .blastRadius("partitions", changing)
                 .blastRadius("messagesReconsumed", d.reconsumed())
                 .blastRadius("messagesSkipped", d.skipped())

@@ -92,6 +92,20 @@ class ExportOffsetsContractIT extends ActionContract<ExportOffsets> {
     }
 
     @Test
+    void aGroupThatHasNotCommittedYet_doesNotMakeTheRerunRefuse() {
+        String idle = KafkaTestCluster.unique("export-idle");
+        try (ActiveConsumer member = CLUSTER.joinGroup(idle, java.util.List.of(topic))) {
+            ExportOffsets export = KAFKA.exportOffsets(dir.resolve("with-idle.csv"), group, idle);
+            ActionContext ctx = context();
+            assertThat(export.apply(export.plan(ctx), ctx).outcome()).isEqualTo(dev.runbook.core.Outcome.CHANGED);
+
+            StepPlan again = export.plan(ctx);
+            assertThat(again.isNoop()).as(again.summary()).isTrue();
+            assertThat(export.apply(again, ctx).outcome()).isEqualTo(dev.runbook.core.Outcome.UNCHANGED);
+        }
+    }
+
+    @Test
     void anEarlierDifferentExportIsNeverOverwritten() throws IOException {
         moveTheWorld();
         assertRefusedWithoutChange(() -> action().plan(context()), "exists with other offsets", "new file name");
