@@ -67,14 +67,14 @@ public final class RedisOom {
                 .protect("session:*", "lock:*") // also when the engine's guards do not protect them
                 .rate(100_000);
         Probe<Long> stockKeys = Probe.of(
-                "redis " + redis.name() + " unprotected keys matching '" + STOCK_PATTERN + "' (SCAN, read-only)",
+                redis.name() + " unprotected keys matching '" + STOCK_PATTERN + "' (SCAN, read-only)",
                 () -> flush.sampleSize(0)
                         .plan(ActionContext.standalone())
                         .before(ScanDeleteByPattern.Observed.class)
                         .matching());
         Probe<Histogram> prefixes = redis.keyspaceSample(1000)
                 .map(
-                        "redis " + redis.name() + " keys per prefix in a SCAN sample of 1,000"
+                        redis.name() + " keys per prefix in a SCAN sample of 1,000"
                                 + " (awk -F: | sort | uniq -c)",
                         Histogram::of);
         return Runbook.builder("INC-004", "Redis OOM")
