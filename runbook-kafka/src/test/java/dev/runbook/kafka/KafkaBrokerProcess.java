@@ -32,8 +32,9 @@ final class KafkaBrokerProcess implements AutoCloseable {
 
     static KafkaBrokerProcess startNew() throws Exception {
         Path dir = Files.createTempDirectory("runbook-kafka-broker-");
-        int port = freePort();
-        int controller = freePort();
+        int[] ports = freePorts(2); // held open together, so the two are never the same port
+        int port = ports[0];
+        int controller = ports[1];
         Path config = dir.resolve("server.properties");
         Files.writeString(
                 config,
@@ -138,9 +139,22 @@ final class KafkaBrokerProcess implements AutoCloseable {
         return new ProcessBuilder(cmd);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    /** {@code n} distinct free loopback ports: every socket stays open until all are chosen. */
+    private static int[] freePorts(int n) throws IOException {
+        ServerSocket[] sockets = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                sockets[i] = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : sockets) {
+                if (s != null) {
+                    s.close();
+                }
+            }
         }
     }
 }
