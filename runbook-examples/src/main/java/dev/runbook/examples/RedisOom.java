@@ -74,8 +74,7 @@ public final class RedisOom {
                         .matching());
         Probe<Histogram> prefixes = redis.keyspaceSample(1000)
                 .map(
-                        redis.name() + " keys per prefix in a SCAN sample of 1,000"
-                                + " (awk -F: | sort | uniq -c)",
+                        redis.name() + " keys per prefix in a SCAN sample of 1,000" + " (awk -F: | sort | uniq -c)",
                         Histogram::of);
         return Runbook.builder("INC-004", "Redis OOM")
                 .severity(Severity.SEV2)
