@@ -11,12 +11,15 @@ import dev.runbook.core.StepPlan;
 import dev.runbook.core.TargetUnavailableException;
 import dev.runbook.core.replay.ReplaySelection;
 import dev.runbook.core.replay.ReplaySummary;
+import dev.runbook.test.ActionContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** The Connect actions against a real in-process worker, and replay of the DLQ records it writes. */
@@ -78,6 +81,39 @@ class ConnectIT {
         created.add(name);
         worker.await(connect, name, s -> s.allIn("RUNNING") && s.tasks().size() == 1);
         return name;
+    }
+
+    /**
+     * The action contract for the Connect actions, on the real worker: resuming a paused connector
+     * (someone else resuming it in between makes the plan stale). Nested, so that it shares this class's
+     * connectors and their clean-up.
+     */
+    @Nested
+    class ResumeConnectorContract extends ActionContract<ResumeConnector> {
+        private String name;
+
+        @BeforeEach
+        void pausedConnector() {
+            name = running(kafka.createTopic(KafkaTestCluster.unique("events"), 1));
+            worker.call("PUT", "connectors/" + name + "/pause", null);
+            worker.await(connect, name, s -> s.allIn("PAUSED"));
+        }
+
+        @Override
+        protected ResumeConnector action() {
+            return connect.resumeConnector(name);
+        }
+
+        @Override
+        protected Object snapshot() {
+            return connect.connectorStatus(name).read().states();
+        }
+
+        @Override
+        protected void moveTheWorld() {
+            worker.call("PUT", "connectors/" + name + "/resume", null);
+            worker.await(connect, name, s -> s.allIn("RUNNING"));
+        }
     }
 
     @Test
