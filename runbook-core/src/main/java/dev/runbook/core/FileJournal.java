@@ -35,51 +35,32 @@ final class FileJournal implements Journal {
         if (Files.exists(file(runId))) {
             return;
         }
-        ObjectNode n = Json.mapper().createObjectNode();
-        n.put("type", "begin");
-        n.set("plan", Json.tree(plan));
-        append(runId, n);
+        append(runId, "begin", Map.of("plan", plan));
     }
 
     @Override
     public synchronized void stepStarted(String runId, String stepId) {
-        ObjectNode n = Json.mapper().createObjectNode();
-        n.put("type", "started");
-        n.put("stepId", stepId);
-        append(runId, n);
+        append(runId, "started", Map.of("stepId", stepId));
     }
 
     @Override
     public synchronized void stepFinished(String runId, StepOutcome outcome) {
-        ObjectNode n = Json.mapper().createObjectNode();
-        n.put("type", "finished");
-        n.set("outcome", Json.tree(outcome));
-        append(runId, n);
+        append(runId, "finished", Map.of("outcome", outcome));
     }
 
     @Override
     public synchronized void spanOpened(String runId, String stepId, String spanId) {
-        ObjectNode n = Json.mapper().createObjectNode();
-        n.put("type", "spanOpened");
-        n.put("span", spanId);
-        n.put("stepId", stepId);
-        append(runId, n);
+        append(runId, "spanOpened", Map.of("span", spanId, "stepId", stepId));
     }
 
     @Override
     public synchronized void spanClosed(String runId, String spanId) {
-        ObjectNode n = Json.mapper().createObjectNode();
-        n.put("type", "spanClosed");
-        n.put("span", spanId);
-        append(runId, n);
+        append(runId, "spanClosed", Map.of("span", spanId));
     }
 
     @Override
     public synchronized void finished(String runId, RunStatus status) {
-        ObjectNode n = Json.mapper().createObjectNode();
-        n.put("type", "end");
-        n.put("status", status.name());
-        append(runId, n);
+        append(runId, "end", Map.of("status", status.name()));
     }
 
     @Override
@@ -149,6 +130,14 @@ final class FileJournal implements Journal {
                     "run id '" + runId + "' may contain only letters, digits, '.', '_' and '-'");
         }
         return directory.resolve(runId + ".jsonl");
+    }
+
+    /** Appends one record: its {@code type} and its fields. */
+    private void append(String runId, String type, Map<String, ?> fields) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("type", type);
+        fields.forEach((k, v) -> n.set(k, Json.tree(v)));
+        append(runId, n);
     }
 
     private void append(String runId, JsonNode record) {
