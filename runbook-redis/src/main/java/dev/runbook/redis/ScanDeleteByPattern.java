@@ -29,16 +29,20 @@ import java.util.regex.Pattern;
  *
  * <p><b>When the world moved.</b> The plan records each node's identity (run id, role) and the exact
  * number of matching, unprotected keys; apply may delete at most that number plus {@link
- * #allowGrowth(long)} (the plan's {@code keys} blast radius). Apply first re-reads the nodes and counts
- * again without writing (a short Lua script per SCAN step returns only the counts; plain SCAN where
- * scripts are not allowed): a node that restarted, failed over or left the cluster, or a matching set that
- * grew past that limit, makes it throw {@link StalePlanException} with nothing deleted ({@link
- * #singlePass()} skips the re-count and relies on the limit below). Fewer keys than
- * planned (they expired or were deleted meanwhile) is fine. While deleting it counts again, and if keys
- * created after the re-count would take it past the limit it stops there, leaves them, and reports a
- * {@link Outcome#FAILED} result naming how many were left: it never deletes more than planned. Running
- * again (plan, apply) finishes the job; a second apply with nothing left reports {@link
- * Outcome#UNCHANGED}.
+ * #allowGrowth(long)} (the plan's {@code keys} blast radius). Apply first re-reads the nodes: a node that
+ * restarted, failed over or left the cluster makes it throw {@link StalePlanException} with nothing
+ * deleted. It then counts as it goes: if keys created after the plan would take it past the limit, it
+ * stops there, leaves them, and reports a {@link Outcome#FAILED} result naming how many were left; it
+ * never deletes more than planned ({@link #recountFirst()} refuses such a grown set before deleting
+ * anything, at the price of a second scan). Fewer keys than planned (they expired or were deleted
+ * meanwhile) is fine. Running again (plan, apply) finishes the job; a second apply with nothing left
+ * reports {@link Outcome#UNCHANGED}.
+ *
+ * <p><b>How it deletes.</b> On a standalone server each step is one short Lua script (SCAN one COUNT's
+ * worth, skip protected keys, UNLINK the rest, return the counts): the keys never cross the network and
+ * no step holds the server longer than one SCAN plus its UNLINK. In a cluster, or where scripts are not
+ * allowed, the client scans and sends pipelined UNLINK batches (per hash slot) on a dedicated connection.
+ * Under {@link #rate(double)} each step is at most two milliseconds' worth of keys at that rate.
  *
  * <p>Memory stays bounded: keys are streamed batch by batch (one {@code SCAN COUNT} batch, a sample of
  * {@link #sampleSize(int)} keys for the dry run), never collected.
@@ -58,8 +62,8 @@ public final class ScanDeleteByPattern implements Action {
     }
 
     /**
-     * Keys per SCAN call while deleting ({@code COUNT}, default 1000); one UNLINK per batch. The read-only
-     * counting passes (plan, re-count, verify) use ten times this, up to 10,000.
+     * Keys per SCAN call while deleting ({@code COUNT}, default 1000; fewer under a rate limit); one UNLINK
+     * per batch. The read-only counting passes (plan, re-count, verify) use ten times this, up to 10,000.
      */
     public ScanDeleteByPattern count(int count) {
         if (count < 1 || count > 100_000) {
@@ -129,13 +133,13 @@ public final class ScanDeleteByPattern implements Action {
     }
 
     /**
-     * Skips the read-only re-count before deleting: one SCAN instead of two, so about a third faster. A
-     * matching set that grew past the plan's limit is then found while deleting: apply stops at the limit
-     * and reports {@link Outcome#FAILED} with the rest left, instead of refusing before deleting anything.
-     * Node restarts and failovers are still refused up front.
+     * Counts again, read-only, before deleting anything, and refuses with {@link StalePlanException} when
+     * more keys match than the plan allows: a grown set is then refused up front with nothing deleted,
+     * instead of found while deleting (where apply stops at the limit and reports the rest). The price is
+     * a second full SCAN: about half as much server work again.
      */
-    public ScanDeleteByPattern singlePass() {
-        return new ScanDeleteByPattern(redis, s.withRecountFirst(false));
+    public ScanDeleteByPattern recountFirst() {
+        return new ScanDeleteByPattern(redis, s.withRecountFirst(true));
     }
 
     /** The settings, as the plan records them. */
@@ -234,59 +238,63 @@ public final class ScanDeleteByPattern implements Action {
         long cap = plan.after(Intended.class).maxDeletes();
         List<Pattern> prot = protectedPatterns(ctx);
         Throttle throttle = s.rate() > 0 ? ctx.throttle(TYPE, s.rate()) : Throttle.unlimited();
-        try (RedisTarget.Nodes<?> nodes = redis.dedicatedNodes()) {
-            List<NodeState> now = NodeState.readAll(redis, nodes);
-            if (!now.equals(planned.nodes())) {
-                throw new StalePlanException(redis.name() + " is not the server the plan saw: planned on "
-                        + planned.nodes() + ", now " + now + " (restart or failover); plan again");
-            }
-            long recounted = s.recountFirst() ? recount(nodes, ctx, prot) : 0;
-            if (recounted > cap) {
-                throw new StalePlanException(String.format(
-                        Locale.ROOT,
-                        "%,d keys match '%s' on %s now; the plan counted %,d and allows at most %,d: the set grew"
-                                + " since the plan (is an application writing them?). Nothing was deleted; plan"
-                                + " again, or accept growth with .allowGrowth(n)",
-                        recounted,
-                        s.pattern(),
-                        redis.name(),
-                        planned.matching(),
-                        cap));
-            }
-            ScanDeleteEngine.Deletion d = ScanDeleteEngine.delete(redis, nodes, s, prot, cap, throttle, ctx);
-            ApplyResult.Builder r;
-            if (d.leftAtCap() > 0) {
-                r = ApplyResult.of(
-                        Outcome.FAILED,
-                        String.format(
-                                Locale.ROOT,
-                                "stopped at the plan's limit of %,d keys: deleted %,d matching '%s', and left %,d"
-                                        + " more that appeared during apply; plan again to review and delete them",
-                                cap,
-                                d.deleted(),
-                                s.pattern(),
-                                d.leftAtCap()));
-            } else if (d.deleted() == 0) {
-                r = ApplyResult.unchanged(
-                        "no key matching '" + s.pattern() + "' was left to delete on " + redis.name());
-            } else {
-                r = ApplyResult.changed(String.format(
-                        Locale.ROOT,
-                        "%s %,d keys matching '%s' on %s in %,d ms",
-                        s.del() ? "deleted" : "unlinked",
-                        d.deleted(),
-                        s.pattern(),
-                        redis.name(),
-                        d.millis()));
-            }
-            return r.count("deleted", d.deleted())
-                    .count("sent", d.sent())
-                    .count("vanished", d.sent() - d.deleted())
-                    .count("protectedKept", d.protectedKept())
-                    .count("leftAtCap", d.leftAtCap())
-                    .details(Map.of("millis", d.millis(), "protectedKept", d.protectedKept()))
-                    .build();
+        RedisTarget.Nodes<String> nodes = redis.nodes();
+        List<NodeState> now;
+        try {
+            now = NodeState.readAll(redis, nodes);
+        } catch (dev.runbook.core.RefusedException e) {
+            throw new StalePlanException("the plan was made on primaries " + planned.nodes() + ", but " + e.getMessage()
+                    + " (a failover since the plan?); nothing was deleted: plan again");
         }
+        if (!now.equals(planned.nodes())) {
+            throw new StalePlanException(redis.name() + " is not the server the plan saw: planned on " + planned.nodes()
+                    + ", now " + now + " (restart or failover); plan again");
+        }
+        long recounted = s.recountFirst() ? recount(nodes, ctx, prot) : 0;
+        if (recounted > cap) {
+            throw new StalePlanException(String.format(
+                    Locale.ROOT,
+                    "%,d keys match '%s' on %s now; the plan counted %,d and allows at most %,d: the set grew"
+                            + " since the plan (is an application writing them?). Nothing was deleted; plan"
+                            + " again, or accept growth with .allowGrowth(n)",
+                    recounted,
+                    s.pattern(),
+                    redis.name(),
+                    planned.matching(),
+                    cap));
+        }
+        ScanDeleteEngine.Deletion d = ScanDeleteEngine.delete(redis, s, prot, protectedGlobs(ctx), cap, throttle, ctx);
+        ApplyResult.Builder r;
+        if (d.leftAtCap() > 0) {
+            r = ApplyResult.of(
+                    Outcome.FAILED,
+                    String.format(
+                            Locale.ROOT,
+                            "stopped at the plan's limit of %,d keys: deleted %,d matching '%s', and left %,d"
+                                    + " more that appeared during apply; plan again to review and delete them",
+                            cap,
+                            d.deleted(),
+                            s.pattern(),
+                            d.leftAtCap()));
+        } else if (d.deleted() == 0) {
+            r = ApplyResult.unchanged("no key matching '" + s.pattern() + "' was left to delete on " + redis.name());
+        } else {
+            r = ApplyResult.changed(String.format(
+                    Locale.ROOT,
+                    "%s %,d keys matching '%s' on %s in %,d ms",
+                    s.del() ? "deleted" : "unlinked",
+                    d.deleted(),
+                    s.pattern(),
+                    redis.name(),
+                    d.millis()));
+        }
+        return r.count("deleted", d.deleted())
+                .count("sent", d.sent())
+                .count("vanished", d.sent() - d.deleted())
+                .count("protectedKept", d.protectedKept())
+                .count("leftAtCap", d.leftAtCap())
+                .details(Map.of("millis", d.millis(), "protectedKept", d.protectedKept()))
+                .build();
     }
 
     @Override
@@ -320,7 +328,7 @@ public final class ScanDeleteByPattern implements Action {
     }
 
     /** Counts without writing: by script where the server allows it, else by SCAN. */
-    private long recount(RedisTarget.Nodes<?> nodes, ActionContext ctx, List<Pattern> prot) {
+    private long recount(RedisTarget.Nodes<String> nodes, ActionContext ctx, List<Pattern> prot) {
         return ScriptCount.count(redis, nodes, s, protectedGlobs(ctx))
                 .map(c -> c[0])
                 .orElseGet(

@@ -100,10 +100,12 @@ final class ScanDeleteEngine {
             double scale = n == 0 ? 0 : (double) c.matching() / n;
             String duration =
                     s.rate() > 0 ? ScanDeleteDryRun.duration(c.matching() / s.rate()) : "unthrottled (no rate set)";
-            String commands = "SCAN cursor MATCH " + s.pattern() + " COUNT " + s.count()
-                    + (s.type() == null ? "" : " TYPE " + s.type()) + ", then " + (s.del() ? "DEL" : "UNLINK")
-                    + " per batch" + (redis.isCluster() ? " and hash slot, on every master" : "")
-                    + ", pipelined on a dedicated connection";
+            String scan = "SCAN cursor MATCH " + s.pattern() + " COUNT " + s.count()
+                    + (s.type() == null ? "" : " TYPE " + s.type()) + ", then " + (s.del() ? "DEL" : "UNLINK");
+            String commands = redis.isCluster()
+                    ? scan + " per batch and hash slot, on every master, pipelined on a dedicated connection"
+                    : "one Lua script (EVALSHA) per step: " + scan + " of the unprotected keys, on the server"
+                            + " (where scripts are refused: the same per batch from the client, pipelined)";
             return new ScanDeleteDryRun(
                     c.matching(),
                     c.sampleKeys(),
@@ -133,24 +135,72 @@ final class ScanDeleteEngine {
         return pttl < 86_400_000 ? "< 1 day" : ">= 1 day";
     }
 
-    /** Deletes unprotected matching keys, at most {@code cap}, batch by batch. */
-    static <K> Deletion delete(
+    /**
+     * Deletes unprotected matching keys, at most {@code cap}. A standalone server deletes by script steps
+     * ({@link ScriptDelete}: the keys never leave the server); a cluster, or a server that refuses
+     * scripts, gets SCAN and pipelined UNLINK batches from the client on dedicated connections.
+     */
+    @SuppressWarnings("TooManyParameters")
+    static Deletion delete(
             RedisTarget redis,
-            RedisTarget.Nodes<K> nodes,
             ScanDeleteSettings s,
             List<Pattern> prot,
+            List<String> protectedGlobs,
             long cap,
             Throttle throttle,
             ActionContext ctx) {
         long start = System.nanoTime();
         long[] t = new long[4]; // sent, deleted, protected kept, left at cap
-        redis.call("delete keys matching '" + s.pattern() + "'", () -> {
-            for (RedisTarget.Node<K> node : nodes.list()) {
-                deleteOnNode(redis.isCluster(), nodes, node.connection(), s, prot, cap, throttle, ctx, t);
+        int stepCount = stepCount(s, throttle);
+        boolean scripted = !redis.isCluster()
+                && ScriptDelete.run(
+                        redis,
+                        redis.nodes().list().get(0).connection(),
+                        s,
+                        protectedGlobs,
+                        stepCount,
+                        cap,
+                        throttle,
+                        ctx,
+                        t);
+        if (!scripted) {
+            try (RedisTarget.Nodes<?> nodes = redis.dedicatedNodes()) {
+                redis.call("delete keys matching '" + s.pattern() + "'", () -> {
+                    deleteOnNodes(redis.isCluster(), nodes, s, prot, cap, throttle, ctx, t, stepCount);
+                    return null;
+                });
             }
-            return null;
-        });
+        }
         return new Deletion(t[0], t[1], t[2], t[3], (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * Keys per SCAN step while deleting: the settings' COUNT, or under a rate limit at most two
+     * milliseconds' worth of keys at that rate (at least 10), so that no single step holds the server
+     * long enough to delay other clients' commands noticeably.
+     */
+    static int stepCount(ScanDeleteSettings s, Throttle throttle) {
+        double rate = throttle.permitsPerSecond();
+        if (Double.isInfinite(rate)) {
+            return s.count();
+        }
+        return (int) Math.min(s.count(), Math.max(10, rate / 500));
+    }
+
+    @SuppressWarnings("TooManyParameters")
+    private static <K> void deleteOnNodes(
+            boolean cluster,
+            RedisTarget.Nodes<K> nodes,
+            ScanDeleteSettings s,
+            List<Pattern> prot,
+            long cap,
+            Throttle throttle,
+            ActionContext ctx,
+            long[] t,
+            int stepCount) {
+        for (RedisTarget.Node<K> node : nodes.list()) {
+            deleteOnNode(cluster, nodes, node.connection(), s, prot, cap, throttle, ctx, t, stepCount);
+        }
     }
 
     @SuppressWarnings("TooManyParameters")
@@ -163,7 +213,8 @@ final class ScanDeleteEngine {
             long cap,
             Throttle throttle,
             ActionContext ctx,
-            long[] t) {
+            long[] t,
+            int stepCount) {
         boolean manualFlush = nodes.dedicated();
         KeyKind<K> kind = nodes.kind();
         if (manualFlush) {
@@ -175,7 +226,7 @@ final class ScanDeleteEngine {
                 return;
             }
             RedisAsyncCommands<K, K> async = c.async();
-            KeyScan<K> scan = new KeyScan<>(c, s.pattern(), s.count(), s.type());
+            KeyScan<K> scan = new KeyScan<>(c, s.pattern(), stepCount, s.type());
             ArrayDeque<RedisFuture<Long>> pending = new ArrayDeque<>();
             while (!scan.finished()) {
                 List<K> batch = admit(scan.next(), prot, kind, cap, t);

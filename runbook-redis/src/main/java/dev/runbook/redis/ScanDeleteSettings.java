@@ -42,7 +42,7 @@ public record ScanDeleteSettings(
     }
 
     static ScanDeleteSettings defaults(String pattern) {
-        return new ScanDeleteSettings(pattern, 1000, null, false, 4, false, List.of(), 1_000_000, 0, 0, 1000, true);
+        return new ScanDeleteSettings(pattern, 1000, null, false, 4, false, List.of(), 1_000_000, 0, 0, 1000, false);
     }
 
     ScanDeleteSettings withCount(int v) {

@@ -25,16 +25,21 @@ final class ScriptCount {
             else
               r = redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])
             end
+            local prot = {}
+            for i = 5, #ARGV do prot[#prot + 1] = (string.gsub(ARGV[i], '\\1', '[^\\128-\\191][\\128-\\191]*')) end
             local plain, kept = 0, 0
             for _, k in ipairs(r[2]) do
               local p = false
-              for i = 5, #ARGV do
-                if string.find(k, ARGV[i]) then p = true break end
+              for _, pat in ipairs(prot) do
+                if string.find(k, pat) then p = true break end
               end
               if p then kept = kept + 1 else plain = plain + 1 end
             end
             return {r[1], plain, kept}
             """;
+
+    /** What {@link #luaPattern} writes for {@code ?}; the scripts expand it to one UTF-8 character. */
+    static final char ONE_CHARACTER = '\u0001';
 
     private ScriptCount() {}
 
@@ -83,7 +88,13 @@ final class ScriptCount {
         return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(o);
     }
 
-    /** A whole-name Lua pattern for a {@code *}/{@code ?} glob: {@code session:*} becomes {@code ^session:.*$}. */
+    /**
+     * A whole-name Lua pattern for a {@code *}/{@code ?} glob: {@code session:*} becomes {@code
+     * ^session:.*$}. Lua patterns see bytes, so {@code ?} (one character, as in {@link
+     * dev.runbook.core.Glob}) becomes a {@code \u0001} marker that the scripts replace with "one UTF-8
+     * character" ({@code [^\128-\191][\128-\191]*}), which cannot be written in a UTF-8 argument. (A
+     * glob that itself holds {@code \u0001} then protects more keys, never fewer.)
+     */
     static String luaPattern(String glob) {
         StringBuilder sb = new StringBuilder("^");
         for (int i = 0; i < glob.length(); i++) {
@@ -91,7 +102,7 @@ final class ScriptCount {
             if (c == '*') {
                 sb.append(".*");
             } else if (c == '?') {
-                sb.append('.');
+                sb.append(ONE_CHARACTER);
             } else if ("^$()%.[]+-".indexOf(c) >= 0) {
                 sb.append('%').append(c);
             } else {

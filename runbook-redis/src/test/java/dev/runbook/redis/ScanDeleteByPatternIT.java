@@ -30,9 +30,13 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
     static RedisServers.Server primary;
     static RedisActions redis;
 
+    /** Where {@link #moveTheWorld} points this class's server when it demotes it: nothing listens there. */
+    static int deadPrimaryPort;
+
     @BeforeAll
     static void connect() {
-        primary = RedisServers.primary();
+        primary = RedisServers.standalone(); // its own server: moveTheWorld demotes it to a replica
+        deadPrimaryPort = RedisServers.freePort();
         redis = RedisActions.connect(primary.uri());
     }
 
@@ -43,6 +47,7 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
 
     @BeforeEach
     void seed() {
+        TestRedis.on(primary).replicaofNoOne();
         TestRedis.on(primary).flushall();
         TestRedis.strings(primary, "cache:wms:stock:", 300);
         for (int i = 0; i < 150; i++) {
@@ -74,9 +79,14 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
         return TestRedis.keys(primary);
     }
 
+    /**
+     * A failover between plan and apply: the server the plan saw is now a replica (of a primary that is
+     * not there, so its keys stay as they were). A grown key set is not a stale plan by default: apply
+     * stops at the plan's limit (see the growth tests below), unless {@code recountFirst()}.
+     */
     @Override
     protected void moveTheWorld() {
-        TestRedis.strings(primary, "cache:wms:stock:new:", 10);
+        TestRedis.on(primary).replicaof("127.0.0.1", deadPrimaryPort);
     }
 
     private static Set<String> survivors() {
@@ -191,13 +201,47 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
         seed();
         StepPlan fresh = growing.plan(ctx);
         TestRedis.strings(primary, "cache:wms:stock:late:", 11);
+        ApplyResult stopped = growing.apply(fresh, ctx);
+        assertThat(stopped.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(stopped.count("deleted")).isEqualTo(311);
+        assertThat(stopped.count("leftAtCap")).isEqualTo(1);
+        assertThat(TestRedis.on(primary).keys(PATTERN)).hasSize(1 + 10);
+    }
+
+    @Test
+    void recountFirst_refusesAGrownSetBeforeDeletingAnything() {
+        ActionContext ctx = context();
+        ScanDeleteByPattern careful = action().allowGrowth(10).recountFirst();
+        StepPlan plan = careful.plan(ctx);
+        TestRedis.strings(primary, "cache:wms:stock:late:", 11);
         Object grown = snapshot();
-        assertThatThrownBy(() -> growing.apply(fresh, ctx))
+        assertThatThrownBy(() -> careful.apply(plan, ctx))
                 .isInstanceOf(StalePlanException.class)
                 .hasMessageContaining("312 keys match")
                 .hasMessageContaining("Nothing was deleted")
                 .hasMessageContaining("allows at most 311");
         assertThat(snapshot()).isEqualTo(grown);
+        TestRedis.on(primary).del("cache:wms:stock:late:0");
+        assertThat(careful.apply(plan, ctx).count("deleted")).isEqualTo(311);
+        assertThat(TestRedis.keys(primary)).isEqualTo(survivors());
+    }
+
+    @Test
+    void protectedQuestionMark_isOneCharacter_evenMultiByte_inTheScriptsToo() {
+        TestRedis.on(primary).set("cache:wms:stock:x:\u00e9", "two UTF-8 bytes");
+        TestRedis.on(primary).set("cache:wms:stock:x:\ud83d\ude00", "four UTF-8 bytes");
+        TestRedis.on(primary).set("cache:wms:stock:x:ab", "two characters: not protected");
+        ActionContext ctx = context();
+        // recountFirst: the script count must agree with the plan's Java count, or apply refuses as stale
+        ScanDeleteByPattern a = action().protect("cache:wms:stock:x:?").recountFirst();
+        StepPlan plan = a.plan(ctx);
+        assertThat(plan.radius("keys")).isEqualTo(301 + 1);
+        ApplyResult r = a.apply(plan, ctx);
+        assertThat(r.count("deleted")).isEqualTo(301 + 1);
+        assertThat(r.count("protectedKept")).isEqualTo(10 + 2);
+        assertThat(TestRedis.on(primary).exists("cache:wms:stock:x:\u00e9", "cache:wms:stock:x:\ud83d\ude00"))
+                .isEqualTo(2);
+        assertThat(TestRedis.on(primary).exists("cache:wms:stock:x:ab")).isZero();
     }
 
     @Test
@@ -206,7 +250,9 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
                 RedisActions.connect(RedisServers.replica().uri())) {
             RedisServers.awaitLinkUp(RedisServers.replica());
             assertRefusedWithoutChange(
-                    () -> onReplica.scanDelete(PATTERN).plan(context()), "is a replica", "127.0.0.1:" + primary.port());
+                    () -> onReplica.scanDelete(PATTERN).plan(context()),
+                    "is a replica",
+                    "127.0.0.1:" + RedisServers.primary().port());
         }
     }
 
@@ -295,6 +341,14 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
                 .isLessThan(200);
     }
 
+    /** How many times the server ran a command since the last CONFIG RESETSTAT (0 if never). */
+    private static long calls(String command) {
+        String stats = TestRedis.on(primary).info("commandstats");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_" + command + ":calls=(\\d+)")
+                .matcher(stats);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
     private static long lazyFreed() {
         return RedisInfo.number(RedisInfo.parse(TestRedis.on(primary).info("memory")), "lazyfreed_objects");
     }
@@ -349,9 +403,9 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
     }
 
     @Test
-    void singlePass_skipsTheRecount_butStillNeverDeletesMoreThanPlanned() {
+    void grownSet_applyStopsAtThePlansLimit_andLeavesTheRestForTheNextPlan() {
         ActionContext ctx = context();
-        ScanDeleteByPattern fast = action().singlePass();
+        ScanDeleteByPattern fast = action();
         StepPlan plan = fast.plan(ctx);
         TestRedis.strings(primary, "cache:wms:stock:late:", 50);
         ApplyResult r = fast.apply(plan, ctx);
@@ -392,7 +446,7 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
     }
 
     @Test
-    void withoutScriptPermission_theRecountScansInstead() {
+    void withoutScriptPermission_deletesFromTheClient_andTheRecountScans() {
         TestRedis.on(primary)
                 .aclSetuser(
                         "noscript",
@@ -401,24 +455,65 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
                                 .allKeys()
                                 .allCommands()
                                 .removeCommand(io.lettuce.core.protocol.CommandType.EVAL)
-                                .removeCommand(io.lettuce.core.protocol.CommandType.EVALSHA));
+                                .removeCommand(io.lettuce.core.protocol.CommandType.EVALSHA)
+                                .removeCommand(io.lettuce.core.protocol.CommandType.SCRIPT));
         try (RedisActions limited = RedisActions.connect(io.lettuce.core.RedisURI.builder()
                 .withHost("127.0.0.1")
                 .withPort(primary.port())
                 .withAuthentication("noscript", "pw")
                 .build())) {
             ActionContext ctx = context();
-            ScanDeleteByPattern flush = limited.scanDelete(PATTERN).protect("cache:wms:stock:pinned:*");
+            ScanDeleteByPattern flush = limited.scanDelete(PATTERN)
+                    .protect("cache:wms:stock:pinned:*")
+                    .recountFirst();
             StepPlan plan = flush.plan(ctx);
             TestRedis.strings(primary, "cache:wms:stock:late:", 1);
             assertThatThrownBy(() -> flush.apply(plan, ctx))
                     .isInstanceOf(StalePlanException.class)
                     .hasMessageContaining("302 keys match");
             TestRedis.on(primary).del("cache:wms:stock:late:0");
-            assertThat(flush.apply(plan, ctx).count("deleted")).isEqualTo(301);
+            ApplyResult r = flush.apply(plan, ctx);
+            assertThat(r.count("deleted")).isEqualTo(301);
+            assertThat(r.count("protectedKept")).isEqualTo(10);
             assertThat(TestRedis.keys(primary)).isEqualTo(survivors());
         } finally {
             TestRedis.on(primary).aclDeluser("noscript");
+        }
+    }
+
+    @Test
+    void scriptStepsAndClientPipeline_deleteTheSameKeys() {
+        ActionContext ctx = context();
+        StepPlan plan = action().plan(ctx);
+        TestRedis.on(primary)
+                .aclSetuser(
+                        "noscript2",
+                        io.lettuce.core.AclSetuserArgs.Builder.on()
+                                .addPassword("pw")
+                                .allKeys()
+                                .allCommands()
+                                .removeCommand(io.lettuce.core.protocol.CommandType.EVALSHA));
+        TestRedis.on(primary).configResetstat();
+        ApplyResult scripted = action().apply(plan, ctx);
+        java.util.SortedSet<String> afterScript = TestRedis.keys(primary);
+        assertThat(calls("evalsha")).as("script steps").isGreaterThan(0);
+        seed();
+        TestRedis.on(primary).configResetstat();
+        try (RedisActions limited = RedisActions.connect(io.lettuce.core.RedisURI.builder()
+                .withHost("127.0.0.1")
+                .withPort(primary.port())
+                .withAuthentication("noscript2", "pw")
+                .build())) {
+            ScanDeleteByPattern viaClient = limited.scanDelete(PATTERN)
+                    .protect("cache:wms:stock:pinned:*")
+                    .count(50);
+            ApplyResult piped = viaClient.apply(viaClient.plan(ctx), ctx);
+            assertThat(piped.counts()).isEqualTo(scripted.counts());
+            assertThat(calls("evalsha")).as("no script step ran").isZero();
+            assertThat(calls("unlink")).as("UNLINK batches from the client").isGreaterThan(0);
+            assertThat(TestRedis.keys(primary)).isEqualTo(afterScript).isEqualTo(survivors());
+        } finally {
+            TestRedis.on(primary).aclDeluser("noscript2");
         }
     }
 }

@@ -33,13 +33,13 @@ public final class ScanDeleteBench {
         boolean probe = false;
         long maxKeys = 20_000_000;
         int count = 1000;
-        boolean singlePass = false;
+        boolean recountFirst = false;
         for (int i = 2; i < args.length; i++) {
             switch (args[i]) {
                 case "--rate" -> rate = Double.parseDouble(args[++i]);
                 case "--probe" -> probe = true;
                 case "--count" -> count = Integer.parseInt(args[++i]);
-                case "--single-pass" -> singlePass = true;
+                case "--recount-first" -> recountFirst = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -66,8 +66,8 @@ public final class ScanDeleteBench {
             if (rate > 0) {
                 flush = flush.rate(rate);
             }
-            if (singlePass) {
-                flush = flush.singlePass();
+            if (recountFirst) {
+                flush = flush.recountFirst();
             }
             ActionContext ctx = ActionContext.standalone();
             long t0 = System.nanoTime();
