@@ -245,6 +245,17 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
     }
 
     @Test
+    void connect_sendsNothingTheServerRejects() {
+        TestRedis.on(primary).configResetstat();
+        try (RedisActions fresh = RedisActions.connect(primary.uri())) {
+            assertThat(fresh.scanDelete(PATTERN).plan(context()).radius("keys")).isEqualTo(301 + 5);
+        }
+        assertThat(TestRedis.on(primary).info("errorstats"))
+                .as("no CLIENT SETINFO for Redis 7.0 to reject")
+                .doesNotContain("errorstat_");
+    }
+
+    @Test
     void onAReplica_refusesNamingThePrimary() {
         try (RedisActions onReplica =
                 RedisActions.connect(RedisServers.replica().uri())) {
