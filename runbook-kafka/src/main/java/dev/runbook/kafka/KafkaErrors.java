@@ -14,6 +14,7 @@ import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -81,10 +82,16 @@ final class KafkaErrors {
 
     private static String acl(Throwable e) {
         if (e instanceof GroupAuthorizationException g) {
-            return "Describe and Read on group '" + g.groupId() + "'";
+            // the broker's answer to an offset commit carries no group id: name it only when known
+            return g.groupId() == null
+                    ? "Describe and Read on that group"
+                    : "Describe and Read on group '" + g.groupId() + "'";
         }
         if (e instanceof TopicAuthorizationException t) {
-            return "Describe on topics " + t.unauthorizedTopics();
+            return "Describe (and Write to produce, Read to consume) on topics " + t.unauthorizedTopics();
+        }
+        if (e instanceof TransactionalIdAuthorizationException) {
+            return "Write and Describe on that transactional id (kafka-acls ... --transactional-id <id>)";
         }
         if (e instanceof ClusterAuthorizationException) {
             return "Describe on the cluster";

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -70,6 +71,12 @@ final class TransactionalKafkaSink implements ReplaySink<ConsumerRecord<byte[], 
             producer.initTransactions();
         } catch (KafkaException e) {
             producer.close(Duration.ZERO);
+            if (e instanceof AuthorizationException) {
+                throw KafkaErrors.map(
+                        e,
+                        "kafka " + clientConfig.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG),
+                        "starting the replay transaction (transactional id '" + transactionalId(group) + "')");
+            }
             throw new TargetUnavailableException(
                     "could not start the replay transaction for group '" + group + "': " + e.getMessage()
                             + "; is the broker up and does it allow transactions (transaction.state.log.*)?",
@@ -142,6 +149,15 @@ final class TransactionalKafkaSink implements ReplaySink<ConsumerRecord<byte[], 
     }
 
     private TargetUnavailableException failed(String what, KafkaException e) {
+        Throwable cause = sendFailure != null ? sendFailure : e;
+        if (cause instanceof AuthorizationException) {
+            return new TargetUnavailableException(
+                    KafkaErrors.map(cause, "kafka", what + " from DLQ '" + dlqTopic + "'")
+                                    .getMessage()
+                            + "; nothing of the open batch became visible and its DLQ offsets were not committed",
+                    cause,
+                    false);
+        }
         return new TargetUnavailableException(
                 what + " from DLQ '" + dlqTopic + "' failed (" + e.getMessage() + "); the open batch and its DLQ"
                         + " offsets become visible to read_committed consumers together or not at all; rerun to resume",

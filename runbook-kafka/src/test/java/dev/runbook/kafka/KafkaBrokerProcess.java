@@ -22,40 +22,66 @@ final class KafkaBrokerProcess implements AutoCloseable {
     private final Path dir;
     private final Path config;
     private final int port;
+    private final String saslUser;
     private Process process;
 
-    private KafkaBrokerProcess(Path dir, Path config, int port) {
+    private KafkaBrokerProcess(Path dir, Path config, int port, String saslUser) {
         this.dir = dir;
         this.config = config;
         this.port = port;
+        this.saslUser = saslUser;
     }
 
     static KafkaBrokerProcess startNew() throws Exception {
+        return startNew(false);
+    }
+
+    /**
+     * A broker whose only client listener is SASL_PLAINTEXT with PLAIN users {@code admin} (a super
+     * user) and {@code alice} (no rights until a test grants them), and the KRaft {@code
+     * StandardAuthorizer}: for authorisation failures.
+     */
+    static KafkaBrokerProcess startWithAcls() throws Exception {
+        return startNew(true);
+    }
+
+    private static KafkaBrokerProcess startNew(boolean acls) throws Exception {
         Path dir = Files.createTempDirectory("runbook-kafka-broker-");
         int[] ports = freePorts(2); // held open together, so the two are never the same port
         int port = ports[0];
         int controller = ports[1];
+        String client = acls ? "SASL_PLAINTEXT" : "PLAINTEXT";
+        List<String> lines = new java.util.ArrayList<>(List.of(
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + controller,
+                "listeners=" + client + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
+                "advertised.listeners=" + client + "://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=" + client,
+                "listener.security.protocol.map=" + client + ":" + client + ",CONTROLLER:PLAINTEXT",
+                "log.dirs=" + dir.resolve("logs"),
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=3",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "transaction.state.log.num.partitions=3",
+                "group.initial.rebalance.delay.ms=0",
+                "auto.create.topics.enable=false"));
+        if (acls) {
+            lines.addAll(List.of(
+                    "sasl.enabled.mechanisms=PLAIN",
+                    "sasl.mechanism.inter.broker.protocol=PLAIN",
+                    "listener.name.sasl_plaintext.plain.sasl.jaas.config="
+                            + "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                            + " username=\"admin\" password=\"admin-secret\""
+                            + " user_admin=\"admin-secret\" user_alice=\"alice-secret\";",
+                    "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                    // the controller listener is PLAINTEXT (principal ANONYMOUS), reachable by the node only
+                    "super.users=User:admin;User:ANONYMOUS"));
+        }
         Path config = dir.resolve("server.properties");
-        Files.writeString(
-                config,
-                String.join(
-                        "\n",
-                        "process.roles=broker,controller",
-                        "node.id=1",
-                        "controller.quorum.voters=1@127.0.0.1:" + controller,
-                        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
-                        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-                        "controller.listener.names=CONTROLLER",
-                        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                        "log.dirs=" + dir.resolve("logs"),
-                        "offsets.topic.replication.factor=1",
-                        "offsets.topic.num.partitions=3",
-                        "transaction.state.log.replication.factor=1",
-                        "transaction.state.log.min.isr=1",
-                        "transaction.state.log.num.partitions=3",
-                        "group.initial.rebalance.delay.ms=0",
-                        "auto.create.topics.enable=false",
-                        ""));
+        Files.writeString(config, String.join("\n", lines) + "\n");
         Process format = java("kafka.tools.StorageTool", "format", "-t", uuid(), "-c", config.toString())
                 .redirectOutput(dir.resolve("format.log").toFile())
                 .redirectErrorStream(true)
@@ -63,9 +89,27 @@ final class KafkaBrokerProcess implements AutoCloseable {
         if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
             throw new IllegalStateException("formatting the broker's log dir failed; see " + dir.resolve("format.log"));
         }
-        KafkaBrokerProcess broker = new KafkaBrokerProcess(dir, config, port);
+        KafkaBrokerProcess broker = new KafkaBrokerProcess(dir, config, port, acls ? "admin" : null);
         broker.start();
         return broker;
+    }
+
+    /**
+     * Client settings for this broker: bootstrap servers, and for a broker with ACLs the SASL login of
+     * {@code user} ({@code admin} or {@code alice}).
+     */
+    Map<String, Object> clientConfig(String user) {
+        Map<String, Object> c = new java.util.HashMap<>();
+        c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        if (saslUser != null) {
+            c.put(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
+            c.put(org.apache.kafka.common.config.SaslConfigs.SASL_MECHANISM, "PLAIN");
+            c.put(
+                    org.apache.kafka.common.config.SaslConfigs.SASL_JAAS_CONFIG,
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
+                            + "\" password=\"" + user + "-secret\";");
+        }
+        return c;
     }
 
     private static String uuid() {
@@ -83,10 +127,10 @@ final class KafkaBrokerProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .start();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000))) {
+        Map<String, Object> probe = clientConfig(saslUser);
+        probe.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+        probe.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+        try (Admin admin = Admin.create(probe)) {
             while (true) {
                 try {
                     admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);

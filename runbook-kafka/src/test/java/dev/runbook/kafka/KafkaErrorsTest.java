@@ -37,7 +37,7 @@ class KafkaErrorsTest {
     @Test
     void aDeniedTopicNamesTheTopics() {
         RunbookException e = KafkaErrors.map(new TopicAuthorizationException(Set.of("payments")), T, "listing offsets");
-        assertThat(e.getMessage()).contains("Describe on topics [payments]");
+        assertThat(e.getMessage()).contains("on topics [payments]");
     }
 
     @Test
