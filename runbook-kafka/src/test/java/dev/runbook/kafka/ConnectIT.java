@@ -116,6 +116,69 @@ class ConnectIT {
         }
     }
 
+    /** The action contract for pausing a running connector (someone else pausing it makes the plan stale). */
+    @Nested
+    class PauseConnectorContract extends ActionContract<PauseConnector> {
+        private String name;
+
+        @BeforeEach
+        void runningConnector() {
+            name = running(kafka.createTopic(KafkaTestCluster.unique("events"), 1));
+        }
+
+        @Override
+        protected PauseConnector action() {
+            return connect.pauseConnector(name);
+        }
+
+        @Override
+        protected Object snapshot() {
+            return connect.connectorStatus(name).read().states();
+        }
+
+        @Override
+        protected void moveTheWorld() {
+            worker.call("PUT", "connectors/" + name + "/pause", null);
+            worker.await(connect, name, s -> s.allIn("PAUSED"));
+        }
+    }
+
+    /**
+     * The action contract for restarting the failed task of a connector whose cause was fixed (its output
+     * directory now exists); someone else restarting it in between makes the plan stale.
+     */
+    @Nested
+    class RestartConnectorContract extends ActionContract<RestartConnector> {
+        private String name;
+
+        @BeforeEach
+        void failedTaskWithItsCauseFixed() throws Exception {
+            String topic = kafka.createTopic(KafkaTestCluster.unique("events"), 1);
+            name = KafkaTestCluster.unique("broken-sink");
+            Path missingDir = worker.dir().resolve(name);
+            worker.createConnector(name, fileSink(topic, missingDir.resolve("out.txt"), null));
+            created.add(name);
+            worker.await(connect, name, s -> s.failedTasks().equals(List.of(0)));
+            Files.createDirectories(missingDir);
+        }
+
+        @Override
+        protected RestartConnector action() {
+            return connect.restartConnector(name);
+        }
+
+        @Override
+        protected Object snapshot() {
+            return connect.connectorStatus(name).read().states();
+        }
+
+        @Override
+        protected void moveTheWorld() {
+            worker.call("POST", "connectors/" + name + "/restart?includeTasks=true&onlyFailed=true", null);
+            worker.await(connect, name, s -> s.allIn("RUNNING"));
+        }
+    }
+
     @Test
     void pause_thenPauseAgainIsUnchanged_resume_thenResumeAgainIsUnchanged_withVerifyAndInverse() {
         String name = running(kafka.createTopic(KafkaTestCluster.unique("events"), 1));
