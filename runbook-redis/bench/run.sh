@@ -4,6 +4,7 @@
 #   runbook-redis/bench/run.sh                 # 1,000,000 matching keys among 1,200,000, plus the 10M heap run
 #   BIG=0 runbook-redis/bench/run.sh           # skip the 10,000,000-key heap run
 #   RATE=50000 runbook-redis/bench/run.sh      # rate of the throttled run (keys/s)
+#   REPS=5 runbook-redis/bench/run.sh          # rounds of (a), (b), (c) (default 3; medians compared)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 MOD=$(dirname "$HERE")
@@ -12,6 +13,7 @@ MATCHING=${MATCHING:-1000000}
 OTHERS=${OTHERS:-200000}
 BIG=${BIG:-10000000}
 RATE=${RATE:-100000}
+REPS=${REPS:-3}
 PATTERN='cache:wms:stock:*'
 command -v redis-server >/dev/null || { echo "redis-server missing: apt-get install redis-server" >&2; exit 1; }
 
@@ -43,23 +45,38 @@ ms() { date +%s%3N; }
 cpu() { "${CLI[@]}" info cpu | awk -F: '/^used_cpu_(user|sys):/ {s += $2} END {printf "%d", s * 1000}'; }
 left() { "${CLI[@]}" --scan --pattern "$PATTERN" | wc -l; }
 
-echo "== (a) redis-cli --scan --pattern '$PATTERN' | xargs redis-cli DEL"
-load "$MATCHING" "$OTHERS"
-s0=$(cpu); t0=$(ms); "${CLI[@]}" --scan --pattern "$PATTERN" | xargs "${CLI[@]}" DEL >/dev/null; t1=$(ms); s1=$(cpu)
-A=$((t1 - t0)); echo "   (a) ${A} ms, server cpu $((s1 - s0)) ms, left: $(left)"
-
 bench() { java -Xmx64m -cp "$CP" dev.runbook.redis.bench.ScanDeleteBench "$@" 2>/dev/null; }
 field() { echo "$1" | sed -n "s/.*$2=\([0-9]*\).*/\1/p"; }
+median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 # a user who may not run scripts: ScanDeleteByPattern then scans and UNLINKs from the client (as in a cluster)
 "${CLI[@]}" acl setuser noscript on '>pw' '~*' '&*' +@all -eval -evalsha -script >/dev/null
 NOSCRIPT="redis://noscript:pw@127.0.0.1:$PORT"
+LUA="local c='0' local n=0 repeat local r=redis.call('SCAN',c,'MATCH',ARGV[1],'COUNT',1000) c=r[1] if #r[2]>0 then n=n+redis.call('UNLINK',unpack(r[2])) end until c=='0' return n"
 
-echo "== (b) ScanDeleteByPattern, default (script steps: SCAN + UNLINK server-side, one COUNT per call), java -Xmx64m"
-load "$MATCHING" "$OTHERS"
-OUT=$(bench "redis://127.0.0.1:$PORT" "$PATTERN")
-echo "$OUT" | sed 's/^/   /'
-B=$(field "$OUT" apply_ms); BP=$(field "$OUT" plan_ms)
-echo "   (b) apply ${B} ms (plan ${BP} ms), left: $(left)"
+# (a), (b) and (c) take turns REPS times (the machine's load changes between moments); medians compared
+AS=(); BS=(); BPS=(); CS=()
+for rep in $(seq 1 "$REPS"); do
+  echo "== round $rep of $REPS"
+  echo "== (a) redis-cli --scan --pattern '$PATTERN' | xargs redis-cli DEL"
+  load "$MATCHING" "$OTHERS"
+  s0=$(cpu); t0=$(ms); "${CLI[@]}" --scan --pattern "$PATTERN" | xargs "${CLI[@]}" DEL >/dev/null; t1=$(ms); s1=$(cpu)
+  AS+=($((t1 - t0))); echo "   (a) $((t1 - t0)) ms, server cpu $((s1 - s0)) ms, left: $(left)"
+
+  echo "== (b) ScanDeleteByPattern, default (script steps: SCAN + UNLINK server-side, one COUNT per call), java -Xmx64m"
+  load "$MATCHING" "$OTHERS"
+  OUT=$(bench "redis://127.0.0.1:$PORT" "$PATTERN")
+  echo "$OUT" | sed 's/^/   /'
+  BS+=("$(field "$OUT" apply_ms)"); BPS+=("$(field "$OUT" plan_ms)")
+  echo "   (b) apply $(field "$OUT" apply_ms) ms (plan $(field "$OUT" plan_ms) ms), left: $(left)"
+
+  echo "== (c) one Lua EVAL: SCAN COUNT 1000 + UNLINK loop (blocks the server)"
+  load "$MATCHING" "$OTHERS"
+  s0=$(cpu); t0=$(ms); "${CLI[@]}" eval "$LUA" 0 "$PATTERN" >/dev/null; t1=$(ms); s1=$(cpu)
+  CS+=($((t1 - t0))); echo "   (c) $((t1 - t0)) ms, server cpu $((s1 - s0)) ms, left: $(left)"
+done
+A=$(median "${AS[@]}"); B=$(median "${BS[@]}"); BP=$(median "${BPS[@]}"); C=$(median "${CS[@]}")
+echo "== medians of $REPS rounds: (a) $A ms [${AS[*]}], (b) $B ms [${BS[*]}], (c) $C ms [${CS[*]}]"
+
 echo "== (b1) ScanDeleteByPattern.recountFirst() (read-only re-count before deleting)"
 load "$MATCHING" "$OTHERS"
 OUT=$(bench "redis://127.0.0.1:$PORT" "$PATTERN" --recount-first)
@@ -73,16 +90,10 @@ echo "$OUT" | sed 's/^/   /'
 B2=$(field "$OUT" apply_ms)
 echo "   (b2) apply ${B2} ms, left: $(left)"
 
-echo "== (c) one Lua EVAL: SCAN COUNT 1000 + UNLINK loop (blocks the server)"
-load "$MATCHING" "$OTHERS"
-LUA="local c='0' local n=0 repeat local r=redis.call('SCAN',c,'MATCH',ARGV[1],'COUNT',1000) c=r[1] if #r[2]>0 then n=n+redis.call('UNLINK',unpack(r[2])) end until c=='0' return n"
-s0=$(cpu); t0=$(ms); "${CLI[@]}" eval "$LUA" 0 "$PATTERN" >/dev/null; t1=$(ms); s1=$(cpu)
-C=$((t1 - t0)); echo "   (c) ${C} ms, server cpu $((s1 - s0)) ms, left: $(left)"
-
 python3 - "$A" "$B" "$BP" "$B1" "$B2" "$C" <<'PY'
 import sys
 a, b, bp, b1, b2, c = map(int, sys.argv[1:])
-print(f"== result: (a) {a} ms, (b) apply {b} ms [plan {bp} ms], (b1) recountFirst {b1} ms, (b2) client pipeline {b2} ms, (c) {c} ms")
+print(f"== result (medians): (a) {a} ms, (b) apply {b} ms [plan {bp} ms], (b1) recountFirst {b1} ms, (b2) client pipeline {b2} ms, (c) {c} ms")
 print(f"   a/b  = {a/b:.1f}x faster than the seed's command (target >= 5x); b/c  = {b/c:.2f}x the Lua ceiling (target <= 1.5x)")
 print(f"   a/b1 = {a/b1:.1f}x;  b1/c = {b1/c:.2f}x")
 print(f"   a/b2 = {a/b2:.1f}x;  b2/c = {b2/c:.2f}x")

@@ -8,11 +8,13 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -64,16 +66,25 @@ final class PipelinedDelete<K> {
         synchronized (this) {
             scanFrom(ScanCursor.INITIAL);
         }
-        long timeout = c.getTimeout().toNanos();
+        await(done, c.getTimeout(), () -> lastReply, "deleting");
+        synchronized (this) {
+            return; // makes the I/O thread's counts visible here
+        }
+    }
+
+    /**
+     * Waits for {@code done}, completed by replies on a connection's I/O thread; gives up when no reply
+     * came for {@code timeout} ({@code lastReply} is the nanoTime of the latest). Failures are rethrown
+     * as they are (Lettuce's exceptions, for {@link RedisTarget#call}).
+     */
+    static Void await(CompletableFuture<Void> done, Duration timeout, LongSupplier lastReply, String what) {
+        long nanos = timeout.toNanos();
         while (true) {
             try {
-                done.get(Math.max(1, timeout / 4), TimeUnit.NANOSECONDS);
-                synchronized (this) {
-                    return; // makes the I/O thread's counts visible here
-                }
+                return done.get(Math.max(1, nanos / 4), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                if (System.nanoTime() - lastReply > timeout) {
-                    throw new RedisCommandTimeoutException("no reply for " + c.getTimeout() + " while deleting");
+                if (System.nanoTime() - lastReply.getAsLong() > nanos) {
+                    throw new RedisCommandTimeoutException("no reply for " + timeout + " while " + what);
                 }
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
@@ -82,7 +93,7 @@ final class PipelinedDelete<K> {
                         : new io.lettuce.core.RedisException(String.valueOf(cause), cause);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new io.lettuce.core.RedisException("interrupted while deleting", e);
+                throw new io.lettuce.core.RedisException("interrupted while " + what, e);
             }
         }
     }

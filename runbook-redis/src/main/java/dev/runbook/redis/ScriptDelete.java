@@ -11,6 +11,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Deletes on the server, one bounded step at a time: each call is a short Lua script that runs one
@@ -18,7 +19,8 @@ import java.util.List;
  * DELs) the rest, at most the budget it is given, then returns only the next cursor and four counts. The
  * keys never cross the network, so the server does the same work as a single whole-keyspace script (the
  * benchmark's ceiling) but never blocks longer than one SCAN step plus its deletes, and the client decides
- * between steps: budget, rate, progress, giving up.
+ * between steps: budget, rate, progress, giving up. Unthrottled, each reply sends the next step from the
+ * connection's I/O thread, so the server waits for the network only, not for a thread to wake up.
  *
  * <p>Standalone servers only: in a cluster one UNLINK cannot span hash slots, so clusters use the
  * client-side pipeline. Where scripts are not allowed (ACLs, managed services) {@link #run} reports it
@@ -26,9 +28,10 @@ import java.util.List;
  */
 final class ScriptDelete {
     /**
-     * ARGV: cursor, pattern, count, type ('' for any), budget, 'UNLINK' or 'DEL', then protected Lua
-     * patterns ({@link ScriptCount#luaPattern}). Returns {next cursor, sent, deleted, protected kept, left over budget}. UNLINK runs in
-     * chunks of 500 keys: Lua's unpack has a stack limit of a few thousand values.
+     * ARGV: cursor, pattern, count, type ('' for any), budget (keys this step may still delete), 'UNLINK'
+     * or 'DEL', then protected Lua patterns ({@link ScriptCount#luaPattern}). Returns {next cursor, sent,
+     * deleted, protected kept, left over budget}. UNLINK runs in chunks of 500 keys: Lua's unpack has a
+     * stack limit of a few thousand values.
      */
     static final String SCRIPT =
             """
@@ -78,6 +81,7 @@ final class ScriptDelete {
             ActionContext ctx,
             long[] t) {
         RedisAsyncCommands<String, String> async = c.async();
+        boolean unthrottled = Double.isInfinite(throttle.permitsPerSecond());
         String sha;
         try {
             sha = redis.call("load the delete script", () -> KeyScan.await(c, async.scriptLoad(SCRIPT)));
@@ -97,36 +101,122 @@ final class ScriptDelete {
         for (String g : protectedGlobs) {
             args.add(ScriptCount.luaPattern(g));
         }
-        String[] argv = args.toArray(new String[0]);
-        String[] noKeys = new String[0];
-        boolean first = true;
-        String cursor = "0";
-        do {
-            argv[0] = cursor;
-            argv[4] = String.valueOf(cap - t[0]);
-            List<Object> r;
-            try {
-                r = redis.call("delete keys matching '" + s.pattern() + "'", () -> {
-                    RedisFuture<List<Object>> f = async.evalsha(sha, ScriptOutputType.MULTI, noKeys, argv);
-                    return KeyScan.await(c, f);
-                });
-            } catch (RefusedException e) {
-                if (first && refusedScripting(e)) {
-                    return false; // EVALSHA itself refused: the script did not run
-                }
-                throw e;
+        Steps steps = new Steps(redis, c, sha, args.toArray(new String[0]), s.pattern(), cap, ctx, t);
+        String cursor;
+        long sentBefore = t[0];
+        try {
+            cursor = steps.once("0");
+        } catch (RefusedException e) {
+            if (refusedScripting(e)) {
+                return false; // EVALSHA itself refused: the script did not run
             }
-            first = false;
-            cursor = text(r.get(0));
-            long sent = (Long) r.get(1);
-            t[0] += sent;
+            throw e;
+        }
+        throttle.acquire((int) (t[0] - sentBefore));
+        if (unthrottled) {
+            steps.chainFrom(cursor);
+            return true;
+        }
+        while (!"0".equals(cursor)) {
+            sentBefore = t[0];
+            cursor = steps.once(cursor);
+            throttle.acquire((int) (t[0] - sentBefore));
+        }
+        return true;
+    }
+
+    /** The script's steps on one connection, and their counts. */
+    private static final class Steps {
+        private static final String[] NO_KEYS = new String[0];
+        private final RedisTarget redis;
+        private final StatefulRedisConnection<String, String> c;
+        private final RedisAsyncCommands<String, String> async;
+        private final String sha;
+        private final String[] argv;
+        private final String what;
+        private final long cap;
+        private final ActionContext ctx;
+        private final long[] t;
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        private volatile long lastReply = System.nanoTime();
+
+        @SuppressWarnings("TooManyParameters")
+        Steps(
+                RedisTarget redis,
+                StatefulRedisConnection<String, String> c,
+                String sha,
+                String[] argv,
+                String pattern,
+                long cap,
+                ActionContext ctx,
+                long[] t) {
+            this.redis = redis;
+            this.c = c;
+            this.async = c.async();
+            this.sha = sha;
+            this.argv = argv;
+            this.what = "delete keys matching '" + pattern + "'";
+            this.cap = cap;
+            this.ctx = ctx;
+            this.t = t;
+        }
+
+        /** Runs one step from {@code cursor} and waits for it; returns the next cursor ("0": done). */
+        String once(String cursor) {
+            return redis.call(what, () -> account(KeyScan.await(c, send(cursor))));
+        }
+
+        /**
+         * Runs the remaining steps back to back from {@code cursor}, each sent by the reply to the one
+         * before on the connection's I/O thread (no thread hand-off between steps), and waits for the
+         * last. Gives up when no reply came for the connection's timeout.
+         */
+        void chainFrom(String cursor) {
+            if ("0".equals(cursor)) {
+                return;
+            }
+            redis.call(what, () -> {
+                chain(cursor);
+                return PipelinedDelete.await(done, c.getTimeout(), () -> lastReply, "deleting");
+            });
+        }
+
+        private void chain(String cursor) {
+            send(cursor).whenComplete((r, err) -> {
+                if (err != null) {
+                    done.completeExceptionally(err);
+                    return;
+                }
+                lastReply = System.nanoTime();
+                try {
+                    String next = account(r);
+                    if ("0".equals(next)) {
+                        done.complete(null);
+                    } else {
+                        chain(next);
+                    }
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
+                }
+            });
+        }
+
+        private RedisFuture<List<Object>> send(String cursor) {
+            String[] a = argv.clone();
+            a[0] = cursor;
+            a[4] = String.valueOf(cap - t[0]);
+            return async.evalsha(sha, ScriptOutputType.MULTI, NO_KEYS, a);
+        }
+
+        /** Adds a step's counts; returns its next cursor. */
+        private String account(List<Object> r) {
+            t[0] += (Long) r.get(1);
             t[1] += (Long) r.get(2);
             t[2] += (Long) r.get(3);
             t[3] += (Long) r.get(4);
-            throttle.acquire((int) sent);
             ctx.progress("keys deleted", t[0], cap);
-        } while (!"0".equals(cursor));
-        return true;
+            return text(r.get(0));
+        }
     }
 
     /** Whether the server refused to run the script at all (as opposed to a command inside it failing). */
