@@ -4,7 +4,7 @@
 #   runbook-kafka/bench/reset-offsets.sh [-Dbench.partitions=1000 -Dbench.records=100 -Dbench.rounds=5]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-./mvnw -B -q -o -pl runbook-kafka -am test-compile dependency:build-classpath \
+./mvnw -B -q -pl runbook-kafka -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
 CP="runbook-kafka/target/test-classes:runbook-kafka/target/classes:$(cat runbook-kafka/target/bench.cp)"
 exec java -Xmx1g "$@" -cp "$CP" dev.runbook.kafka.ResetOffsetsBench

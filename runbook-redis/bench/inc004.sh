@@ -4,8 +4,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 MOD=$(dirname "$HERE")
 ROOT=$(dirname "$MOD")
-(cd "$ROOT" && ./mvnw -B -q -o -pl runbook-redis -am test-compile dependency:build-classpath \
-   -Dmdep.outputFile="$MOD/target/bench-cp.txt" -Dmdep.includeScope=test >/dev/null)
+(cd "$ROOT" && ./mvnw -B -q -pl runbook-redis -am test-compile dependency:build-classpath \
+   -Dmdep.outputFile="$MOD/target/bench-cp.txt" -Dmdep.includeScope=test)
 CP="$MOD/target/classes:$ROOT/runbook-core/target/classes:$(cat "$MOD/target/bench-cp.txt")"
 CP="$CP:$(ls "$MOD"/target/test-classes/logback-test.xml >/dev/null 2>&1 && echo "$MOD/target/test-classes")"
 DIR=$(mktemp -d /tmp/runbook-redis-inc004-XXXX)

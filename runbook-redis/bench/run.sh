@@ -18,8 +18,8 @@ PATTERN='cache:wms:stock:*'
 command -v redis-server >/dev/null || { echo "redis-server missing: apt-get install redis-server" >&2; exit 1; }
 
 echo "== building"
-(cd "$ROOT" && ./mvnw -B -q -o -pl runbook-redis -am test-compile dependency:build-classpath \
-   -Dmdep.outputFile="$MOD/target/bench-cp.txt" -Dmdep.includeScope=test >/dev/null)
+(cd "$ROOT" && ./mvnw -B -q -pl runbook-redis -am test-compile dependency:build-classpath \
+   -Dmdep.outputFile="$MOD/target/bench-cp.txt" -Dmdep.includeScope=test)
 CP="$MOD/target/test-classes:$MOD/target/classes:$ROOT/runbook-core/target/classes:$ROOT/runbook-test/target/classes"
 CP="$CP:$(cat "$MOD/target/bench-cp.txt")"
 

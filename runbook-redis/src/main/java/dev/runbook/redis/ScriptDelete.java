@@ -30,8 +30,9 @@ final class ScriptDelete {
     /**
      * ARGV: cursor, pattern, count, type ('' for any), budget (keys this step may still delete), 'UNLINK'
      * or 'DEL', then protected Lua patterns ({@link ScriptCount#luaPattern}). Returns {next cursor, sent,
-     * deleted, protected kept, left over budget}. UNLINK runs in chunks of 500 keys: Lua's unpack has a
-     * stack limit of a few thousand values.
+     * deleted, protected kept, left over budget}. A step with no protected patterns and room in its budget
+     * deletes SCAN's reply as it is; otherwise it filters first. UNLINK runs in chunks of 1,000 keys: Lua's
+     * unpack has a stack limit of 8,000 values.
      */
     static final String SCRIPT =
             """
@@ -41,24 +42,32 @@ final class ScriptDelete {
             else
               r = redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])
             end
+            local keys = r[2]
+            local n = #keys
+            local budget = tonumber(ARGV[5])
+            local deleted = 0
+            if #ARGV < 7 and n <= budget then
+              for i = 1, n, 1000 do
+                deleted = deleted + redis.call(ARGV[6], unpack(keys, i, math.min(i + 999, n)))
+              end
+              return {r[1], n, deleted, 0, 0}
+            end
             local prot = {}
             for i = 7, #ARGV do prot[#prot + 1] = (string.gsub(ARGV[i], '\\1', '[^\\128-\\191][\\128-\\191]*')) end
-            local budget = tonumber(ARGV[5])
-            local batch, kept, over = {}, 0, 0
-            for _, k in ipairs(r[2]) do
+            local batch, sent, kept, over = {}, 0, 0, 0
+            for _, k in ipairs(keys) do
               local p = false
               for _, pat in ipairs(prot) do
                 if string.find(k, pat) then p = true break end
               end
               if p then kept = kept + 1
-              elseif #batch < budget then batch[#batch + 1] = k
+              elseif sent < budget then sent = sent + 1 batch[sent] = k
               else over = over + 1 end
             end
-            local deleted = 0
-            for i = 1, #batch, 500 do
-              deleted = deleted + redis.call(ARGV[6], unpack(batch, i, math.min(i + 499, #batch)))
+            for i = 1, sent, 1000 do
+              deleted = deleted + redis.call(ARGV[6], unpack(batch, i, math.min(i + 999, sent)))
             end
-            return {r[1], #batch, deleted, kept, over}
+            return {r[1], sent, deleted, kept, over}
             """;
 
     private ScriptDelete() {}
