@@ -163,7 +163,7 @@ public final class ScanDeleteByPattern implements Action {
         List<Pattern> prot = protectedPatterns(ctx);
         RedisTarget.Nodes<String> nodes = redis.nodes();
         List<NodeState> states = NodeState.readAll(redis, nodes);
-        ScanDeleteEngine.Count count = ScanDeleteEngine.count(redis, nodes, s, prot, s.sampleSize());
+        ScanDeleteEngine.Count count = count(nodes, ctx, prot, s.sampleSize());
         Observed observed = new Observed(s.pattern(), states, count.matching(), count.protectedMatched());
         if (count.matching() == 0) {
             return StepPlan.builder(this)
@@ -299,7 +299,7 @@ public final class ScanDeleteByPattern implements Action {
 
     @Override
     public Verification verify(StepPlan plan, ApplyResult result, ActionContext ctx) {
-        ScanDeleteEngine.Count c = ScanDeleteEngine.count(redis, redis.nodes(), s, protectedPatterns(ctx), 10);
+        ScanDeleteEngine.Count c = count(redis.nodes(), ctx, protectedPatterns(ctx), 10);
         if (c.matching() == 0) {
             return Verification.passed(
                     "no unprotected key matches '" + s.pattern() + "' on " + redis.name()
@@ -325,6 +325,16 @@ public final class ScanDeleteByPattern implements Action {
         List<String> globs = new ArrayList<>(ctx.guards().protectedPatterns());
         globs.addAll(s.protect());
         return globs;
+    }
+
+    /**
+     * Counts and samples without writing: by script where the server allows it (only the sample crosses
+     * the wire), else by SCAN.
+     */
+    private ScanDeleteEngine.Count count(
+            RedisTarget.Nodes<String> nodes, ActionContext ctx, List<Pattern> prot, int sampleSize) {
+        return ScriptCount.scan(redis, nodes, s, protectedGlobs(ctx), sampleSize)
+                .orElseGet(() -> ScanDeleteEngine.count(redis, nodes, s, prot, sampleSize));
     }
 
     /** Counts without writing: by script where the server allows it, else by SCAN. */

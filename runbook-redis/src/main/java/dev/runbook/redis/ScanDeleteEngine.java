@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 /** The streaming work of {@link ScanDeleteByPattern}: counting, sampling and pipelined deletion. */
 final class ScanDeleteEngine {
     private static final int MAX_IN_FLIGHT = 4096;
-    private static final int SAMPLE_SHOWN = 20;
+    static final int SAMPLE_SHOWN = 20;
 
     private ScanDeleteEngine() {}
 

@@ -6,17 +6,24 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Counts matching keys without sending them over the wire: each call is one short Lua script that runs
- * one {@code SCAN cursor MATCH p COUNT n [TYPE t]} and returns only the next cursor and two counts
- * (unprotected, protected; the protected globs are matched in Lua). A call blocks the server no longer
- * than the same SCAN would. Where scripting is not allowed (ACLs, managed services) it reports empty
+ * one {@code SCAN cursor MATCH p COUNT n [TYPE t]} and returns only the next cursor, two counts
+ * (unprotected, protected; the protected globs are matched in Lua) and the sample keys still wanted. A
+ * call blocks the server no longer than the same SCAN would. Where scripting is not allowed (ACLs, managed services) it reports empty
  * and the caller scans the usual way.
  */
 final class ScriptCount {
+    /**
+     * ARGV: cursor, pattern, count, type ('' for any), unprotected keys wanted as a sample, protected keys
+     * wanted as a sample, then protected Lua patterns ({@link #luaPattern}). Returns {next cursor,
+     * unprotected, protected, {sample}, {protected sample}}.
+     */
     static final String SCRIPT =
             """
             local r
@@ -25,17 +32,30 @@ final class ScriptCount {
             else
               r = redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])
             end
+            local keys = r[2]
+            local wanted, wantedProtected = tonumber(ARGV[5]), tonumber(ARGV[6])
+            if #ARGV < 7 then
+              local sample = {}
+              for i = 1, math.min(wanted, #keys) do sample[i] = keys[i] end
+              return {r[1], #keys, 0, sample, {}}
+            end
             local prot = {}
-            for i = 5, #ARGV do prot[#prot + 1] = (string.gsub(ARGV[i], '\\1', '[^\\128-\\191][\\128-\\191]*')) end
-            local plain, kept = 0, 0
-            for _, k in ipairs(r[2]) do
+            for i = 7, #ARGV do prot[#prot + 1] = (string.gsub(ARGV[i], '\\1', '[^\\128-\\191][\\128-\\191]*')) end
+            local plain, kept, sample, sampleProtected = 0, 0, {}, {}
+            for _, k in ipairs(keys) do
               local p = false
               for _, pat in ipairs(prot) do
                 if string.find(k, pat) then p = true break end
               end
-              if p then kept = kept + 1 else plain = plain + 1 end
+              if p then
+                kept = kept + 1
+                if kept <= wantedProtected then sampleProtected[kept] = k end
+              else
+                plain = plain + 1
+                if plain <= wanted then sample[plain] = k end
+              end
             end
-            return {r[1], plain, kept}
+            return {r[1], plain, kept, sample, sampleProtected}
             """;
 
     /** What {@link #luaPattern} writes for {@code ?}; the scripts expand it to one UTF-8 character. */
@@ -46,6 +66,43 @@ final class ScriptCount {
     /** {@code {matching, protectedMatched}}, or empty when the server refuses scripts. */
     static <K> Optional<long[]> count(
             RedisTarget redis, RedisTarget.Nodes<K> nodes, ScanDeleteSettings s, List<String> protectedGlobs) {
+        return scan(redis, nodes, s, protectedGlobs, 0, 0).map(c -> new long[] {c.matching(), c.protectedMatched()});
+    }
+
+    /**
+     * What {@link ScanDeleteEngine#count} finds (the count, the first keys as a sample, the first
+     * protected keys), with only those sample keys sent over the wire; empty when the server refuses
+     * scripts.
+     */
+    static <K> Optional<ScanDeleteEngine.Count> scan(
+            RedisTarget redis,
+            RedisTarget.Nodes<K> nodes,
+            ScanDeleteSettings s,
+            List<String> protectedGlobs,
+            int sampleSize) {
+        return scan(
+                        redis,
+                        nodes,
+                        s,
+                        protectedGlobs,
+                        Math.max(sampleSize, ScanDeleteEngine.SAMPLE_SHOWN),
+                        ScanDeleteEngine.SAMPLE_SHOWN)
+                .map(c -> new ScanDeleteEngine.Count(
+                        c.matching(),
+                        c.protectedMatched(),
+                        c.protectedSample(),
+                        c.sample(),
+                        Math.min(c.sampled(), sampleSize)));
+    }
+
+    @SuppressWarnings("TooManyParameters")
+    private static <K> Optional<ScanDeleteEngine.Count> scan(
+            RedisTarget redis,
+            RedisTarget.Nodes<K> nodes,
+            ScanDeleteSettings s,
+            List<String> protectedGlobs,
+            int sampleSize,
+            int protectedShown) {
         int scanCount = Math.max(s.count(), Math.min(10 * s.count(), 10_000));
         KeyKind<K> kind = nodes.kind();
         List<K> args = new ArrayList<>();
@@ -53,28 +110,45 @@ final class ScriptCount {
         args.add(kind.of(s.pattern()));
         args.add(kind.of(String.valueOf(scanCount)));
         args.add(kind.of(s.type() == null ? "" : s.type()));
+        args.add(kind.of("0"));
+        args.add(kind.of("0"));
         for (String g : protectedGlobs) {
             args.add(kind.of(luaPattern(g)));
         }
         K[] noKeys = kind.array(List.of());
         try {
             return Optional.of(redis.call("count keys matching '" + s.pattern() + "'", () -> {
-                long[] out = new long[2];
+                long matching = 0;
+                long protectedMatched = 0;
+                List<String> protectedSample = new ArrayList<>();
+                Map<String, List<String>> sample = new LinkedHashMap<>();
+                int sampled = 0;
                 for (RedisTarget.Node<K> node : nodes.list()) {
                     RedisAsyncCommands<K, K> async = node.connection().async();
+                    String sha = KeyScan.await(node.connection(), async.scriptLoad(SCRIPT));
                     String cursor = "0";
                     do {
                         args.set(0, kind.of(cursor));
+                        args.set(4, kind.of(String.valueOf(sampleSize - sampled)));
+                        args.set(5, kind.of(String.valueOf(protectedShown - protectedSample.size())));
                         RedisFuture<List<Object>> f =
-                                async.eval(SCRIPT, ScriptOutputType.MULTI, noKeys, kind.array(args));
+                                async.evalsha(sha, ScriptOutputType.MULTI, noKeys, kind.array(args));
                         node.connection().flushCommands();
                         List<Object> r = KeyScan.await(node.connection(), f);
                         cursor = text(r.get(0));
-                        out[0] += (Long) r.get(1);
-                        out[1] += (Long) r.get(2);
+                        matching += (Long) r.get(1);
+                        protectedMatched += (Long) r.get(2);
+                        for (Object k : (List<?>) r.get(3)) {
+                            sample.computeIfAbsent(node.name(), n -> new ArrayList<>())
+                                    .add(text(k));
+                            sampled++;
+                        }
+                        for (Object k : (List<?>) r.get(4)) {
+                            protectedSample.add(text(k));
+                        }
                     } while (!"0".equals(cursor));
                 }
-                return out;
+                return new ScanDeleteEngine.Count(matching, protectedMatched, protectedSample, sample, sampled);
             }));
         } catch (dev.runbook.core.RefusedException e) {
             if (e.getCause() instanceof RedisCommandExecutionException) {

@@ -127,6 +127,49 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
     }
 
     @Test
+    void dryRun_byScriptOnTheServer_equalsTheClientScan_andSendsNoScan() {
+        TestRedis.on(primary).configResetstat();
+        ScanDeleteDryRun scripted = action().sampleSize(50).plan(context()).details(ScanDeleteDryRun.class);
+        assertThat(calls("evalsha")).as("counted by script steps").isGreaterThan(0);
+        assertThat(calls("scan")).as("SCAN only inside the script").isEqualTo(calls("evalsha"));
+        TestRedis.on(primary)
+                .aclSetuser(
+                        "noscript3",
+                        io.lettuce.core.AclSetuserArgs.Builder.on()
+                                .addPassword("pw")
+                                .allKeys()
+                                .allCommands()
+                                .removeCommand(io.lettuce.core.protocol.CommandType.EVALSHA)
+                                .removeCommand(io.lettuce.core.protocol.CommandType.SCRIPT));
+        try (RedisActions limited = RedisActions.connect(io.lettuce.core.RedisURI.builder()
+                .withHost("127.0.0.1")
+                .withPort(primary.port())
+                .withAuthentication("noscript3", "pw")
+                .build())) {
+            ScanDeleteDryRun scanned = limited.scanDelete(PATTERN)
+                    .protect("cache:wms:stock:pinned:*")
+                    .sampleSize(50)
+                    .plan(context())
+                    .details(ScanDeleteDryRun.class);
+            assertThat(scripted.matching()).isEqualTo(scanned.matching()).isEqualTo(301);
+            assertThat(scripted.protectedMatched())
+                    .isEqualTo(scanned.protectedMatched())
+                    .isEqualTo(10);
+            assertThat(scripted.sampled()).isEqualTo(scanned.sampled()).isEqualTo(50);
+            assertThat(scripted.protectedSample())
+                    .hasSize(10)
+                    .containsExactlyInAnyOrderElementsOf(scanned.protectedSample());
+            assertThat(scripted.sampleKeys())
+                    .hasSize(20)
+                    .allMatch(
+                            k -> k.startsWith("cache:wms:stock:") && !k.contains(":pinned:") && !k.contains(":keep:"));
+        } finally {
+            TestRedis.on(primary).aclDeluser("noscript3");
+        }
+        assertThat(TestRedis.keys(primary)).hasSize(301 + 40);
+    }
+
+    @Test
     void apply_deletesEveryUnprotectedMatchAndKeepsTheRest() {
         ActionContext ctx = context();
         StepPlan plan = action().plan(ctx);
