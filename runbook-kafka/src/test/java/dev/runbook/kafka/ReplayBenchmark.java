@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -40,8 +41,9 @@ import org.apache.kafka.tools.ProducerPerformance;
  * Run {@code runbook-kafka/bench/replay-bench.sh [records] [partitions]}.
  *
  * <p>Flags: {@code -Dbench.replayOnly} skips the ceiling and kcat phases (for iterating on the replay);
- * {@code -Dbench.jfr=FILE} records a JFR profile of the apply into FILE. Each phase also prints the CPU
- * it cost per record: this JVM's CPU (the in-process broker included) plus, for kcat, its processes'.
+ * {@code -Dbench.jfr=FILE} records a JFR profile of the apply into FILE; {@code -Dbench.brokerJvm} runs
+ * the broker in its own JVM instead of this one. Each phase also prints the CPU it cost per record: this
+ * JVM's and the broker's (wherever it runs) plus, for kcat, its processes'.
  */
 public final class ReplayBenchmark {
 
@@ -60,13 +62,32 @@ public final class ReplayBenchmark {
     private static void run(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        KafkaTestCluster kafka = KafkaTestCluster.get();
-        String bootstrap = kafka.bootstrapServers();
-        String dlq = kafka.createTopic("bench-dlq", partitions);
-        String replayTarget = kafka.createTopic("bench-replayed", partitions);
-        String kcatTarget = kafka.createTopic("bench-kcat", partitions);
-        String perfTarget = kafka.createTopic("bench-perf", partitions);
-        System.out.printf("broker %s, %,d dead letters of 200-byte values, %d partitions%n", bootstrap, n, partitions);
+        // the broker in this JVM (the default), or in its own (-Dbench.brokerJvm), so that the replay and
+        // the ceiling do not share a heap, a GC and a JIT with it; kcat always runs in its own processes
+        KafkaBrokerProcess ownBroker = flag("bench.brokerJvm") ? KafkaBrokerProcess.startNew("-Xmx1g") : null;
+        brokerProcess = ownBroker;
+        if (ownBroker != null) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    ownBroker.close();
+                } catch (Exception e) {
+                    e.printStackTrace();
+                }
+            }));
+        }
+        String bootstrap = ownBroker != null
+                ? ownBroker.bootstrapServers()
+                : KafkaTestCluster.get().bootstrapServers();
+        Admin admin = ownBroker != null
+                ? Admin.create(ownBroker.clientConfig(null))
+                : KafkaTestCluster.get().admin();
+        String dlq = KafkaTestCluster.createTopic(admin, "bench-dlq", partitions);
+        String replayTarget = KafkaTestCluster.createTopic(admin, "bench-replayed", partitions);
+        String kcatTarget = KafkaTestCluster.createTopic(admin, "bench-kcat", partitions);
+        String perfTarget = KafkaTestCluster.createTopic(admin, "bench-perf", partitions);
+        System.out.printf(
+                "broker %s (%s), %,d dead letters of 200-byte values, %d partitions%n",
+                bootstrap, ownBroker != null ? "its own JVM" : "in this JVM", n, partitions);
 
         long t0 = System.nanoTime();
         fill(bootstrap, dlq, replayTarget, n, partitions);
@@ -97,7 +118,7 @@ public final class ReplayBenchmark {
 
         // 3. ReplayDlq, exactly once
         Map<String, Object> config = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        ReplayDlq replay = KafkaActions.of(kafka.admin(), config).replayDlq(dlq, ReplaySelection.all());
+        ReplayDlq replay = KafkaActions.of(admin, config).replayDlq(dlq, ReplaySelection.all());
         ActionContext ctx = ActionContext.standalone();
         long cp = cpuNanos();
         long tp = System.nanoTime();
@@ -195,10 +216,13 @@ public final class ReplayBenchmark {
         }
     }
 
-    /** CPU time of this JVM so far (all threads, the in-process broker's included). */
+    private static KafkaBrokerProcess brokerProcess;
+
+    /** CPU time so far of this JVM (all threads, an in-process broker's included) and of a broker JVM. */
     private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        long own = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+        return own + (brokerProcess == null ? 0 : brokerProcess.cpuNanos());
     }
 
     /** A JFR recording of the apply: the "profile" settings, with execution samples every 10 ms. */
