@@ -138,29 +138,41 @@ final class DlqHeaders {
             kept.add(new RecordHeader(h.key(), h.value())); // the parsed header holds the fetched buffer
         }
 
+        // equals chains, not string switches: every key is a fresh String, and a switch would hash it
+
         private void spring(String k, Header h) {
-            switch (k) {
-                case SPRING_TOPIC -> springTopic = springTopic == null ? h : springTopic;
-                case SPRING_PARTITION -> springPartition = springPartition == null ? h : springPartition;
-                case SPRING_OFFSET -> springOffset = springOffset == null ? h : springOffset;
-                case SPRING_TIMESTAMP -> springTimestamp = springTimestamp == null ? h : springTimestamp;
-                case SPRING_GROUP -> springGroup = springGroup == null ? h : springGroup;
-                case SPRING_EXCEPTION -> springException = h;
-                case SPRING_CAUSE -> springCause = h;
-                case SPRING_MESSAGE -> springMessage = h;
-                default -> {}
+            if (k.equals(SPRING_TOPIC)) {
+                springTopic = springTopic == null ? h : springTopic;
+            } else if (k.equals(SPRING_PARTITION)) {
+                springPartition = springPartition == null ? h : springPartition;
+            } else if (k.equals(SPRING_OFFSET)) {
+                springOffset = springOffset == null ? h : springOffset;
+            } else if (k.equals(SPRING_TIMESTAMP)) {
+                springTimestamp = springTimestamp == null ? h : springTimestamp;
+            } else if (k.equals(SPRING_GROUP)) {
+                springGroup = springGroup == null ? h : springGroup;
+            } else if (k.equals(SPRING_EXCEPTION)) {
+                springException = h;
+            } else if (k.equals(SPRING_CAUSE)) {
+                springCause = h;
+            } else if (k.equals(SPRING_MESSAGE)) {
+                springMessage = h;
             }
         }
 
         private void connect(String k, Header h) {
-            switch (k) {
-                case CONNECT_TOPIC -> connectTopic = connectTopic == null ? h : connectTopic;
-                case CONNECT_PARTITION -> connectPartition = connectPartition == null ? h : connectPartition;
-                case CONNECT_OFFSET -> connectOffset = connectOffset == null ? h : connectOffset;
-                case CONNECT_CONNECTOR -> connectConnector = connectConnector == null ? h : connectConnector;
-                case CONNECT_EXCEPTION -> connectException = h;
-                case CONNECT_MESSAGE -> connectMessage = h;
-                default -> {}
+            if (k.equals(CONNECT_TOPIC)) {
+                connectTopic = connectTopic == null ? h : connectTopic;
+            } else if (k.equals(CONNECT_PARTITION)) {
+                connectPartition = connectPartition == null ? h : connectPartition;
+            } else if (k.equals(CONNECT_OFFSET)) {
+                connectOffset = connectOffset == null ? h : connectOffset;
+            } else if (k.equals(CONNECT_CONNECTOR)) {
+                connectConnector = connectConnector == null ? h : connectConnector;
+            } else if (k.equals(CONNECT_EXCEPTION)) {
+                connectException = h;
+            } else if (k.equals(CONNECT_MESSAGE)) {
+                connectMessage = h;
             }
         }
 

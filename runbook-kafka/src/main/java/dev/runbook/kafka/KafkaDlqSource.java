@@ -185,9 +185,7 @@ final class KafkaDlqSource implements ReplaySource<DlqCopy> {
 
     @Override
     public void consumed(List<DlqRecord<DlqCopy>> records) {
-        for (DlqRecord<DlqCopy> r : records) {
-            next.put(r.payload().partition(), r.payload().offset() + 1);
-        }
+        DlqCopy.advance(next, records);
     }
 
     /** Per partition, the offset after the last record the engine handled (or the start). */

@@ -128,9 +128,7 @@ final class TransactionalKafkaSink implements ReplaySink<DlqCopy> {
 
     @Override
     public void consumed(List<DlqRecord<DlqCopy>> records) {
-        for (DlqRecord<DlqCopy> r : records) {
-            next.put(r.payload().partition(), r.payload().offset() + 1);
-        }
+        DlqCopy.advance(next, records);
     }
 
     @Override
