@@ -42,7 +42,8 @@ import org.apache.kafka.tools.ProducerPerformance;
  *
  * <p>Flags: {@code -Dbench.replayOnly} skips the ceiling and kcat phases (for iterating on the replay);
  * {@code -Dbench.jfr=FILE} records a JFR profile of the apply into FILE; {@code -Dbench.brokerJvm} runs
- * the broker in its own JVM instead of this one. Each phase also prints the CPU it cost per record: this
+ * the broker in its own JVM instead of this one; {@code -Dbench.replayConfig=k=v,k=v} adds client
+ * settings (producer or consumer) to the replay's. Each phase also prints the CPU it cost per record: this
  * JVM's and the broker's (wherever it runs) plus, for kcat, its processes'.
  */
 public final class ReplayBenchmark {
@@ -117,7 +118,14 @@ public final class ReplayBenchmark {
         }
 
         // 3. ReplayDlq, exactly once
-        Map<String, Object> config = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Map<String, Object> config = new HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        // -Dbench.replayConfig=linger.ms=20,batch.size=1048576: client settings for the replay to try
+        for (String pair : System.getProperty("bench.replayConfig", "").split(",")) {
+            if (pair.contains("=")) {
+                config.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+            }
+        }
         ReplayDlq replay = KafkaActions.of(admin, config).replayDlq(dlq, ReplaySelection.all());
         ActionContext ctx = ActionContext.standalone();
         long cp = cpuNanos();
