@@ -6,18 +6,25 @@ import dev.runbook.core.replay.ReplayHeaders;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * Decodes the origin of a Kafka dead letter from Spring Kafka's {@code kafka_dlt-original-*} headers
  * (binary: partition a 4-byte big-endian int, offset and timestamp 8-byte longs; a record that failed
  * again carries them twice, oldest first, and the oldest is the origin) or Kafka Connect's {@code
- * __connect.errors.*} headers (UTF-8 text; the sink connector's group is {@code connect-<name>}).
+ * __connect.errors.*} headers (UTF-8 text; the sink connector's group is {@code connect-<name>}), in
+ * one pass over the headers that also keeps the application's own headers for the copy. One decoder per
+ * reading thread: it caches the decoded texts ({@link HeaderTexts}).
+ *
+ * <pre>{@code
+ * DlqHeaders headers = new DlqHeaders();
+ * DlqRecord<DlqCopy> r = headers.decode(consumerRecord);
+ * }</pre>
  */
 final class DlqHeaders {
 
@@ -41,30 +48,33 @@ final class DlqHeaders {
 
     private static final java.util.regex.Pattern TOPIC = java.util.regex.Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
-    private DlqHeaders() {}
+    // dead letters repeat the same few values per header: one cache each
+    private final HeaderTexts springTopics = new HeaderTexts(t -> validTopic(SPRING_TOPIC, t));
+    private final HeaderTexts connectTopics = new HeaderTexts(t -> validTopic(CONNECT_TOPIC, t));
+    private final HeaderTexts groups = new HeaderTexts();
+    private final HeaderTexts exceptions = new HeaderTexts();
+    private final HeaderTexts causes = new HeaderTexts();
+    private final HeaderTexts messages = new HeaderTexts();
 
-    /** The record with its origin decoded, or with the reason it could not be. */
-    static DlqRecord<ConsumerRecord<byte[], byte[]>> decode(ConsumerRecord<byte[], byte[]> r) {
+    /** The record with its origin decoded, or with the reason it could not be, and what a copy keeps. */
+    DlqRecord<DlqCopy> decode(ConsumerRecord<byte[], byte[]> r) {
         String position = r.topic() + "/" + r.partition() + "/" + r.offset();
         String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
         long bytes = (long) Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
         Instant ts = Instant.ofEpochMilli(Math.max(0, r.timestamp()));
+        Seen seen = new Seen(r.headers());
         DlqOrigin origin = null;
         String problem;
         int attempts = 0;
         try {
-            Seen seen = new Seen(r.headers());
             attempts = previousAttempts(seen.attempt);
             origin = seen.origin();
             problem = null;
         } catch (MalformedHeaderException e) {
             problem = e.getMessage();
         }
-        return new DlqRecord<>(position, key, origin, problem, attempts, ts, bytes, r);
-    }
-
-    static int previousAttempts(Headers headers) {
-        return previousAttempts(headers.lastHeader(ReplayHeaders.ATTEMPT));
+        DlqCopy copy = new DlqCopy(r.partition(), r.offset(), r.key(), r.value(), seen.kept);
+        return new DlqRecord<>(position, key, origin, problem, attempts, ts, bytes, copy);
     }
 
     private static int previousAttempts(Header h) {
@@ -84,12 +94,11 @@ final class DlqHeaders {
         }
     }
 
-    static DlqOrigin origin(Headers headers) {
-        return new Seen(headers).origin();
-    }
-
-    /** The headers that matter, in one pass: origin headers first-seen, exception and attempt last-seen. */
-    private static final class Seen {
+    /**
+     * The headers that matter, in one pass: origin headers first-seen, exception and attempt last-seen,
+     * and the application's headers (neither DLQ bookkeeping nor an earlier replay's) that a copy keeps.
+     */
+    private final class Seen {
         Header springTopic;
         Header springPartition;
         Header springOffset;
@@ -105,6 +114,7 @@ final class DlqHeaders {
         Header connectException;
         Header connectMessage;
         Header attempt;
+        List<Header> kept = List.of();
 
         Seen(Headers headers) {
             for (Header h : headers) {
@@ -115,58 +125,79 @@ final class DlqHeaders {
                     connect(k, h);
                 } else if (k.equals(ReplayHeaders.ATTEMPT)) {
                     attempt = h;
+                } else if (!k.equals(ReplayHeaders.REPLAY_ID) && !k.equals(ReplayHeaders.PARKED_REASON)) {
+                    keep(h);
                 }
             }
         }
 
+        private void keep(Header h) {
+            if (kept.isEmpty()) {
+                kept = new ArrayList<>(4);
+            }
+            kept.add(new RecordHeader(h.key(), h.value())); // the parsed header holds the fetched buffer
+        }
+
+        // equals chains, not string switches: every key is a fresh String, and a switch would hash it
+
         private void spring(String k, Header h) {
-            switch (k) {
-                case SPRING_TOPIC -> springTopic = springTopic == null ? h : springTopic;
-                case SPRING_PARTITION -> springPartition = springPartition == null ? h : springPartition;
-                case SPRING_OFFSET -> springOffset = springOffset == null ? h : springOffset;
-                case SPRING_TIMESTAMP -> springTimestamp = springTimestamp == null ? h : springTimestamp;
-                case SPRING_GROUP -> springGroup = springGroup == null ? h : springGroup;
-                case SPRING_EXCEPTION -> springException = h;
-                case SPRING_CAUSE -> springCause = h;
-                case SPRING_MESSAGE -> springMessage = h;
-                default -> {}
+            if (k.equals(SPRING_TOPIC)) {
+                springTopic = springTopic == null ? h : springTopic;
+            } else if (k.equals(SPRING_PARTITION)) {
+                springPartition = springPartition == null ? h : springPartition;
+            } else if (k.equals(SPRING_OFFSET)) {
+                springOffset = springOffset == null ? h : springOffset;
+            } else if (k.equals(SPRING_TIMESTAMP)) {
+                springTimestamp = springTimestamp == null ? h : springTimestamp;
+            } else if (k.equals(SPRING_GROUP)) {
+                springGroup = springGroup == null ? h : springGroup;
+            } else if (k.equals(SPRING_EXCEPTION)) {
+                springException = h;
+            } else if (k.equals(SPRING_CAUSE)) {
+                springCause = h;
+            } else if (k.equals(SPRING_MESSAGE)) {
+                springMessage = h;
             }
         }
 
         private void connect(String k, Header h) {
-            switch (k) {
-                case CONNECT_TOPIC -> connectTopic = connectTopic == null ? h : connectTopic;
-                case CONNECT_PARTITION -> connectPartition = connectPartition == null ? h : connectPartition;
-                case CONNECT_OFFSET -> connectOffset = connectOffset == null ? h : connectOffset;
-                case CONNECT_CONNECTOR -> connectConnector = connectConnector == null ? h : connectConnector;
-                case CONNECT_EXCEPTION -> connectException = h;
-                case CONNECT_MESSAGE -> connectMessage = h;
-                default -> {}
+            if (k.equals(CONNECT_TOPIC)) {
+                connectTopic = connectTopic == null ? h : connectTopic;
+            } else if (k.equals(CONNECT_PARTITION)) {
+                connectPartition = connectPartition == null ? h : connectPartition;
+            } else if (k.equals(CONNECT_OFFSET)) {
+                connectOffset = connectOffset == null ? h : connectOffset;
+            } else if (k.equals(CONNECT_CONNECTOR)) {
+                connectConnector = connectConnector == null ? h : connectConnector;
+            } else if (k.equals(CONNECT_EXCEPTION)) {
+                connectException = h;
+            } else if (k.equals(CONNECT_MESSAGE)) {
+                connectMessage = h;
             }
         }
 
         DlqOrigin origin() {
             if (springTopic != null) {
                 return new DlqOrigin(
-                        topic(springTopic),
+                        springTopics.text(springTopic.value()),
                         springInt(springPartition),
                         springLong(springOffset),
-                        textOrNull(springGroup),
-                        textOrNull(springException),
-                        textOrNull(springCause),
-                        textOrNull(springMessage),
+                        text(groups, springGroup),
+                        text(exceptions, springException),
+                        text(causes, springCause),
+                        text(messages, springMessage),
                         timestamp(springLong(springTimestamp)));
             }
             if (connectTopic != null) {
-                String connector = textOrNull(connectConnector);
+                String connector = text(groups, connectConnector);
                 return new DlqOrigin(
-                        topic(connectTopic),
+                        connectTopics.text(connectTopic.value()),
                         number(connectPartition, Integer::valueOf),
                         number(connectOffset, Long::valueOf),
                         connector == null ? null : "connect-" + connector,
-                        textOrNull(connectException),
+                        text(exceptions, connectException),
                         null,
-                        textOrNull(connectMessage),
+                        text(messages, connectMessage),
                         null);
             }
             throw new MalformedHeaderException(
@@ -174,58 +205,11 @@ final class DlqHeaders {
         }
     }
 
-    private static String topic(Header h) {
-        byte[] raw = h.value();
-        ByteKey key = raw == null ? null : new ByteKey(raw);
-        String cached = key == null ? null : TOPICS.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        String t = text(h);
+    private static String validTopic(String header, String t) {
         if (!TOPIC.matcher(t).matches()) {
-            throw new MalformedHeaderException(h.key() + " is '" + t + "', not a valid topic name");
+            throw new MalformedHeaderException(header + " is '" + t + "', not a valid topic name");
         }
-        remember(TOPICS, key, t);
         return t;
-    }
-
-    /*
-     * Dead letters repeat the same few topics, groups and exception classes; decoding and validating each
-     * once per value (rather than once per record) is most of the replay's header cost.
-     */
-    private static final int CACHE_LIMIT = 4096;
-    private static final Map<ByteKey, String> TOPICS = new ConcurrentHashMap<>();
-    private static final Map<ByteKey, String> TEXTS = new ConcurrentHashMap<>();
-
-    private static void remember(Map<ByteKey, String> cache, ByteKey key, String value) {
-        if (key == null) {
-            return;
-        }
-        if (cache.size() >= CACHE_LIMIT) {
-            cache.clear();
-        }
-        cache.put(key, value);
-    }
-
-    /** A header value by content, as a cache key. */
-    private static final class ByteKey {
-        private final byte[] bytes;
-        private final int hash;
-
-        ByteKey(byte[] bytes) {
-            this.bytes = bytes;
-            this.hash = Arrays.hashCode(bytes);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof ByteKey k && k.hash == hash && Arrays.equals(k.bytes, bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
     }
 
     private static Integer springInt(Header h) {
@@ -270,21 +254,8 @@ final class DlqHeaders {
         return h.value() == null ? 0 : h.value().length;
     }
 
-    private static String textOrNull(Header h) {
-        if (h == null || h.value() == null) {
-            return null;
-        }
-        byte[] raw = h.value();
-        if (raw.length > 512) {
-            return text(h);
-        }
-        ByteKey key = new ByteKey(raw);
-        String cached = TEXTS.get(key);
-        if (cached == null) {
-            cached = text(h);
-            remember(TEXTS, key, cached);
-        }
-        return cached;
+    private static String text(HeaderTexts cache, Header h) {
+        return h == null ? null : cache.text(h.value());
     }
 
     private static String text(Header h) {

@@ -25,18 +25,16 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Reads a DLQ topic from given start offsets up to given end offsets (the scope fixed at plan time),
  * read_committed, with no consumer group of its own: it never commits; the sink records progress. A
- * fetcher thread owns the consumer and decodes headers one batch ahead of the replay, so reading and
- * sending overlap.
+ * fetcher thread owns the consumer and decodes headers a few polls ahead of the replay, so reading and
+ * sending overlap. Batches are one poll each (a few thousand records), so that records die young.
  */
-final class KafkaDlqSource implements ReplaySource<ConsumerRecord<byte[], byte[]>> {
+final class KafkaDlqSource implements ReplaySource<DlqCopy> {
 
-    /**
-     * Records (and key plus value bytes) per batch, and so per replay transaction: large enough that
-     * commits cost little, small enough to hold two batches in memory.
-     */
-    private static final int BATCH = 100_000;
+    /** Records per poll, and so per batch handed to the replay. */
+    private static final int POLL_RECORDS = 4_000;
 
-    private static final long BATCH_BYTES = 64L * 1024 * 1024;
+    /** Decoded batches the fetcher may be ahead of the replay. */
+    private static final int AHEAD = 8;
 
     private static final Object END = new Object();
 
@@ -45,7 +43,8 @@ final class KafkaDlqSource implements ReplaySource<ConsumerRecord<byte[], byte[]
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<TopicPartition, Long> end = new HashMap<>();
     private final Map<Integer, Long> next = new TreeMap<>();
-    private final BlockingQueue<Object> ahead = new ArrayBlockingQueue<>(1);
+    private final BlockingQueue<Object> ahead = new ArrayBlockingQueue<>(AHEAD);
+    private final DlqHeaders headers = new DlqHeaders();
     private final Thread fetcher;
     private volatile boolean stopped;
     private boolean finished;
@@ -58,7 +57,7 @@ final class KafkaDlqSource implements ReplaySource<ConsumerRecord<byte[], byte[]
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, POLL_RECORDS);
         config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "runbook-replay-source-" + topic);
@@ -88,7 +87,7 @@ final class KafkaDlqSource implements ReplaySource<ConsumerRecord<byte[], byte[]
     }
 
     @Override
-    public List<DlqRecord<ConsumerRecord<byte[], byte[]>>> poll() {
+    public List<DlqRecord<DlqCopy>> poll() {
         if (finished) {
             return List.of();
         }
@@ -108,14 +107,14 @@ final class KafkaDlqSource implements ReplaySource<ConsumerRecord<byte[], byte[]
             throw e;
         }
         @SuppressWarnings("unchecked")
-        List<DlqRecord<ConsumerRecord<byte[], byte[]>>> batch = (List<DlqRecord<ConsumerRecord<byte[], byte[]>>>) next;
+        List<DlqRecord<DlqCopy>> batch = (List<DlqRecord<DlqCopy>>) next;
         return batch;
     }
 
     private void fetch() {
         try {
             while (!stopped) {
-                List<DlqRecord<ConsumerRecord<byte[], byte[]>>> batch = readBatch();
+                List<DlqRecord<DlqCopy>> batch = readBatch();
                 hand(batch.isEmpty() ? END : batch);
                 if (batch.isEmpty()) {
                     return;
@@ -143,33 +142,32 @@ final class KafkaDlqSource implements ReplaySource<ConsumerRecord<byte[], byte[]
         }
     }
 
-    private List<DlqRecord<ConsumerRecord<byte[], byte[]>>> readBatch() {
+    /** The next poll's records within the scope, decoded; empty once the scope is read. */
+    private List<DlqRecord<DlqCopy>> readBatch() {
         long idleSince = System.nanoTime();
-        List<DlqRecord<ConsumerRecord<byte[], byte[]>>> out = new ArrayList<>();
-        long bytes = 0;
-        while (!end.isEmpty() && out.size() < BATCH && bytes < BATCH_BYTES && !stopped) {
-            ConsumerRecords<byte[], byte[]> records =
-                    consumer.poll(out.isEmpty() ? Duration.ofMillis(200) : Duration.ZERO);
-            for (ConsumerRecord<byte[], byte[]> r : records) {
-                Long to = end.get(new TopicPartition(r.topic(), r.partition()));
-                if (to != null && r.offset() < to) {
-                    DlqRecord<ConsumerRecord<byte[], byte[]>> d = DlqHeaders.decode(r);
-                    bytes += d.bytes();
-                    out.add(d);
+        while (!end.isEmpty() && !stopped) {
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+            List<DlqRecord<DlqCopy>> out = new ArrayList<>(records.count());
+            for (TopicPartition tp : records.partitions()) {
+                long to = end.getOrDefault(tp, -1L);
+                for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+                    if (r.offset() < to) {
+                        out.add(headers.decode(r));
+                    }
                 }
             }
             retireFinishedPartitions();
-            if (records.isEmpty() && !out.isEmpty()) {
-                break;
+            if (!out.isEmpty()) {
+                return out;
             }
-            if (out.isEmpty() && System.nanoTime() - idleSince > idleLimit.toNanos()) {
+            if (System.nanoTime() - idleSince > idleLimit.toNanos()) {
                 throw new TargetUnavailableException(
                         "no records from DLQ '" + topic + "' for " + idleLimit.toSeconds() + " s although " + end
                                 + " are still ahead; is the broker up? rerun to resume",
                         null);
             }
         }
-        return out;
+        return List.of();
     }
 
     private void retireFinishedPartitions() {
@@ -186,10 +184,8 @@ final class KafkaDlqSource implements ReplaySource<ConsumerRecord<byte[], byte[]
     }
 
     @Override
-    public void consumed(List<DlqRecord<ConsumerRecord<byte[], byte[]>>> records) {
-        for (DlqRecord<ConsumerRecord<byte[], byte[]>> r : records) {
-            next.put(r.payload().partition(), r.payload().offset() + 1);
-        }
+    public void consumed(List<DlqRecord<DlqCopy>> records) {
+        DlqCopy.advance(next, records);
     }
 
     /** Per partition, the offset after the last record the engine handled (or the start). */

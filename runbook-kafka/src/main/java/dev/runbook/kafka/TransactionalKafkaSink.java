@@ -11,15 +11,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -31,11 +30,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * the application's own headers; the DLQ's bookkeeping headers ({@code kafka_dlt-*}, {@code
  * __connect.errors.*}) are dropped, and the replay id and attempt count are added.
  */
-final class TransactionalKafkaSink implements ReplaySink<ConsumerRecord<byte[], byte[]>> {
+final class TransactionalKafkaSink implements ReplaySink<DlqCopy> {
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final ConsumerGroupMetadata group;
     private final String dlqTopic;
+    private final Map<Integer, Long> next = new HashMap<>();
     private boolean inTransaction;
     private volatile KafkaException sendFailure;
 
@@ -59,7 +59,8 @@ final class TransactionalKafkaSink implements ReplaySink<ConsumerRecord<byte[], 
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(group));
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // a bulk copy: fuller batches (fewer produce requests for the broker) matter, a send's latency does not
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
         config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         config.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
         config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
@@ -86,52 +87,61 @@ final class TransactionalKafkaSink implements ReplaySink<ConsumerRecord<byte[], 
     }
 
     @Override
-    public void send(DlqRecord<ConsumerRecord<byte[], byte[]>> record, ReplayDecision decision) {
+    public void send(DlqRecord<DlqCopy> record, ReplayDecision decision) {
         if (sendFailure != null) {
             throw failed("sending a replayed record", sendFailure);
         }
         begin();
-        ConsumerRecord<byte[], byte[]> r = record.payload();
-        RecordHeaders headers = new RecordHeaders();
-        for (Header h : r.headers()) {
-            String k = h.key();
-            if (!k.startsWith(DlqHeaders.SPRING)
-                    && !k.startsWith(DlqHeaders.CONNECT)
-                    && !k.equals(ReplayHeaders.REPLAY_ID)
-                    && !k.equals(ReplayHeaders.ATTEMPT)
-                    && !k.equals(ReplayHeaders.PARKED_REASON)) {
-                headers.add(h);
-            }
-        }
+        DlqCopy copy = record.payload();
+        RecordHeaders headers = new RecordHeaders(copy.headers());
         headers.add(ReplayHeaders.REPLAY_ID, record.position().getBytes(StandardCharsets.UTF_8));
-        headers.add(ReplayHeaders.ATTEMPT, Integer.toString(decision.attempt()).getBytes(StandardCharsets.UTF_8));
+        headers.add(ReplayHeaders.ATTEMPT, attempt(decision.attempt()));
         if (decision.kind() == ReplayDecision.Kind.PARK) {
             headers.add(ReplayHeaders.PARKED_REASON, decision.reason().getBytes(StandardCharsets.UTF_8));
         }
         try {
-            producer.send(new ProducerRecord<>(decision.target(), null, null, r.key(), r.value(), headers), (m, e) -> {
-                if (e instanceof KafkaException ke && sendFailure == null) {
-                    sendFailure = ke;
-                }
-            });
+            producer.send(
+                    new ProducerRecord<>(decision.target(), null, null, copy.key(), copy.value(), headers),
+                    this::completed);
         } catch (KafkaException e) {
             throw failed("sending a replayed record", e);
         }
     }
 
+    private void completed(RecordMetadata metadata, Exception e) {
+        if (e instanceof KafkaException ke && sendFailure == null) {
+            sendFailure = ke;
+        }
+    }
+
+    /** The attempt header's value: the same few small numbers on every record, encoded once. */
+    private static byte[] attempt(int n) {
+        return n < ATTEMPTS.length ? ATTEMPTS[n] : Integer.toString(n).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static final byte[][] ATTEMPTS = new byte[16][];
+
+    static {
+        for (int i = 0; i < ATTEMPTS.length; i++) {
+            ATTEMPTS[i] = Integer.toString(i).getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
     @Override
-    public void checkpoint(List<DlqRecord<ConsumerRecord<byte[], byte[]>>> consumed) {
+    public void consumed(List<DlqRecord<DlqCopy>> records) {
+        DlqCopy.advance(next, records);
+    }
+
+    @Override
+    public void checkpoint() {
         begin();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (DlqRecord<ConsumerRecord<byte[], byte[]>> r : consumed) {
-            offsets.put(
-                    new TopicPartition(r.payload().topic(), r.payload().partition()),
-                    new OffsetAndMetadata(r.payload().offset() + 1));
-        }
+        next.forEach((p, offset) -> offsets.put(new TopicPartition(dlqTopic, p), new OffsetAndMetadata(offset)));
         try {
             producer.sendOffsetsToTransaction(offsets, group);
             producer.commitTransaction();
             inTransaction = false;
+            next.clear();
         } catch (KafkaException e) {
             throw failed("committing a replay batch", e);
         }

@@ -1,6 +1,7 @@
 package dev.runbook.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.runbook.core.replay.DlqOrigin;
 import dev.runbook.core.replay.DlqRecord;
@@ -11,14 +12,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 class DlqHeadersTest {
 
-    private static DlqRecord<ConsumerRecord<byte[], byte[]>> decode(RecordHeaders headers) {
-        ConsumerRecord<byte[], byte[]> r = new ConsumerRecord<>(
+    private static DlqRecord<DlqCopy> decode(RecordHeaders headers) {
+        return new DlqHeaders().decode(record(headers));
+    }
+
+    private static ConsumerRecord<byte[], byte[]> record(RecordHeaders headers) {
+        return new ConsumerRecord<>(
                 "orders-dlq",
                 1,
                 42,
@@ -30,7 +36,6 @@ class DlqHeadersTest {
                 "hello".getBytes(StandardCharsets.UTF_8),
                 headers,
                 Optional.empty());
-        return DlqHeaders.decode(r);
     }
 
     @Test
@@ -40,7 +45,7 @@ class DlqHeadersTest {
                         new SpringFailure("orders", 7, 1234567890123L, "order-processor", "E1", null),
                         new SpringFailure("orders-retry-0", 0, 5, "retrier", "E2", "java.net.SocketTimeoutException")),
                 0);
-        DlqRecord<ConsumerRecord<byte[], byte[]>> d = decode(h);
+        DlqRecord<DlqCopy> d = decode(h);
         DlqOrigin o = d.origin();
         assertThat(o.topic()).isEqualTo("orders");
         assertThat(o.partition()).isEqualTo(7);
@@ -54,6 +59,39 @@ class DlqHeadersTest {
         assertThat(d.bytes()).isEqualTo(8);
         assertThat(d.timestamp()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_123L));
         assertThat(d.previousAttempts()).isZero();
+        assertThat(d.payload().partition()).isEqualTo(1);
+        assertThat(d.payload().offset()).isEqualTo(42);
+        assertThat(d.payload().key()).asString(StandardCharsets.UTF_8).isEqualTo("k-1");
+        assertThat(d.payload().value()).asString(StandardCharsets.UTF_8).isEqualTo("hello");
+        assertThat(d.payload().headers()).as("DLQ bookkeeping is not copied").isEmpty();
+    }
+
+    @Test
+    void theCopyKeepsTheApplicationsHeadersInOrder_notTheDlqsNorAnEarlierReplays() {
+        RecordHeaders h = DeadLetters.springHeaders(List.of(new SpringFailure("o", 0, 1, "g", "E", null)), 2);
+        h.add("trace-id", "abc".getBytes(StandardCharsets.UTF_8));
+        h.add(ReplayHeaders.REPLAY_ID, "orders-dlq/0/1".getBytes(StandardCharsets.UTF_8));
+        h.add(ReplayHeaders.PARKED_REASON, "too often".getBytes(StandardCharsets.UTF_8));
+        h.add("tenant", "t1".getBytes(StandardCharsets.UTF_8));
+        h.add("__connect.errors.stage", "VALUE_CONVERTER".getBytes(StandardCharsets.UTF_8));
+        assertThat(decode(h).payload().headers())
+                .extracting(Header::key, x -> new String(x.value(), StandardCharsets.UTF_8))
+                .containsExactly(tuple("trace-id", "abc"), tuple("tenant", "t1"));
+    }
+
+    @Test
+    void repeatedValues_decodeToTheSameTexts_onePerDistinctValue() {
+        DlqHeaders decoder = new DlqHeaders();
+        DlqOrigin[] seen = new DlqOrigin[4];
+        for (int i = 0; i < seen.length; i++) {
+            RecordHeaders h = DeadLetters.springHeaders(
+                    List.of(new SpringFailure(i < 2 ? "orders" : "payments", 0, i, "g", "E", "C")), 0);
+            seen[i] = decoder.decode(record(h)).origin();
+        }
+        assertThat(seen[1].topic()).isSameAs(seen[0].topic()).isEqualTo("orders");
+        assertThat(seen[3].topic()).isSameAs(seen[2].topic()).isEqualTo("payments");
+        assertThat(seen[3].group()).isSameAs(seen[0].group());
+        assertThat(seen[3].offset()).isEqualTo(3L);
     }
 
     @Test

@@ -23,17 +23,24 @@ final class KafkaBrokerProcess implements AutoCloseable {
     private final Path config;
     private final int port;
     private final String saslUser;
+    private final String heap;
     private Process process;
 
-    private KafkaBrokerProcess(Path dir, Path config, int port, String saslUser) {
+    private KafkaBrokerProcess(Path dir, Path config, int port, String saslUser, String heap) {
         this.dir = dir;
         this.config = config;
         this.port = port;
         this.saslUser = saslUser;
+        this.heap = heap;
     }
 
     static KafkaBrokerProcess startNew() throws Exception {
-        return startNew(false);
+        return startNew(false, "-Xmx384m");
+    }
+
+    /** A plain broker with the given heap option ({@code -Xmx1g}): for benchmarks. */
+    static KafkaBrokerProcess startNew(String heap) throws Exception {
+        return startNew(false, heap);
     }
 
     /**
@@ -42,10 +49,10 @@ final class KafkaBrokerProcess implements AutoCloseable {
      * StandardAuthorizer}: for authorisation failures.
      */
     static KafkaBrokerProcess startWithAcls() throws Exception {
-        return startNew(true);
+        return startNew(true, "-Xmx384m");
     }
 
-    private static KafkaBrokerProcess startNew(boolean acls) throws Exception {
+    private static KafkaBrokerProcess startNew(boolean acls, String heap) throws Exception {
         Path dir = Files.createTempDirectory("runbook-kafka-broker-");
         int[] ports = freePorts(2); // held open together, so the two are never the same port
         int port = ports[0];
@@ -82,14 +89,14 @@ final class KafkaBrokerProcess implements AutoCloseable {
         }
         Path config = dir.resolve("server.properties");
         Files.writeString(config, String.join("\n", lines) + "\n");
-        Process format = java("kafka.tools.StorageTool", "format", "-t", uuid(), "-c", config.toString())
+        Process format = java("-Xmx384m", "kafka.tools.StorageTool", "format", "-t", uuid(), "-c", config.toString())
                 .redirectOutput(dir.resolve("format.log").toFile())
                 .redirectErrorStream(true)
                 .start();
         if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
             throw new IllegalStateException("formatting the broker's log dir failed; see " + dir.resolve("format.log"));
         }
-        KafkaBrokerProcess broker = new KafkaBrokerProcess(dir, config, port, acls ? "admin" : null);
+        KafkaBrokerProcess broker = new KafkaBrokerProcess(dir, config, port, acls ? "admin" : null, heap);
         broker.start();
         return broker;
     }
@@ -121,7 +128,7 @@ final class KafkaBrokerProcess implements AutoCloseable {
 
     /** Starts (or restarts) the broker process and waits until it answers. */
     void start() throws Exception {
-        process = java("kafka.Kafka", config.toString())
+        process = java(heap, "kafka.Kafka", config.toString())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(
                         dir.resolve("broker.log").toFile()))
                 .redirectErrorStream(true)
@@ -172,10 +179,21 @@ final class KafkaBrokerProcess implements AutoCloseable {
         }
     }
 
-    private static ProcessBuilder java(String mainClass, String... args) {
+    /** CPU time the broker process has used so far (0 when it is not running). */
+    long cpuNanos() {
+        return process == null
+                ? 0
+                : process.toHandle()
+                        .info()
+                        .totalCpuDuration()
+                        .map(java.time.Duration::toNanos)
+                        .orElse(0L);
+    }
+
+    private static ProcessBuilder java(String heap, String mainClass, String... args) {
         List<String> cmd = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m",
+                heap,
                 "-cp",
                 System.getProperty("java.class.path"),
                 mainClass));

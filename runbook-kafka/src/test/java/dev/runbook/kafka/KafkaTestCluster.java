@@ -121,6 +121,11 @@ public final class KafkaTestCluster {
 
     /** Creates a topic with replication factor 1 and waits until every partition has a leader. */
     public String createTopic(String name, int partitions) {
+        return createTopic(admin, name, partitions);
+    }
+
+    /** Creates a topic with replication factor 1 through {@code admin}, as {@link #createTopic(String, int)}. */
+    static String createTopic(Admin admin, String name, int partitions) {
         get(admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
                 .all());
         long deadline = System.nanoTime() + WAIT.toNanos();

@@ -7,7 +7,10 @@ import dev.runbook.core.replay.ReplaySelection;
 import dev.runbook.kafka.DeadLetters.SpringFailure;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,7 +19,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,6 +39,12 @@ import org.apache.kafka.tools.ProducerPerformance;
  * and compares it in the same run, on the same broker, with a hand pipeline {@code kcat -C ... -e | kcat
  * -P ...} and with the producer ceiling ({@code kafka-producer-perf-test}'s ProducerPerformance).
  * Run {@code runbook-kafka/bench/replay-bench.sh [records] [partitions]}.
+ *
+ * <p>Flags: {@code -Dbench.replayOnly} skips the ceiling and kcat phases (for iterating on the replay);
+ * {@code -Dbench.jfr=FILE} records a JFR profile of the apply into FILE; {@code -Dbench.brokerJvm} runs
+ * the broker in its own JVM instead of this one; {@code -Dbench.replayConfig=k=v,k=v} adds client
+ * settings (producer or consumer) to the replay's. Each phase also prints the CPU it cost per record: this
+ * JVM's and the broker's (wherever it runs) plus, for kcat, its processes'.
  */
 public final class ReplayBenchmark {
 
@@ -51,22 +63,123 @@ public final class ReplayBenchmark {
     private static void run(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        KafkaTestCluster kafka = KafkaTestCluster.get();
-        String bootstrap = kafka.bootstrapServers();
-        String dlq = kafka.createTopic("bench-dlq", partitions);
-        String replayTarget = kafka.createTopic("bench-replayed", partitions);
-        String kcatTarget = kafka.createTopic("bench-kcat", partitions);
-        String perfTarget = kafka.createTopic("bench-perf", partitions);
-        System.out.printf("broker %s, %,d dead letters of 200-byte values, %d partitions%n", bootstrap, n, partitions);
+        // the broker in this JVM (the default), or in its own (-Dbench.brokerJvm), so that the replay and
+        // the ceiling do not share a heap, a GC and a JIT with it; kcat always runs in its own processes
+        KafkaBrokerProcess ownBroker = flag("bench.brokerJvm") ? KafkaBrokerProcess.startNew("-Xmx1g") : null;
+        brokerProcess = ownBroker;
+        if (ownBroker != null) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    ownBroker.close();
+                } catch (Exception e) {
+                    e.printStackTrace();
+                }
+            }));
+        }
+        String bootstrap = ownBroker != null
+                ? ownBroker.bootstrapServers()
+                : KafkaTestCluster.get().bootstrapServers();
+        Admin admin = ownBroker != null
+                ? Admin.create(ownBroker.clientConfig(null))
+                : KafkaTestCluster.get().admin();
+        String dlq = KafkaTestCluster.createTopic(admin, "bench-dlq", partitions);
+        String replayTarget = KafkaTestCluster.createTopic(admin, "bench-replayed", partitions);
+        String kcatTarget = KafkaTestCluster.createTopic(admin, "bench-kcat", partitions);
+        String perfTarget = KafkaTestCluster.createTopic(admin, "bench-perf", partitions);
+        System.out.printf(
+                "broker %s (%s), %,d dead letters of 200-byte values, %d partitions%n",
+                bootstrap, ownBroker != null ? "its own JVM" : "in this JVM", n, partitions);
 
         long t0 = System.nanoTime();
         fill(bootstrap, dlq, replayTarget, n, partitions);
         System.out.printf("filled the DLQ in %.1f s%n", secs(t0));
 
-        // 1. producer ceiling
+        boolean replayOnly = flag("bench.replayOnly");
+        double ceiling = 0;
+        double ceilingCpu = 0;
+        double kcatSecs = 0;
+        double kcatCpu = 0;
+        if (!replayOnly) {
+            // 1. producer ceiling
+            long c0 = cpuNanos();
+            ceiling = ceiling(bootstrap, perfTarget, n);
+            ceilingCpu = (cpuNanos() - c0) / 1e9;
+
+            // 2. kcat pipe
+            long ck = cpuNanos();
+            long tk = System.nanoTime();
+            double kcatProcessesCpu = kcat(bootstrap, dlq, kcatTarget);
+            kcatSecs = secs(tk);
+            kcatCpu = (cpuNanos() - ck) / 1e9 + kcatProcessesCpu;
+            long kcatCount = count(bootstrap, kcatTarget, "read_uncommitted");
+            if (kcatCount != n) {
+                throw new IllegalStateException("the kcat pipe copied " + kcatCount + " of " + n);
+            }
+        }
+
+        // 3. ReplayDlq, exactly once
+        Map<String, Object> config = new HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        // -Dbench.replayConfig=linger.ms=20,batch.size=1048576: client settings for the replay to try
+        for (String pair : System.getProperty("bench.replayConfig", "").split(",")) {
+            if (pair.contains("=")) {
+                config.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+            }
+        }
+        ReplayDlq replay = KafkaActions.of(admin, config).replayDlq(dlq, ReplaySelection.all());
+        ActionContext ctx = ActionContext.standalone();
+        long cp = cpuNanos();
+        long tp = System.nanoTime();
+        StepPlan plan = replay.plan(ctx);
+        double planSecs = secs(tp);
+        double planCpu = (cpuNanos() - cp) / 1e9;
+        String jfr = System.getProperty("bench.jfr");
+        Recording recording = jfr == null ? null : startRecording();
+        long ca = cpuNanos();
+        long ta = System.nanoTime();
+        ApplyResult result = replay.apply(plan, ctx);
+        double applySecs = secs(ta);
+        double applyCpu = (cpuNanos() - ca) / 1e9;
+        if (recording != null) {
+            recording.dump(Path.of(jfr));
+            recording.close();
+            System.out.println("JFR profile of the apply: " + jfr);
+        }
+        long replayed = count(bootstrap, replayTarget, "read_committed");
+        if (result.count("replayed") != n || replayed != n) {
+            throw new IllegalStateException("replayed " + result.count("replayed") + ", target holds " + replayed);
+        }
+        boolean verified = replay.verify(plan, result, ctx).ok();
+
+        double replayRate = n / applySecs;
+        double kcatRate = replayOnly ? Double.NaN : n / kcatSecs;
+        System.out.println();
+        System.out.printf("%-50s %8s %12s %14s%n", "", "seconds", "records/s", "CPU us/record");
+        if (!replayOnly) {
+            System.out.printf(
+                    "%-50s %8s %,12.0f %14.2f%n",
+                    "producer ceiling (ProducerPerformance, acks=all)", "-", ceiling, 1e6 * ceilingCpu / n);
+            System.out.printf(
+                    "%-50s %8.2f %,12.0f %14.2f%n",
+                    "kcat -C -e | kcat -P (key+value, no txn)", kcatSecs, kcatRate, 1e6 * kcatCpu / n);
+        }
+        System.out.printf(
+                "%-50s %8.2f %,12.0f %14.2f%n",
+                "ReplayDlq plan (dry run: scans the DLQ)", planSecs, n / planSecs, 1e6 * planCpu / n);
+        System.out.printf(
+                "%-50s %8.2f %,12.0f %14.2f%n",
+                "ReplayDlq apply (exactly once, headers)", applySecs, replayRate, 1e6 * applyCpu / n);
+        System.out.printf(
+                "ReplayDlq apply = %.2fx kcat pipe, %.0f%% of producer ceiling; target holds %,d (read_committed);"
+                        + " verify %s%n",
+                replayRate / kcatRate, 100 * replayRate / ceiling, replayed, verified ? "passed" : "FAILED");
+    }
+
+    /** ProducerPerformance (kafka-producer-perf-test) into {@code topic}: its records/s. */
+    private static double ceiling(String bootstrap, String topic, int n) throws Exception {
         String perf = captureStdout(() -> ProducerPerformance.main(new String[] {
             "--topic",
-            perfTarget,
+            topic,
             "--num-records",
             String.valueOf(n),
             "--record-size",
@@ -85,52 +198,47 @@ public final class ReplayBenchmark {
         while (m.find()) {
             ceiling = Double.parseDouble(m.group(2));
         }
+        return ceiling;
+    }
 
-        // 2. kcat pipe
-        long tk = System.nanoTime();
-        Process kcat = new ProcessBuilder(
-                        "bash",
-                        "-c",
-                        "set -o pipefail; kcat -C -b " + bootstrap + " -t " + dlq
-                                + " -e -q -f '%k\\t%s\\n' | kcat -P -b " + bootstrap + " -t " + kcatTarget
-                                + " -K '\\t'")
-                .inheritIO()
-                .start();
-        int rc = kcat.waitFor();
-        double kcatSecs = secs(tk);
-        long kcatCount = count(bootstrap, kcatTarget, "read_uncommitted");
-        if (rc != 0 || kcatCount != n) {
-            throw new IllegalStateException("kcat pipe exited " + rc + " and copied " + kcatCount + " of " + n);
+    /** Runs the kcat pipe from {@code dlq} to {@code target}; returns the CPU seconds its processes used. */
+    private static double kcat(String bootstrap, String dlq, String target) throws Exception {
+        Path times = Files.createTempFile("kcat-cpu", ".txt");
+        try {
+            Process kcat = new ProcessBuilder(
+                            "bash",
+                            "-c",
+                            "set -o pipefail; TIMEFORMAT='%U %S'; { time ( kcat -C -b " + bootstrap + " -t " + dlq
+                                    + " -e -q -f '%k\\t%s\\n' | kcat -P -b " + bootstrap + " -t " + target
+                                    + " -K '\\t' ) ; } 2> " + times)
+                    .inheritIO()
+                    .start();
+            int rc = kcat.waitFor();
+            if (rc != 0) {
+                throw new IllegalStateException("the kcat pipe exited " + rc);
+            }
+            String[] userSys = Files.readString(times).trim().split("\\s+");
+            return Double.parseDouble(userSys[userSys.length - 2]) + Double.parseDouble(userSys[userSys.length - 1]);
+        } finally {
+            Files.deleteIfExists(times);
         }
+    }
 
-        // 3. ReplayDlq, exactly once
-        Map<String, Object> config = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        ReplayDlq replay = KafkaActions.of(kafka.admin(), config).replayDlq(dlq, ReplaySelection.all());
-        ActionContext ctx = ActionContext.standalone();
-        long tp = System.nanoTime();
-        StepPlan plan = replay.plan(ctx);
-        double planSecs = secs(tp);
-        long ta = System.nanoTime();
-        ApplyResult result = replay.apply(plan, ctx);
-        double applySecs = secs(ta);
-        long replayed = count(bootstrap, replayTarget, "read_committed");
-        if (result.count("replayed") != n || replayed != n) {
-            throw new IllegalStateException("replayed " + result.count("replayed") + ", target holds " + replayed);
-        }
-        boolean verified = replay.verify(plan, result, ctx).ok();
+    private static KafkaBrokerProcess brokerProcess;
 
-        double replayRate = n / applySecs;
-        double kcatRate = n / kcatSecs;
-        System.out.println();
-        System.out.printf("%-46s %10s %12s%n", "", "seconds", "records/s");
-        System.out.printf("%-46s %10s %,12.0f%n", "producer ceiling (ProducerPerformance, acks=all)", "-", ceiling);
-        System.out.printf("%-46s %10.2f %,12.0f%n", "kcat -C -e | kcat -P (key+value, no txn)", kcatSecs, kcatRate);
-        System.out.printf("%-46s %10.2f %,12.0f%n", "ReplayDlq plan (dry run: scans the DLQ)", planSecs, n / planSecs);
-        System.out.printf("%-46s %10.2f %,12.0f%n", "ReplayDlq apply (exactly once, headers)", applySecs, replayRate);
-        System.out.printf(
-                "ReplayDlq apply = %.2fx kcat pipe, %.0f%% of producer ceiling; target holds %,d (read_committed);"
-                        + " verify %s%n",
-                replayRate / kcatRate, 100 * replayRate / ceiling, replayed, verified ? "passed" : "FAILED");
+    /** CPU time so far of this JVM (all threads, an in-process broker's included) and of a broker JVM. */
+    private static long cpuNanos() {
+        long own = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+        return own + (brokerProcess == null ? 0 : brokerProcess.cpuNanos());
+    }
+
+    /** A JFR recording of the apply: the "profile" settings, with execution samples every 10 ms. */
+    private static Recording startRecording() throws Exception {
+        Recording r = new Recording(Configuration.getConfiguration("profile"));
+        r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
+        r.start();
+        return r;
     }
 
     private static void fill(String bootstrap, String dlq, String origin, int n, int partitions) {
@@ -171,6 +279,12 @@ public final class ReplayBenchmark {
             }
             return count;
         }
+    }
+
+    /** Whether {@code -Dname} (or {@code -Dname=true}) was given. */
+    private static boolean flag(String name) {
+        String v = System.getProperty(name);
+        return v != null && !v.equalsIgnoreCase("false");
     }
 
     private static double secs(long startNanos) {

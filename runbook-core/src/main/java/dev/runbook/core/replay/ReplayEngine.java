@@ -3,12 +3,12 @@ package dev.runbook.core.replay;
 import dev.runbook.core.ActionContext;
 import dev.runbook.core.RefusedException;
 import dev.runbook.core.Throttle;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The replay logic every DLQ source and sink shares: decide each record with a {@link ReplaySelection},
- * stop at the record and byte limits, throttle to the rate limit, send, and checkpoint after each batch.
+ * stop at the record and byte limits, throttle to the rate limit, send, and checkpoint every 100,000
+ * records (or 64 MB, or ~5 s under a rate limit) and at the end.
  * The dry run runs the same decisions without a sink, so its summary is what the replay will do.
  *
  * <pre>{@code
@@ -18,6 +18,12 @@ import java.util.List;
  */
 public final class ReplayEngine {
 
+    /** Sent records per checkpoint (one Kafka transaction): large enough that commits cost little. */
+    static final long CHECKPOINT_RECORDS = 100_000;
+
+    /** Key plus value bytes per checkpoint, whichever of the two limits comes first. */
+    static final long CHECKPOINT_BYTES = 64L * 1024 * 1024;
+
     private ReplayEngine() {}
 
     /** Reads the source's scope and says what a replay would do; sends and records nothing. */
@@ -26,7 +32,7 @@ public final class ReplayEngine {
     }
 
     /**
-     * Replays the source's scope into {@code sink}, checkpointing after each batch; on any failure it
+     * Replays the source's scope into {@code sink}, checkpointing as it goes; on any failure it
      * aborts what was sent since the last checkpoint and rethrows, so a rerun resumes there.
      *
      * @throws RefusedException if a record is malformed under {@link MalformedPolicy#REFUSE}, or must be
@@ -52,17 +58,14 @@ public final class ReplayEngine {
         Throttle throttle = sink != null && ctx != null && selection.maxRate() > 0
                 ? ctx.throttle("replay " + source.name(), selection.maxRate())
                 : null;
-        // under a rate limit, checkpoint at least every ~5 s of sending, so that a transaction (or any
-        // unit of progress) never stays open for long whatever the source's batch size
-        long checkpointEvery = selection.maxRate() > 0 ? Math.max(1, (long) (selection.maxRate() * 5)) : Long.MAX_VALUE;
-        long sentSinceCheckpoint = 0;
+        Checkpoints<P> checkpoints = sink == null ? null : new Checkpoints<>(sink, selection.maxRate());
         boolean stop = false;
         while (!stop) {
             List<DlqRecord<P>> batch = source.poll();
             if (batch.isEmpty()) {
                 break;
             }
-            List<DlqRecord<P>> consumed = new ArrayList<>(batch.size());
+            int handled = 0;
             for (DlqRecord<P> r : batch) {
                 ReplayDecision d = selection.decide(r);
                 if (d.sends()) {
@@ -78,7 +81,13 @@ public final class ReplayEngine {
                     }
                 }
                 if (sink != null) {
-                    refuseIfUnroutable(source, sink, consumed, r, d, selection);
+                    String problem = unroutable(r, d, selection);
+                    if (problem != null) {
+                        checkpoints.consumed(batch, handled);
+                        checkpoints.now();
+                        source.consumed(batch.subList(0, handled));
+                        throw new RefusedException(problem);
+                    }
                     if (d.sends()) {
                         if (throttle != null) {
                             throttle.acquire(1);
@@ -87,49 +96,86 @@ public final class ReplayEngine {
                     }
                 }
                 summary.add(r, d);
-                consumed.add(r);
-                if (d.sends() && ++sentSinceCheckpoint >= checkpointEvery && sink != null) {
-                    sink.checkpoint(consumed);
-                    source.consumed(consumed);
-                    consumed = new ArrayList<>();
-                    sentSinceCheckpoint = 0;
+                handled++;
+                if (sink != null && d.sends() && checkpoints.due(r.bytes())) {
+                    checkpoints.consumed(batch, handled);
+                    checkpoints.now();
                 }
             }
-            if (!consumed.isEmpty()) {
-                if (sink != null) {
-                    sink.checkpoint(consumed);
-                    sentSinceCheckpoint = 0;
-                }
-                source.consumed(consumed);
+            if (sink != null) {
+                checkpoints.consumed(batch, handled);
             }
+            source.consumed(batch.subList(0, handled));
             if (ctx != null) {
                 ctx.progress("records replayed", summary.sent(), -1);
             }
         }
+        if (sink != null) {
+            checkpoints.now();
+        }
         return summary.build();
     }
 
-    private static <P> void refuseIfUnroutable(
-            ReplaySource<P> source,
-            ReplaySink<P> sink,
-            List<DlqRecord<P>> consumed,
-            DlqRecord<P> r,
-            ReplayDecision d,
-            ReplaySelection selection) {
-        String problem = null;
+    /** Why the record cannot be sent anywhere under this selection, or null when it can. */
+    private static String unroutable(DlqRecord<?> r, ReplayDecision d, ReplaySelection selection) {
         if (d.kind() == ReplayDecision.Kind.MALFORMED && selection.onMalformed() == MalformedPolicy.REFUSE) {
-            problem = "record " + r.position() + " has no usable origin (" + r.originProblem()
+            return "record " + r.position() + " has no usable origin (" + r.originProblem()
                     + "); set an explicit target, or onMalformed(SKIP or PARK), and plan again";
-        } else if (d.kind() == ReplayDecision.Kind.PARK && d.target() == null) {
-            problem = "record " + r.position() + " must be parked (" + d.reason()
+        }
+        if (d.kind() == ReplayDecision.Kind.PARK && d.target() == null) {
+            return "record " + r.position() + " must be parked (" + d.reason()
                     + ") but no parking target is set; set parkingTarget(...) or raise maxAttempts, and plan again";
         }
-        if (problem != null) {
-            if (!consumed.isEmpty()) {
-                sink.checkpoint(consumed);
-                source.consumed(consumed);
+        return null;
+    }
+
+    /**
+     * When the sink checkpoints: after {@link #CHECKPOINT_RECORDS} sent records or {@link
+     * #CHECKPOINT_BYTES}, after ~5 s of sending under a rate limit (so a transaction never stays open
+     * long), and at the end. Polls are small and their records are handed to the sink as they are
+     * handled, so the sink need not keep a whole checkpoint's records alive.
+     */
+    private static final class Checkpoints<P> {
+        private final ReplaySink<P> sink;
+        private final long everyRecords;
+        private long records;
+        private long bytes;
+        private boolean pending;
+        private List<DlqRecord<P>> batch;
+        private int reported;
+
+        Checkpoints(ReplaySink<P> sink, double maxRate) {
+            this.sink = sink;
+            this.everyRecords = maxRate > 0 ? Math.max(1, (long) (maxRate * 5)) : CHECKPOINT_RECORDS;
+        }
+
+        /** Hands the sink the records of {@code batch} up to {@code handled} that it was not told of yet. */
+        void consumed(List<DlqRecord<P>> batch, int handled) {
+            if (batch != this.batch) {
+                this.batch = batch;
+                reported = 0;
             }
-            throw new RefusedException(problem);
+            if (handled > reported) {
+                sink.consumed(batch.subList(reported, handled));
+                reported = handled;
+                pending = true;
+            }
+        }
+
+        /** Counts one sent record; whether a checkpoint is due. */
+        boolean due(long recordBytes) {
+            bytes += recordBytes;
+            return ++records >= everyRecords || bytes >= CHECKPOINT_BYTES;
+        }
+
+        /** Checkpoints what was consumed since the last checkpoint, if anything. */
+        void now() {
+            if (pending) {
+                sink.checkpoint();
+                pending = false;
+                records = 0;
+                bytes = 0;
+            }
         }
     }
 }

@@ -9,7 +9,8 @@ import java.util.List;
  *
  * <pre>{@code
  * sink.send(record, decision);       // may buffer
- * sink.checkpoint(handled);          // sends and progress become durable together
+ * sink.consumed(handled);            // the records handled so far (sent or not)
+ * sink.checkpoint();                 // sends and progress become durable together
  * }</pre>
  *
  * @param <P> the source's record type
@@ -20,10 +21,17 @@ public interface ReplaySink<P> extends AutoCloseable {
     void send(DlqRecord<P> record, ReplayDecision decision);
 
     /**
-     * Makes everything sent since the last checkpoint durable together with the source position after
-     * {@code consumed} (all records handled, sent or skipped); after a crash the replay resumes there.
+     * Told, in order and batch by batch, which records the engine handled (sent, skipped or malformed);
+     * the next checkpoint records the source position after them. Keep their positions, not the records,
+     * so that they can be collected before the checkpoint.
      */
-    void checkpoint(List<DlqRecord<P>> consumed);
+    void consumed(List<DlqRecord<P>> records);
+
+    /**
+     * Makes everything sent since the last checkpoint durable together with the source position after
+     * the records consumed so far; after a crash the replay resumes there.
+     */
+    void checkpoint();
 
     /** Drops what was sent since the last checkpoint, where the sink can (a transaction abort). */
     default void abort() {}

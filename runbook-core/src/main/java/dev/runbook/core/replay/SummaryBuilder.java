@@ -2,15 +2,22 @@ package dev.runbook.core.replay;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** Accumulates a {@link ReplaySummary} one decision at a time. */
+/**
+ * Accumulates a {@link ReplaySummary} one decision at a time. Per record it only counts: a run of
+ * records from the same origin to the same target (the common case) adds to the counters it found for
+ * the previous record, without building map keys.
+ */
 final class SummaryBuilder {
     private static final int SAMPLES = 10;
 
@@ -20,13 +27,17 @@ final class SummaryBuilder {
     private long skipped;
     private long malformed;
     private long bytes;
-    private final Map<List<String>, Long> byOrigin = new LinkedHashMap<>();
+    private final Map<List<String>, long[]> byOrigin = new LinkedHashMap<>();
+    private List<String> lastOrigin;
+    private long[] lastOriginCount;
     private String first;
     private String last;
     private Instant earliest;
     private Instant latest;
     private final Set<String> sampleKeys = new LinkedHashSet<>();
-    private final Map<String, Long> targets = new TreeMap<>();
+    private final Map<String, long[]> targets = new HashMap<>();
+    private String lastTarget;
+    private long[] lastTargetCount;
     private final List<String> malformedSamples = new ArrayList<>();
     private String stoppedBy;
 
@@ -63,11 +74,8 @@ final class SummaryBuilder {
             parked++;
         }
         bytes += r.bytes();
-        DlqOrigin o = r.origin();
-        List<String> originKey = o == null
-                ? java.util.Arrays.asList("?", null, null)
-                : java.util.Arrays.asList(o.topic(), o.group(), o.exception());
-        byOrigin.merge(originKey, 1L, Long::sum);
+        countOrigin(r.origin());
+        countTarget(String.valueOf(d.target()));
         if (first == null) {
             first = r.position();
         }
@@ -81,12 +89,33 @@ final class SummaryBuilder {
         if (r.key() != null && sampleKeys.size() < SAMPLES) {
             sampleKeys.add(r.key());
         }
-        targets.merge(String.valueOf(d.target()), 1L, Long::sum);
+    }
+
+    private void countOrigin(DlqOrigin o) {
+        String topic = o == null ? "?" : o.topic();
+        String group = o == null ? null : o.group();
+        String exception = o == null ? null : o.exception();
+        if (lastOrigin == null
+                || !topic.equals(lastOrigin.get(0))
+                || !Objects.equals(group, lastOrigin.get(1))
+                || !Objects.equals(exception, lastOrigin.get(2))) {
+            lastOrigin = Arrays.asList(topic, group, exception);
+            lastOriginCount = byOrigin.computeIfAbsent(lastOrigin, k -> new long[1]);
+        }
+        lastOriginCount[0]++;
+    }
+
+    private void countTarget(String target) {
+        if (!target.equals(lastTarget)) {
+            lastTarget = target;
+            lastTargetCount = targets.computeIfAbsent(target, k -> new long[1]);
+        }
+        lastTargetCount[0]++;
     }
 
     ReplaySummary build() {
         List<ReplaySummary.OriginCount> origins = new ArrayList<>();
-        byOrigin.forEach((k, n) -> origins.add(new ReplaySummary.OriginCount(k.get(0), k.get(1), k.get(2), n)));
+        byOrigin.forEach((k, n) -> origins.add(new ReplaySummary.OriginCount(k.get(0), k.get(1), k.get(2), n[0])));
         origins.sort(Comparator.comparingLong(ReplaySummary.OriginCount::count).reversed());
         return new ReplaySummary(
                 scanned,
@@ -101,8 +130,14 @@ final class SummaryBuilder {
                 earliest,
                 latest,
                 List.copyOf(sampleKeys),
-                targets,
+                counts(targets),
                 malformedSamples,
                 stoppedBy);
+    }
+
+    private static Map<String, Long> counts(Map<String, long[]> counters) {
+        Map<String, Long> out = new TreeMap<>();
+        counters.forEach((k, n) -> out.put(k, n[0]));
+        return out;
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 class ReplayEngineTest {
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final DlqOrigin ORIGIN = new DlqOrigin("orders", 0, 0L, "g", "E", null, null, T0);
 
     /** A list-backed source that hands out batches of {@code batch} records. */
     static final class ListSource implements ReplaySource<String> {
@@ -53,6 +54,8 @@ class ReplayEngineTest {
         final List<String> pending = new ArrayList<>();
         final List<String> committed = new ArrayList<>();
         final List<String> checkpoints = new ArrayList<>();
+        final List<Integer> consumedBatches = new ArrayList<>();
+        String lastConsumed;
         int aborts;
 
         @Override
@@ -61,10 +64,16 @@ class ReplayEngineTest {
         }
 
         @Override
-        public void checkpoint(List<DlqRecord<String>> consumed) {
+        public void consumed(List<DlqRecord<String>> records) {
+            consumedBatches.add(records.size());
+            lastConsumed = records.get(records.size() - 1).position();
+        }
+
+        @Override
+        public void checkpoint() {
             committed.addAll(pending);
             pending.clear();
-            checkpoints.add(consumed.get(consumed.size() - 1).position());
+            checkpoints.add(lastConsumed);
         }
 
         @Override
@@ -117,7 +126,10 @@ class ReplayEngineTest {
         ReplaySummary done = ReplayEngine.replay(new ListSource(sample(), 3), sink, ReplaySelection.all(), ctx());
         assertThat(done).isEqualTo(planned);
         assertThat(sink.committed).hasSize(10).contains("orders<-dlq/0/0#1", "payments<-dlq/0/9#1");
-        assertThat(sink.checkpoints).containsExactly("dlq/0/2", "dlq/0/5", "dlq/0/8", "dlq/0/9");
+        assertThat(sink.consumedBatches).as("each poll handed over as handled").containsExactly(3, 3, 3, 1);
+        assertThat(sink.checkpoints)
+                .as("small polls, one checkpoint at the end")
+                .containsExactly("dlq/0/9");
     }
 
     @Test
@@ -163,7 +175,7 @@ class ReplayEngineTest {
         assertThat(s.replayed()).isEqualTo(5);
         assertThat(s.stoppedBy()).isEqualTo("maxRecords");
         assertThat(source.consumed).containsExactly("dlq/0/0", "dlq/0/1", "dlq/0/2", "dlq/0/3", "dlq/0/4");
-        assertThat(sink.checkpoints).containsExactly("dlq/0/3", "dlq/0/4");
+        assertThat(sink.checkpoints).containsExactly("dlq/0/4");
     }
 
     @Test
@@ -282,6 +294,33 @@ class ReplayEngineTest {
         // 0.6 records/s -> a checkpoint every 3 sent records, and one at the end of the batch
         assertThat(sink.checkpoints).containsExactly("dlq/0/2", "dlq/0/5", "dlq/0/8", "dlq/0/9");
         assertThat(sink.committed).hasSize(10);
+    }
+
+    @Test
+    void withoutARateLimit_checkpointsEveryHundredThousandSentRecords_acrossPolls() {
+        List<DlqRecord<String>> records = new ArrayList<>();
+        for (int i = 0; i < 250_000; i++) {
+            records.add(new DlqRecord<>("dlq/0/" + i, null, ORIGIN, null, 0, T0, 10, null));
+        }
+        ListSink sink = new ListSink();
+        ReplaySummary s = ReplayEngine.replay(new ListSource(records, 30_000), sink, ReplaySelection.all(), ctx());
+        assertThat(s.replayed()).isEqualTo(250_000);
+        assertThat(sink.checkpoints).containsExactly("dlq/0/99999", "dlq/0/199999", "dlq/0/249999");
+        assertThat(sink.consumedBatches.stream().mapToInt(Integer::intValue).sum())
+                .as("every record handed over once")
+                .isEqualTo(250_000);
+        assertThat(sink.committed).hasSize(250_000);
+    }
+
+    @Test
+    void checkpointsAtSixtyFourMegabytes_whicheverLimitComesFirst() {
+        List<DlqRecord<String>> records = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            records.add(new DlqRecord<>("dlq/0/" + i, null, ORIGIN, null, 0, T0, 30L * 1024 * 1024, null));
+        }
+        ListSink sink = new ListSink();
+        ReplayEngine.replay(new ListSource(records, 10), sink, ReplaySelection.all(), ctx());
+        assertThat(sink.checkpoints).containsExactly("dlq/0/2", "dlq/0/4");
     }
 
     @Test

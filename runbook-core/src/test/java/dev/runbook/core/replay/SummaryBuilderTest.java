@@ -1,0 +1,64 @@
+package dev.runbook.core.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SummaryBuilderTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private static DlqRecord<String> rec(int i, String topic, String group, String cause) {
+        DlqOrigin o = new DlqOrigin(topic, 0, (long) i, group, "org.x.Failed", cause, null, T0);
+        return new DlqRecord<>("dlq/0/" + i, "k" + i, o, null, 0, T0.plusSeconds(10 - i), 10, null);
+    }
+
+    private static ReplayDecision replay(String target) {
+        return new ReplayDecision(ReplayDecision.Kind.REPLAY, target, 1, null);
+    }
+
+    @Test
+    void interleavedOriginsAndTargets_areCountedApart_inFirstSeenOrderByCount() {
+        SummaryBuilder b = new SummaryBuilder();
+        b.add(rec(0, "orders", "g", "Timeout"), replay("orders"));
+        b.add(rec(1, "orders", "g", "Timeout"), replay("orders"));
+        b.add(rec(2, "payments", "g", "Timeout"), replay("payments"));
+        b.add(rec(3, "orders", "g", "Timeout"), replay("orders"));
+        b.add(rec(4, "orders", "h", "Timeout"), replay("orders"));
+        b.add(rec(5, "orders", "g", null), replay("orders-retry"));
+        b.add(rec(6, "payments", "g", "Timeout"), replay("payments"));
+        ReplaySummary s = b.build();
+        assertThat(s.byOrigin())
+                .containsExactly(
+                        new ReplaySummary.OriginCount("orders", "g", "Timeout", 3),
+                        new ReplaySummary.OriginCount("payments", "g", "Timeout", 2),
+                        new ReplaySummary.OriginCount("orders", "h", "Timeout", 1),
+                        new ReplaySummary.OriginCount("orders", "g", "org.x.Failed", 1));
+        assertThat(s.targets()).isEqualTo(Map.of("orders", 4L, "payments", 2L, "orders-retry", 1L));
+        assertThat(s.replayed()).isEqualTo(7);
+        assertThat(s.bytes()).isEqualTo(70);
+        assertThat(s.firstPosition()).isEqualTo("dlq/0/0");
+        assertThat(s.lastPosition()).isEqualTo("dlq/0/6");
+        assertThat(s.earliest()).isEqualTo(T0.plusSeconds(4));
+        assertThat(s.latest()).isEqualTo(T0.plusSeconds(10));
+    }
+
+    @Test
+    void parkedMalformed_countUnderQuestionMark_skippedAndMalformedOnlyAsNumbers() {
+        SummaryBuilder b = new SummaryBuilder();
+        DlqRecord<String> bad = new DlqRecord<>("dlq/0/1", null, null, "no origin", 0, T0, 5, null);
+        b.add(bad, new ReplayDecision(ReplayDecision.Kind.PARK, "parked", 1, "malformed"));
+        b.add(bad, new ReplayDecision(ReplayDecision.Kind.MALFORMED, null, 1, "malformed"));
+        b.add(rec(2, "orders", "g", null), new ReplayDecision(ReplayDecision.Kind.SKIP, null, 1, "filtered"));
+        ReplaySummary s = b.build();
+        assertThat(s.byOrigin()).containsExactly(new ReplaySummary.OriginCount("?", null, null, 1));
+        assertThat(s.targets()).isEqualTo(Map.of("parked", 1L));
+        assertThat(s.parked()).isEqualTo(1);
+        assertThat(s.malformed()).isEqualTo(1);
+        assertThat(s.malformedSamples()).containsExactly("dlq/0/1: no origin");
+        assertThat(s.skipped()).isEqualTo(1);
+        assertThat(s.scanned()).isEqualTo(3);
+    }
+}
