@@ -3,12 +3,13 @@ package dev.runbook.core.replay;
 import dev.runbook.core.ActionContext;
 import dev.runbook.core.RefusedException;
 import dev.runbook.core.Throttle;
+import java.time.Clock;
 import java.util.List;
 
 /**
  * The replay logic every DLQ source and sink shares: decide each record with a {@link ReplaySelection},
  * stop at the record and byte limits, throttle to the rate limit, send, and checkpoint every 100,000
- * records (or 64 MB, or ~5 s under a rate limit) and at the end.
+ * records (or 64 MB, or ~5 s under a rate limit, or 10 s of sending however slow) and at the end.
  * The dry run runs the same decisions without a sink, so its summary is what the replay will do.
  *
  * <pre>{@code
@@ -23,6 +24,12 @@ public final class ReplayEngine {
 
     /** Key plus value bytes per checkpoint, whichever of the two limits comes first. */
     static final long CHECKPOINT_BYTES = 64L * 1024 * 1024;
+
+    /**
+     * Longest a checkpoint stays open while sending, however slow the sink: a Kafka transaction is
+     * aborted by the broker after {@code transaction.timeout.ms} (60 s by default).
+     */
+    static final long CHECKPOINT_MILLIS = 10_000;
 
     private ReplayEngine() {}
 
@@ -58,7 +65,9 @@ public final class ReplayEngine {
         Throttle throttle = sink != null && ctx != null && selection.maxRate() > 0
                 ? ctx.throttle("replay " + source.name(), selection.maxRate())
                 : null;
-        Checkpoints<P> checkpoints = sink == null ? null : new Checkpoints<>(sink, selection.maxRate());
+        Checkpoints<P> checkpoints = sink == null
+                ? null
+                : new Checkpoints<>(sink, selection.maxRate(), ctx == null ? Clock.systemUTC() : ctx.clock());
         boolean stop = false;
         while (!stop) {
             List<DlqRecord<P>> batch = source.poll();
@@ -131,21 +140,25 @@ public final class ReplayEngine {
 
     /**
      * When the sink checkpoints: after {@link #CHECKPOINT_RECORDS} sent records or {@link
-     * #CHECKPOINT_BYTES}, after ~5 s of sending under a rate limit (so a transaction never stays open
-     * long), and at the end. Polls are small and their records are handed to the sink as they are
+     * #CHECKPOINT_BYTES}, after ~5 s of sending under a rate limit, after {@link #CHECKPOINT_MILLIS}
+     * since the first send of the checkpoint in any case (so a transaction never stays open long), and
+     * at the end. Polls are small and their records are handed to the sink as they are
      * handled, so the sink need not keep a whole checkpoint's records alive.
      */
     private static final class Checkpoints<P> {
         private final ReplaySink<P> sink;
         private final long everyRecords;
+        private final Clock clock;
+        private long openedAt;
         private long records;
         private long bytes;
         private boolean pending;
         private List<DlqRecord<P>> batch;
         private int reported;
 
-        Checkpoints(ReplaySink<P> sink, double maxRate) {
+        Checkpoints(ReplaySink<P> sink, double maxRate, Clock clock) {
             this.sink = sink;
+            this.clock = clock;
             this.everyRecords = maxRate > 0 ? Math.max(1, (long) (maxRate * 5)) : CHECKPOINT_RECORDS;
         }
 
@@ -165,7 +178,11 @@ public final class ReplayEngine {
         /** Counts one sent record; whether a checkpoint is due. */
         boolean due(long recordBytes) {
             bytes += recordBytes;
-            return ++records >= everyRecords || bytes >= CHECKPOINT_BYTES;
+            long now = clock.millis();
+            if (++records == 1) {
+                openedAt = now;
+            }
+            return records >= everyRecords || bytes >= CHECKPOINT_BYTES || now - openedAt >= CHECKPOINT_MILLIS;
         }
 
         /** Checkpoints what was consumed since the last checkpoint, if anything. */

@@ -313,6 +313,43 @@ class ReplayEngineTest {
     }
 
     @Test
+    void aSlowSink_checkpointsEveryTenSecondsOfSending_beforeATransactionTimesOut() {
+        // a clock that moves 3 s each time it is read: a very slow sink, no rate limit
+        java.time.Clock slow = new java.time.Clock() {
+            private long millis;
+
+            @Override
+            public long millis() {
+                return millis += 3_000;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return java.time.Instant.ofEpochMilli(millis());
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        };
+        ListSink sink = new ListSink();
+        ReplayEngine.replay(
+                new ListSource(sample(), 10),
+                sink,
+                ReplaySelection.all(),
+                ActionContext.builder().clock(slow).build());
+        // opened at the 1st send, due at the 5th (12 s later); again from the 6th to the 10th
+        assertThat(sink.checkpoints).containsExactly("dlq/0/4", "dlq/0/9");
+        assertThat(sink.committed).hasSize(10);
+    }
+
+    @Test
     void checkpointsAtSixtyFourMegabytes_whicheverLimitComesFirst() {
         List<DlqRecord<String>> records = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
