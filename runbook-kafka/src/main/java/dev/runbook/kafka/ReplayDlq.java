@@ -47,8 +47,19 @@ public final class ReplayDlq implements Action {
     private final String dlqTopic;
     private final ReplaySelection selection;
     private final String group;
+    private final long checkpointRecords;
 
     ReplayDlq(Admin admin, Map<String, Object> clientConfig, String dlqTopic, ReplaySelection selection, String group) {
+        this(admin, clientConfig, dlqTopic, selection, group, ReplayEngine.CHECKPOINT_RECORDS);
+    }
+
+    private ReplayDlq(
+            Admin admin,
+            Map<String, Object> clientConfig,
+            String dlqTopic,
+            ReplaySelection selection,
+            String group,
+            long checkpointRecords) {
         this.admin = Objects.requireNonNull(admin, "admin");
         this.clientConfig = Map.copyOf(clientConfig);
         if (!clientConfig.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
@@ -61,6 +72,7 @@ public final class ReplayDlq implements Action {
         this.dlqTopic = dlqTopic;
         this.selection = Objects.requireNonNull(selection, "selection");
         this.group = group != null ? group : defaultGroup(dlqTopic, selection);
+        this.checkpointRecords = checkpointRecords;
     }
 
     /**
@@ -95,7 +107,21 @@ public final class ReplayDlq implements Action {
         if (replayerGroup == null || replayerGroup.isBlank()) {
             throw new IllegalArgumentException("replayer group must not be blank");
         }
-        return new ReplayDlq(admin, clientConfig, dlqTopic, selection, replayerGroup);
+        return new ReplayDlq(admin, clientConfig, dlqTopic, selection, replayerGroup, checkpointRecords);
+    }
+
+    /**
+     * The same replay committing a transaction every {@code records} sent records at most (default
+     * {@value ReplayEngine#CHECKPOINT_RECORDS}; also every 64 MB, ~5 s under a rate limit, and 10 s
+     * after a transaction's first send). Smaller shows copies to {@code read_committed} consumers sooner
+     * and costs some speed.
+     */
+    public ReplayDlq withCheckpointEvery(long records) {
+        if (records < 1) {
+            throw new IllegalArgumentException("records per transaction must be >= 1, was " + records
+                    + "; the default is " + ReplayEngine.CHECKPOINT_RECORDS);
+        }
+        return new ReplayDlq(admin, clientConfig, dlqTopic, selection, group, records);
     }
 
     /** The replayer's consumer group, whose committed DLQ offsets record the progress. */
@@ -234,7 +260,7 @@ public final class ReplayDlq implements Action {
             ReplaySummary done;
             Map<Integer, Long> committed;
             try (KafkaDlqSource source = new KafkaDlqSource(clientConfig, dlqTopic, details.start(), details.end())) {
-                done = ReplayEngine.replay(source, sink, selection, ctx);
+                done = ReplayEngine.replay(source, sink, selection, ctx, checkpointRecords);
                 committed = source.nextOffsets();
             }
             ReplayDlqDetails after = new ReplayDlqDetails(

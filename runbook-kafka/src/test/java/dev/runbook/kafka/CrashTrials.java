@@ -24,11 +24,29 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 final class CrashTrials {
 
     /** One trial's outcome. */
-    record Trial(int records, long killedAfterMillis, boolean childFinished, int lost, int duplicated, int reruns) {}
+    /**
+     * One kill and rerun.
+     *
+     * @param committedByChild DLQ records the killed child had committed (whole transactions) before it died
+     */
+    record Trial(
+            int records,
+            long killedAfterMillis,
+            boolean childFinished,
+            long committedByChild,
+            int lost,
+            int duplicated,
+            int reruns) {
+        /** Killed mid-replay after at least one committed transaction. */
+        boolean killedAfterACommit() {
+            return !childFinished && committedByChild > 0 && committedByChild < records;
+        }
+    }
 
     private final KafkaTestCluster kafka;
     private final DeadLetters letters;
     private final Random random;
+    private int trials;
 
     CrashTrials(KafkaTestCluster kafka, long seed) {
         this.kafka = kafka;
@@ -55,7 +73,8 @@ final class CrashTrials {
                         System.getProperty("java.class.path"),
                         ReplayChild.class.getName(),
                         kafka.bootstrapServers(),
-                        dlq)
+                        dlq,
+                        String.valueOf(Math.max(500, records / 30))) // thirty transactions or so
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .start();
@@ -69,7 +88,14 @@ final class CrashTrials {
             throw new IllegalStateException("the replay child exited before applying (exit " + child.waitFor() + "):\n"
                     + early.substring(Math.max(0, early.length() - 4000)));
         }
-        long delay = (long) (random.nextDouble() * maxDelayMillis);
+        // every other trial waits for the child's first committed transaction before its random delay,
+        // so that kills land both before any commit and between commits
+        String group = ReplayDlq.defaultGroup(dlq, ReplaySelection.all());
+        boolean afterFirstCommit = trials++ % 2 == 1;
+        while (afterFirstCommit && child.isAlive() && committed(group) == 0) {
+            Thread.sleep(5);
+        }
+        long delay = (long) (random.nextDouble() * (afterFirstCommit ? maxDelayMillis / 5 : maxDelayMillis));
         boolean finished = child.waitFor(delay, TimeUnit.MILLISECONDS);
         child.destroyForcibly();
         child.waitFor(30, TimeUnit.SECONDS);
@@ -77,6 +103,17 @@ final class CrashTrials {
 
         Map<String, Object> config = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         ReplayDlq rerun = new ReplayDlq(kafka.admin(), config, dlq, ReplaySelection.all(), null);
+        long committedByChild =
+                kafka
+                        .admin()
+                        .listConsumerGroupOffsets(rerun.group())
+                        .partitionsToOffsetAndMetadata()
+                        .get()
+                        .values()
+                        .stream()
+                        .filter(java.util.Objects::nonNull)
+                        .mapToLong(org.apache.kafka.clients.consumer.OffsetAndMetadata::offset)
+                        .sum();
         int reruns = 0;
         ActionContext ctx = ActionContext.standalone();
         for (int i = 0; i < 5; i++) {
@@ -108,7 +145,15 @@ final class CrashTrials {
             }
         }
         int duplicated = extra + seen.values().stream().mapToInt(n -> n - 1).sum();
-        return new Trial(records, delay, finished, lost, duplicated, reruns);
+        return new Trial(records, delay, finished, committedByChild, lost, duplicated, reruns);
+    }
+
+    /** DLQ records the replayer group has committed, summed over partitions (the DLQ starts at 0). */
+    private long committed(String group) throws Exception {
+        return kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
+                .filter(java.util.Objects::nonNull)
+                .mapToLong(org.apache.kafka.clients.consumer.OffsetAndMetadata::offset)
+                .sum();
     }
 
     private static void drain(BufferedReader out) {
@@ -125,6 +170,8 @@ final class CrashTrials {
         long lost = trials.stream().mapToLong(Trial::lost).sum();
         long dup = trials.stream().mapToLong(Trial::duplicated).sum();
         long killedMidway = trials.stream().filter(t -> !t.childFinished()).count();
-        return trials.size() + " trials (" + killedMidway + " killed mid-replay): lost " + lost + ", duplicated " + dup;
+        long afterCommit = trials.stream().filter(Trial::killedAfterACommit).count();
+        return trials.size() + " trials (" + killedMidway + " killed mid-replay, " + afterCommit
+                + " of them after a committed transaction): lost " + lost + ", duplicated " + dup;
     }
 }

@@ -19,6 +19,10 @@ class ReplayCrashIT {
             assertThat(t.lost()).as("lost in %s", t).isZero();
             assertThat(t.duplicated()).as("duplicated in %s", t).isZero();
         }
+        System.out.println("ReplayCrashIT: " + CrashTrials.describe(done) + " " + done);
         assertThat(done).as("at least one kill must land mid-replay: %s", done).anyMatch(t -> !t.childFinished());
+        assertThat(done)
+                .as("at least one kill must land between two committed transactions: %s", done)
+                .anyMatch(CrashTrials.Trial::killedAfterACommit);
     }
 }

@@ -19,8 +19,8 @@ import java.util.List;
  */
 public final class ReplayEngine {
 
-    /** Sent records per checkpoint (one Kafka transaction): large enough that commits cost little. */
-    static final long CHECKPOINT_RECORDS = 100_000;
+    /** Sent records per checkpoint (one Kafka transaction) by default: large enough that commits cost little. */
+    public static final long CHECKPOINT_RECORDS = 100_000;
 
     /** Key plus value bytes per checkpoint, whichever of the two limits comes first. */
     static final long CHECKPOINT_BYTES = 64L * 1024 * 1024;
@@ -35,7 +35,7 @@ public final class ReplayEngine {
 
     /** Reads the source's scope and says what a replay would do; sends and records nothing. */
     public static <P> ReplaySummary dryRun(ReplaySource<P> source, ReplaySelection selection) {
-        return run(source, null, selection, null);
+        return run(source, null, selection, null, CHECKPOINT_RECORDS);
     }
 
     /**
@@ -47,8 +47,26 @@ public final class ReplayEngine {
      */
     public static <P> ReplaySummary replay(
             ReplaySource<P> source, ReplaySink<P> sink, ReplaySelection selection, ActionContext ctx) {
+        return replay(source, sink, selection, ctx, CHECKPOINT_RECORDS);
+    }
+
+    /**
+     * As {@link #replay(ReplaySource, ReplaySink, ReplaySelection, ActionContext)}, checkpointing after at
+     * most {@code checkpointRecords} sent records (the other limits still apply).
+     *
+     * @throws IllegalArgumentException if checkpointRecords is not positive
+     */
+    public static <P> ReplaySummary replay(
+            ReplaySource<P> source,
+            ReplaySink<P> sink,
+            ReplaySelection selection,
+            ActionContext ctx,
+            long checkpointRecords) {
+        if (checkpointRecords < 1) {
+            throw new IllegalArgumentException("checkpointRecords must be >= 1, was " + checkpointRecords);
+        }
         try {
-            return run(source, sink, selection, ctx);
+            return run(source, sink, selection, ctx, checkpointRecords);
         } catch (RuntimeException e) {
             try {
                 sink.abort();
@@ -60,14 +78,19 @@ public final class ReplayEngine {
     }
 
     private static <P> ReplaySummary run(
-            ReplaySource<P> source, ReplaySink<P> sink, ReplaySelection selection, ActionContext ctx) {
+            ReplaySource<P> source,
+            ReplaySink<P> sink,
+            ReplaySelection selection,
+            ActionContext ctx,
+            long checkpointRecords) {
         SummaryBuilder summary = new SummaryBuilder();
         Throttle throttle = sink != null && ctx != null && selection.maxRate() > 0
                 ? ctx.throttle("replay " + source.name(), selection.maxRate())
                 : null;
         Checkpoints<P> checkpoints = sink == null
                 ? null
-                : new Checkpoints<>(sink, selection.maxRate(), ctx == null ? Clock.systemUTC() : ctx.clock());
+                : new Checkpoints<>(
+                        sink, checkpointRecords, selection.maxRate(), ctx == null ? Clock.systemUTC() : ctx.clock());
         boolean stop = false;
         while (!stop) {
             List<DlqRecord<P>> batch = source.poll();
@@ -139,7 +162,7 @@ public final class ReplayEngine {
     }
 
     /**
-     * When the sink checkpoints: after {@link #CHECKPOINT_RECORDS} sent records or {@link
+     * When the sink checkpoints: after the given number of sent records or {@link
      * #CHECKPOINT_BYTES}, after ~5 s of sending under a rate limit, after {@link #CHECKPOINT_MILLIS}
      * since the first send of the checkpoint in any case (so a transaction never stays open long), and
      * at the end. Polls are small and their records are handed to the sink as they are
@@ -156,10 +179,11 @@ public final class ReplayEngine {
         private List<DlqRecord<P>> batch;
         private int reported;
 
-        Checkpoints(ReplaySink<P> sink, double maxRate, Clock clock) {
+        Checkpoints(ReplaySink<P> sink, long checkpointRecords, double maxRate, Clock clock) {
             this.sink = sink;
             this.clock = clock;
-            this.everyRecords = maxRate > 0 ? Math.max(1, (long) (maxRate * 5)) : CHECKPOINT_RECORDS;
+            this.everyRecords =
+                    maxRate > 0 ? Math.min(checkpointRecords, Math.max(1, (long) (maxRate * 5))) : checkpointRecords;
         }
 
         /** Hands the sink the records of {@code batch} up to {@code handled} that it was not told of yet. */
