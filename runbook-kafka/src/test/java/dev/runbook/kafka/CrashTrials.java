@@ -27,10 +27,12 @@ final class CrashTrials {
     /**
      * One kill and rerun.
      *
+     * @param afterFirstCommit whether the kill delay counted from the child's first commit (else from apply)
      * @param committedByChild DLQ records the killed child had committed (whole transactions) before it died
      */
     record Trial(
             int records,
+            boolean afterFirstCommit,
             long killedAfterMillis,
             boolean childFinished,
             long committedByChild,
@@ -145,7 +147,7 @@ final class CrashTrials {
             }
         }
         int duplicated = extra + seen.values().stream().mapToInt(n -> n - 1).sum();
-        return new Trial(records, delay, finished, committedByChild, lost, duplicated, reruns);
+        return new Trial(records, afterFirstCommit, delay, finished, committedByChild, lost, duplicated, reruns);
     }
 
     /** DLQ records the replayer group has committed, summed over partitions (the DLQ starts at 0). */

@@ -32,10 +32,12 @@ public final class ReplayCrashBenchmark {
             CrashTrials.Trial t = crash.run(records, maxDelayMillis);
             done.add(t);
             System.out.printf(
-                    "trial %2d: killed %5d ms into apply%s, reruns %d, lost %d, duplicated %d%n",
+                    "trial %2d: killed %5d ms after %s%s, %,d committed by then, reruns %d, lost %d, duplicated %d%n",
                     i,
                     t.killedAfterMillis(),
+                    t.afterFirstCommit() ? "its first commit" : "apply began",
                     t.childFinished() ? " (child had finished)" : "",
+                    t.committedByChild(),
                     t.reruns(),
                     t.lost(),
                     t.duplicated());
