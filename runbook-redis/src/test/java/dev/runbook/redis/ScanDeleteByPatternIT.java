@@ -132,20 +132,10 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
         ScanDeleteDryRun scripted = action().sampleSize(50).plan(context()).details(ScanDeleteDryRun.class);
         assertThat(calls("evalsha")).as("counted by script steps").isGreaterThan(0);
         assertThat(calls("scan")).as("SCAN only inside the script").isEqualTo(calls("evalsha"));
-        TestRedis.on(primary)
-                .aclSetuser(
-                        "noscript3",
-                        io.lettuce.core.AclSetuserArgs.Builder.on()
-                                .addPassword("pw")
-                                .allKeys()
-                                .allCommands()
-                                .removeCommand(io.lettuce.core.protocol.CommandType.EVALSHA)
-                                .removeCommand(io.lettuce.core.protocol.CommandType.SCRIPT));
-        try (RedisActions limited = RedisActions.connect(io.lettuce.core.RedisURI.builder()
-                .withHost("127.0.0.1")
-                .withPort(primary.port())
-                .withAuthentication("noscript3", "pw")
-                .build())) {
+        try (RedisActions limited = connectWithout(
+                "noscript3",
+                io.lettuce.core.protocol.CommandType.EVALSHA,
+                io.lettuce.core.protocol.CommandType.SCRIPT)) {
             ScanDeleteDryRun scanned = limited.scanDelete(PATTERN)
                     .protect("cache:wms:stock:pinned:*")
                     .sampleSize(50)
@@ -395,6 +385,23 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
                 .isLessThan(200);
     }
 
+    /** Connects as a new user {@code user} (password pw) who may run every command but {@code denied}. */
+    private static RedisActions connectWithout(String user, io.lettuce.core.protocol.CommandType... denied) {
+        io.lettuce.core.AclSetuserArgs acl = io.lettuce.core.AclSetuserArgs.Builder.on()
+                .addPassword("pw")
+                .allKeys()
+                .allCommands();
+        for (io.lettuce.core.protocol.CommandType c : denied) {
+            acl.removeCommand(c);
+        }
+        TestRedis.on(primary).aclSetuser(user, acl);
+        return RedisActions.connect(io.lettuce.core.RedisURI.builder()
+                .withHost("127.0.0.1")
+                .withPort(primary.port())
+                .withAuthentication(user, "pw")
+                .build());
+    }
+
     /** How many times the server ran a command since the last CONFIG RESETSTAT (0 if never). */
     private static long calls(String command) {
         String stats = TestRedis.on(primary).info("commandstats");
@@ -501,21 +508,11 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
 
     @Test
     void withoutScriptPermission_deletesFromTheClient_andTheRecountScans() {
-        TestRedis.on(primary)
-                .aclSetuser(
-                        "noscript",
-                        io.lettuce.core.AclSetuserArgs.Builder.on()
-                                .addPassword("pw")
-                                .allKeys()
-                                .allCommands()
-                                .removeCommand(io.lettuce.core.protocol.CommandType.EVAL)
-                                .removeCommand(io.lettuce.core.protocol.CommandType.EVALSHA)
-                                .removeCommand(io.lettuce.core.protocol.CommandType.SCRIPT));
-        try (RedisActions limited = RedisActions.connect(io.lettuce.core.RedisURI.builder()
-                .withHost("127.0.0.1")
-                .withPort(primary.port())
-                .withAuthentication("noscript", "pw")
-                .build())) {
+        try (RedisActions limited = connectWithout(
+                "noscript",
+                io.lettuce.core.protocol.CommandType.EVAL,
+                io.lettuce.core.protocol.CommandType.EVALSHA,
+                io.lettuce.core.protocol.CommandType.SCRIPT)) {
             ActionContext ctx = context();
             ScanDeleteByPattern flush = limited.scanDelete(PATTERN)
                     .protect("cache:wms:stock:pinned:*")
@@ -539,25 +536,13 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
     void scriptStepsAndClientPipeline_deleteTheSameKeys() {
         ActionContext ctx = context();
         StepPlan plan = action().plan(ctx);
-        TestRedis.on(primary)
-                .aclSetuser(
-                        "noscript2",
-                        io.lettuce.core.AclSetuserArgs.Builder.on()
-                                .addPassword("pw")
-                                .allKeys()
-                                .allCommands()
-                                .removeCommand(io.lettuce.core.protocol.CommandType.EVALSHA));
         TestRedis.on(primary).configResetstat();
         ApplyResult scripted = action().apply(plan, ctx);
         java.util.SortedSet<String> afterScript = TestRedis.keys(primary);
         assertThat(calls("evalsha")).as("script steps").isGreaterThan(0);
         seed();
         TestRedis.on(primary).configResetstat();
-        try (RedisActions limited = RedisActions.connect(io.lettuce.core.RedisURI.builder()
-                .withHost("127.0.0.1")
-                .withPort(primary.port())
-                .withAuthentication("noscript2", "pw")
-                .build())) {
+        try (RedisActions limited = connectWithout("noscript2", io.lettuce.core.protocol.CommandType.EVALSHA)) {
             ScanDeleteByPattern viaClient = limited.scanDelete(PATTERN)
                     .protect("cache:wms:stock:pinned:*")
                     .count(50);
