@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -89,7 +88,13 @@ final class KafkaBrokerProcess implements AutoCloseable {
         }
         Path config = dir.resolve("server.properties");
         Files.writeString(config, String.join("\n", lines) + "\n");
-        Process format = java("-Xmx384m", "kafka.tools.StorageTool", "format", "-t", uuid(), "-c", config.toString())
+        Process format = java(
+                        "-Xmx384m",
+                        "kafka.tools.StorageTool",
+                        "format",
+                        "--cluster-id=" + uuid(),
+                        "-c",
+                        config.toString())
                 .redirectOutput(dir.resolve("format.log").toFile())
                 .redirectErrorStream(true)
                 .start();
@@ -119,11 +124,12 @@ final class KafkaBrokerProcess implements AutoCloseable {
         return c;
     }
 
+    /**
+     * A cluster id. Kafka's own never starts with '-' (a URL-safe base64 id may, and the storage tool then
+     * took it for an option: one format in 64 failed); "--cluster-id=" keeps it an argument regardless.
+     */
     private static String uuid() {
-        UUID u = UUID.randomUUID();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
-        b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+        return org.apache.kafka.common.Uuid.randomUuid().toString();
     }
 
     /** Starts (or restarts) the broker process and waits until it answers. */
