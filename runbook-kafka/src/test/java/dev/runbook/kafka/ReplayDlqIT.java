@@ -172,6 +172,23 @@ class ReplayDlqIT extends ActionContract<ReplayDlq> {
     }
 
     @Test
+    void smallTransactions_replayEveryRecordOnce_andANonPositiveSizeIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> action().withCheckpointEvery(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("records per transaction must be >= 1, was 0")
+                .hasMessageContaining("100000");
+        ActionContext ctx = context();
+        ReplayDlq small = action().withCheckpointEvery(4);
+        assertThat(small.group()).isEqualTo(action().group());
+        small.apply(small.plan(ctx), ctx);
+        List<Read> all = letters.readCommitted(orders);
+        all.addAll(letters.readCommitted(payments));
+        all.addAll(letters.readCommitted(parking));
+        assertThat(all).hasSize(18).extracting(Read::replayId).doesNotHaveDuplicates();
+        assertThat(small.plan(ctx).isNoop()).as("a rerun has nothing left").isTrue();
+    }
+
+    @Test
     void filters_replayOnlyTheSelectedOrigin_underTheirOwnGroup() {
         ActionContext ctx = context();
         ReplayDlq onlyPayments = replay(selection().originalTopic(payments).build());

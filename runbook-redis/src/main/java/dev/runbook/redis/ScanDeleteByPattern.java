@@ -250,7 +250,7 @@ public final class ScanDeleteByPattern implements Action {
             throw new StalePlanException(redis.name() + " is not the server the plan saw: planned on " + planned.nodes()
                     + ", now " + now + " (restart or failover); plan again");
         }
-        long recounted = s.recountFirst() ? recount(nodes, ctx, prot) : 0;
+        long recounted = s.recountFirst() ? count(nodes, ctx, prot, 0).matching() : 0;
         if (recounted > cap) {
             throw new StalePlanException(String.format(
                     Locale.ROOT,
@@ -335,14 +335,6 @@ public final class ScanDeleteByPattern implements Action {
             RedisTarget.Nodes<String> nodes, ActionContext ctx, List<Pattern> prot, int sampleSize) {
         return ScriptCount.scan(redis, nodes, s, protectedGlobs(ctx), sampleSize)
                 .orElseGet(() -> ScanDeleteEngine.count(redis, nodes, s, prot, sampleSize));
-    }
-
-    /** Counts without writing: by script where the server allows it, else by SCAN. */
-    private long recount(RedisTarget.Nodes<String> nodes, ActionContext ctx, List<Pattern> prot) {
-        return ScriptCount.count(redis, nodes, s, protectedGlobs(ctx))
-                .map(c -> c[0])
-                .orElseGet(
-                        () -> ScanDeleteEngine.count(redis, nodes, s, prot, 0).matching());
     }
 
     @Override

@@ -63,12 +63,6 @@ final class ScriptCount {
 
     private ScriptCount() {}
 
-    /** {@code {matching, protectedMatched}}, or empty when the server refuses scripts. */
-    static <K> Optional<long[]> count(
-            RedisTarget redis, RedisTarget.Nodes<K> nodes, ScanDeleteSettings s, List<String> protectedGlobs) {
-        return scan(redis, nodes, s, protectedGlobs, 0, 0).map(c -> new long[] {c.matching(), c.protectedMatched()});
-    }
-
     /**
      * What {@link ScanDeleteEngine#count} finds (the count, the first keys as a sample, the first
      * protected keys), with only those sample keys sent over the wire; empty when the server refuses
