@@ -5,6 +5,7 @@ import dev.runbook.core.replay.DlqRecord;
 import dev.runbook.core.replay.ReplaySource;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -24,30 +26,32 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads a DLQ topic from given start offsets up to given end offsets (the scope fixed at plan time),
- * read_committed, with no consumer group of its own: it never commits; the sink records progress. A
- * fetcher thread owns the consumer and decodes headers a few polls ahead of the replay, so reading and
- * sending overlap. Batches are one poll each (a few thousand records), so that records die young.
+ * read_committed, with no consumer group of its own: it never commits; the sink records progress. Fetcher
+ * threads, each with its own consumer and a share of the partitions, parse and decode the records a few
+ * polls ahead of the replay, so that reading, decoding and sending overlap (decoding the headers is most of
+ * a replay's client work). Each partition is read in order by one fetcher; partitions interleave. Batches
+ * are one poll each (a few thousand records), so that records die young.
  */
 final class KafkaDlqSource implements ReplaySource<DlqCopy> {
 
     /** Records per poll, and so per batch handed to the replay. */
     private static final int POLL_RECORDS = 4_000;
 
-    /** Decoded batches the fetcher may be ahead of the replay. */
+    /** Decoded batches the fetchers together may be ahead of the replay. */
     private static final int AHEAD = 8;
+
+    /** Fetcher threads at most (fewer when fewer partitions have records to read). */
+    static final int FETCHERS = 2;
 
     private static final Object END = new Object();
 
     private final String topic;
     private final Duration idleLimit;
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Map<TopicPartition, Long> end = new HashMap<>();
     private final Map<Integer, Long> next = new TreeMap<>();
     private final BlockingQueue<Object> ahead = new ArrayBlockingQueue<>(AHEAD);
-    private final DlqHeaders headers = new DlqHeaders();
-    private final Thread fetcher;
+    private final List<Fetcher> fetchers = new ArrayList<>();
     private volatile boolean stopped;
-    private boolean finished;
+    private int running;
 
     KafkaDlqSource(Map<String, Object> clientConfig, String topic, Map<Integer, Long> start, Map<Integer, Long> end) {
         this.topic = topic;
@@ -60,25 +64,56 @@ final class KafkaDlqSource implements ReplaySource<DlqCopy> {
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, POLL_RECORDS);
         config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "runbook-replay-source-" + topic);
-        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> assigned = new ArrayList<>();
+        for (List<TopicPartition> share : shares(topic, start, end)) {
+            config.put(ConsumerConfig.CLIENT_ID_CONFIG, "runbook-replay-source-" + topic + "-" + fetchers.size());
+            try {
+                fetchers.add(new Fetcher(
+                        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                        share,
+                        start,
+                        end));
+            } catch (RuntimeException e) {
+                fetchers.forEach(f -> f.consumer.close(CloseOptions.timeout(Duration.ZERO)));
+                throw e;
+            }
+        }
+        next.putAll(start);
+        running = fetchers.size();
+        for (int i = 0; i < fetchers.size(); i++) {
+            Fetcher f = fetchers.get(i);
+            f.thread = new Thread(f::fetch, "runbook-replay-fetcher-" + topic + "-" + i);
+            f.thread.setDaemon(true);
+            f.thread.start();
+        }
+    }
+
+    /**
+     * The partitions with records to read, shared out among at most {@link #FETCHERS} fetchers by the
+     * records each has to read: the biggest partition first, each to the fetcher with the fewest so far.
+     */
+    static List<List<TopicPartition>> shares(String topic, Map<Integer, Long> start, Map<Integer, Long> end) {
+        List<Integer> partitions = new ArrayList<>();
         start.forEach((p, from) -> {
-            long to = end.getOrDefault(p, from);
-            next.put(p, from);
-            if (from < to) {
-                TopicPartition tp = new TopicPartition(topic, p);
-                assigned.add(tp);
-                this.end.put(tp, to);
+            if (from < end.getOrDefault(p, from)) {
+                partitions.add(p);
             }
         });
-        consumer.assign(assigned);
-        for (TopicPartition tp : assigned) {
-            consumer.seek(tp, start.get(tp.partition()));
+        partitions.sort(Comparator.comparingLong((Integer p) -> end.get(p) - start.get(p))
+                .reversed());
+        List<List<TopicPartition>> shares = new ArrayList<>();
+        long[] load = new long[Math.min(FETCHERS, partitions.size())];
+        for (int i = 0; i < load.length; i++) {
+            shares.add(new ArrayList<>());
         }
-        this.fetcher = new Thread(this::fetch, "runbook-replay-fetcher-" + topic);
-        fetcher.setDaemon(true);
-        fetcher.start();
+        for (int p : partitions) {
+            int least = 0;
+            for (int i = 1; i < load.length; i++) {
+                least = load[i] < load[least] ? i : least;
+            }
+            shares.get(least).add(new TopicPartition(topic, p));
+            load[least] += end.get(p) - start.get(p);
+        }
+        return shares;
     }
 
     @Override
@@ -88,48 +123,27 @@ final class KafkaDlqSource implements ReplaySource<DlqCopy> {
 
     @Override
     public List<DlqRecord<DlqCopy>> poll() {
-        if (finished) {
-            return List.of();
-        }
-        Object next;
-        try {
-            next = ahead.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TargetUnavailableException("interrupted while reading DLQ '" + topic + "'", e);
-        }
-        if (next == END) {
-            finished = true;
-            return List.of();
-        }
-        if (next instanceof RuntimeException e) {
-            finished = true;
-            throw e;
-        }
-        @SuppressWarnings("unchecked")
-        List<DlqRecord<DlqCopy>> batch = (List<DlqRecord<DlqCopy>>) next;
-        return batch;
-    }
-
-    private void fetch() {
-        try {
-            while (!stopped) {
-                List<DlqRecord<DlqCopy>> batch = readBatch();
-                hand(batch.isEmpty() ? END : batch);
-                if (batch.isEmpty()) {
-                    return;
-                }
+        while (running > 0) {
+            Object next;
+            try {
+                next = ahead.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TargetUnavailableException("interrupted while reading DLQ '" + topic + "'", e);
             }
-        } catch (WakeupException e) {
-            // closing
-        } catch (KafkaException e) {
-            hand(new TargetUnavailableException(
-                    "reading DLQ '" + topic + "' failed: " + e.getMessage() + "; rerun to resume", e));
-        } catch (RuntimeException e) {
-            hand(e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
+            if (next == END) {
+                running--;
+                continue;
+            }
+            if (next instanceof RuntimeException e) {
+                running = 0;
+                throw e;
+            }
+            @SuppressWarnings("unchecked")
+            List<DlqRecord<DlqCopy>> batch = (List<DlqRecord<DlqCopy>>) next;
+            return batch;
         }
+        return List.of();
     }
 
     private void hand(Object item) {
@@ -142,44 +156,96 @@ final class KafkaDlqSource implements ReplaySource<DlqCopy> {
         }
     }
 
-    /** The next poll's records within the scope, decoded; empty once the scope is read. */
-    private List<DlqRecord<DlqCopy>> readBatch() {
-        long idleSince = System.nanoTime();
-        while (!end.isEmpty() && !stopped) {
-            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-            List<DlqRecord<DlqCopy>> out = new ArrayList<>(records.count());
-            for (TopicPartition tp : records.partitions()) {
-                long to = end.getOrDefault(tp, -1L);
-                for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
-                    if (r.offset() < to) {
-                        out.add(headers.decode(r));
+    /** One fetcher thread's consumer, partitions and header decoder. */
+    private final class Fetcher {
+
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final Map<TopicPartition, Long> end = new HashMap<>();
+        private final DlqHeaders headers = new DlqHeaders();
+        private Thread thread;
+
+        Fetcher(
+                KafkaConsumer<byte[], byte[]> consumer,
+                List<TopicPartition> share,
+                Map<Integer, Long> start,
+                Map<Integer, Long> end) {
+            this.consumer = consumer;
+            share.forEach(tp -> this.end.put(tp, end.get(tp.partition())));
+            consumer.assign(share);
+            share.forEach(tp -> consumer.seek(tp, start.get(tp.partition())));
+        }
+
+        private void fetch() {
+            try {
+                while (!stopped) {
+                    List<DlqRecord<DlqCopy>> batch = readBatch();
+                    hand(batch.isEmpty() ? END : batch);
+                    if (batch.isEmpty()) {
+                        return;
                     }
                 }
-            }
-            retireFinishedPartitions();
-            if (!out.isEmpty()) {
-                return out;
-            }
-            if (System.nanoTime() - idleSince > idleLimit.toNanos()) {
-                throw new TargetUnavailableException(
-                        "no records from DLQ '" + topic + "' for " + idleLimit.toSeconds() + " s although " + end
-                                + " are still ahead; is the broker up? rerun to resume",
-                        null);
+            } catch (WakeupException e) {
+                // closing
+            } catch (KafkaException e) {
+                hand(new TargetUnavailableException(
+                        "reading DLQ '" + topic + "' failed: " + e.getMessage() + "; rerun to resume", e));
+            } catch (RuntimeException e) {
+                hand(e);
+            } finally {
+                // no group, nothing to commit; a zero timeout only skips waiting for the broker to answer the
+                // close of the fetch session, which it holds for fetch.max.wait.ms (half a second by default)
+                // when it has no data: the session expires on the broker by itself
+                consumer.close(CloseOptions.timeout(Duration.ZERO));
             }
         }
-        return List.of();
-    }
 
-    private void retireFinishedPartitions() {
-        List<TopicPartition> done = new ArrayList<>();
-        end.forEach((tp, to) -> {
-            if (consumer.position(tp) >= to) {
-                done.add(tp);
+        /** The next poll's records within the scope, decoded; empty once the scope is read. */
+        private List<DlqRecord<DlqCopy>> readBatch() {
+            long idleSince = System.nanoTime();
+            while (!end.isEmpty() && !stopped) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                List<DlqRecord<DlqCopy>> out = new ArrayList<>(records.count());
+                for (TopicPartition tp : records.partitions()) {
+                    long to = end.getOrDefault(tp, -1L);
+                    for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+                        if (r.offset() < to) {
+                            out.add(headers.decode(r));
+                        }
+                    }
+                }
+                retireFinishedPartitions();
+                if (!out.isEmpty()) {
+                    return out;
+                }
+                if (System.nanoTime() - idleSince > idleLimit.toNanos()) {
+                    throw new TargetUnavailableException(
+                            "no records from DLQ '" + topic + "' for " + idleLimit.toSeconds() + " s although " + end
+                                    + " are still ahead; is the broker up? rerun to resume",
+                            null);
+                }
             }
-        });
-        if (!done.isEmpty()) {
-            done.forEach(end::remove);
-            consumer.pause(done);
+            return List.of();
+        }
+
+        private void retireFinishedPartitions() {
+            List<TopicPartition> done = new ArrayList<>();
+            end.forEach((tp, to) -> {
+                if (consumer.position(tp) >= to) {
+                    done.add(tp);
+                }
+            });
+            if (!done.isEmpty()) {
+                done.forEach(end::remove);
+                consumer.pause(done);
+            }
+        }
+
+        private void stop() {
+            try {
+                consumer.wakeup();
+            } catch (RuntimeException alreadyClosed) {
+                // the fetcher finished and closed the consumer
+            }
         }
     }
 
@@ -196,16 +262,14 @@ final class KafkaDlqSource implements ReplaySource<DlqCopy> {
     @Override
     public void close() {
         stopped = true;
-        try {
-            consumer.wakeup();
-        } catch (RuntimeException alreadyClosed) {
-            // the fetcher finished and closed the consumer
-        }
+        fetchers.forEach(Fetcher::stop);
         ahead.clear();
-        try {
-            fetcher.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (Fetcher f : fetchers) {
+            try {
+                f.thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
