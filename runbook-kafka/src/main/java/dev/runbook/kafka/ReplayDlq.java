@@ -259,7 +259,10 @@ public final class ReplayDlq implements Action {
             }
             ReplaySummary done;
             Map<Integer, Long> committed;
-            try (KafkaDlqSource source = new KafkaDlqSource(clientConfig, dlqTopic, details.start(), details.end())) {
+            // exactly the records the plan went through: up to where it stopped in each partition (a limit
+            // can stop it early, and which partitions it had reached by then depends on how reads interleave)
+            try (KafkaDlqSource source =
+                    new KafkaDlqSource(clientConfig, dlqTopic, details.start(), details.commit())) {
                 done = ReplayEngine.replay(source, sink, selection, ctx, checkpointRecords);
                 committed = source.nextOffsets();
             }

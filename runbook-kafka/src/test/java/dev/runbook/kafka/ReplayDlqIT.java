@@ -160,8 +160,19 @@ class ReplayDlqIT extends ActionContract<ReplayDlq> {
     void limits_stopEarly_andARerunWithTheSameFiltersContinuesWithoutDuplicates() {
         ActionContext ctx = context();
         ReplayDlq five = replay(selection().maxRecords(5).build());
-        ApplyResult first = five.apply(five.plan(ctx), ctx);
+        StepPlan plan = five.plan(ctx);
+        ApplyResult first = five.apply(plan, ctx);
         assertThat(first.count("replayed") + first.count("parked")).isEqualTo(5);
+        ReplayDlqDetails details = plan.details(ReplayDlqDetails.class);
+        Map<TopicPartition, Long> planned = new LinkedHashMap<>();
+        details.commit().forEach((p, offset) -> {
+            if (offset > details.start().get(p)) {
+                planned.put(new TopicPartition(dlq, p), offset);
+            }
+        });
+        assertThat(kafka.committed(five.group()))
+                .as("the apply went exactly as far as the plan in each partition")
+                .isEqualTo(planned);
         ReplayDlq rest = action();
         assertThat(rest.group()).as("limits do not change the replayer group").isEqualTo(five.group());
         rest.apply(rest.plan(ctx), ctx);
