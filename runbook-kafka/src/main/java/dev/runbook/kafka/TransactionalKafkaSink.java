@@ -62,6 +62,10 @@ final class TransactionalKafkaSink implements ReplaySink<DlqCopy> {
         // a bulk copy: fuller batches (fewer produce requests for the broker) matter, a send's latency does not
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
         config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        // lz4 costs the client little and spares the broker bytes to copy and write; every Kafka client
+        // reads it. A target topic whose compression.type names another codec makes the broker recompress:
+        // set compression.type to that codec in the client config then.
+        config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         config.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
         config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
