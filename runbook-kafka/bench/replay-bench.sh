@@ -2,8 +2,13 @@
 # ReplayDlq (exactly once) vs a kcat pipe vs the producer ceiling, same in-process broker, same run.
 # Needs kcat: apt-get install -y kafkacat
 # Usage: runbook-kafka/bench/replay-bench.sh [-Dflag ...] [records=1000000] [partitions=4]
+#   -Dbench.rounds=N        rounds of (ceiling, kcat, replay) taken in turns, 5 by default; round 1 is a
+#                           fresh JVM's, the summary is the median of the later rounds' ratios
 #   -Dbench.replayOnly      skip the ceiling and kcat phases (while iterating on the replay)
-#   -Dbench.jfr=FILE        record a JFR profile of the apply into FILE
+#   -Dbench.jfr=FILE        record JFR profiles of the applies into roundN-FILE
+#   -Dbench.asyncProfiler=/path/libasyncProfiler.so -Dbench.profile=PREFIX
+#                           CPU profiles of plan and apply (collapsed stacks) into PREFIX-roundN-plan/apply.collapsed;
+#                           needs ASYNC_PROFILER_JAR=/path/async-profiler.jar (Maven Central: tools.profiler)
 # Arguments starting with -D or -X go to the JVM, the others to the benchmark.
 set -euo pipefail
 command -v kcat >/dev/null || { echo "kcat is missing: apt-get install -y kafkacat" >&2; exit 2; }
@@ -16,4 +21,4 @@ for a in "$@"; do
     *) ARGS+=("$a") ;;
   esac
 done
-exec java "${JVM[@]}" -cp "$BENCH_CP" dev.runbook.kafka.ReplayBenchmark "${ARGS[@]}"
+exec java "${JVM[@]}" -cp "$BENCH_CP${ASYNC_PROFILER_JAR:+:$ASYNC_PROFILER_JAR}" dev.runbook.kafka.ReplayBenchmark "${ARGS[@]}"

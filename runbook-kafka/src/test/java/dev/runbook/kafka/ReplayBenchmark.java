@@ -3,6 +3,7 @@ package dev.runbook.kafka;
 import dev.runbook.core.ActionContext;
 import dev.runbook.core.ApplyResult;
 import dev.runbook.core.StepPlan;
+import dev.runbook.core.replay.ReplayEngine;
 import dev.runbook.core.replay.ReplaySelection;
 import dev.runbook.kafka.DeadLetters.SpringFailure;
 import java.io.ByteArrayOutputStream;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jdk.jfr.Configuration;
@@ -35,15 +37,26 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.tools.ProducerPerformance;
 
 /**
- * Benchmark (not a test): replays N dead letters of 200-byte values exactly once with {@link ReplayDlq},
- * and compares it in the same run, on the same broker, with a hand pipeline {@code kcat -C ... -e | kcat
- * -P ...} and with the producer ceiling ({@code kafka-producer-perf-test}'s ProducerPerformance).
- * Run {@code runbook-kafka/bench/replay-bench.sh [records] [partitions]}.
+ * Benchmark (not a test): replays N dead letters (200-byte JSON-like values, Spring Kafka DLT headers)
+ * exactly once with {@link ReplayDlq}, and compares it in the same run, on the same broker, with a hand
+ * pipeline {@code kcat -C ... -e | kcat -P ...} and with the producer ceiling ({@code
+ * kafka-producer-perf-test}'s ProducerPerformance, sending values made the same way). The replay
+ * compresses with lz4 by default, so kcat and the ceiling run both without compression (as typed by hand,
+ * the issue's reference) and with lz4 (like for like). Run {@code runbook-kafka/bench/replay-bench.sh
+ * [records] [partitions]}.
+ *
+ * <p>The phases run in rounds taken in turns (ceilings, kcat pipes, replay; {@code -Dbench.rounds=N}, 5 by
+ * default), each replay of the same DLQ by another replayer group into another topic, and the ratios are
+ * taken per round, so that the machine's drift hits all alike. Round 1 is a fresh JVM's (a JShell
+ * session's): its Java code is compiled while it runs, which on two cores competes with the work. The
+ * later rounds are a warmed-up JVM's (a long-lived tool's or bot's); the summary is their median.
+ * kcat is native code.
  *
  * <p>Flags: {@code -Dbench.replayOnly} skips the ceiling and kcat phases (for iterating on the replay);
- * {@code -Dbench.jfr=FILE} records a JFR profile of the apply into FILE; {@code -Dbench.brokerJvm} runs
+ * {@code -Dbench.jfr=FILE} records JFR profiles of the applies into roundN-FILE; {@code -Dbench.brokerJvm} runs
  * the broker in its own JVM instead of this one; {@code -Dbench.replayConfig=k=v,k=v} adds client
- * settings (producer or consumer) to the replay's. Each phase also prints the CPU it cost per record: this
+ * settings (producer or consumer) to the replay's; {@code -Dbench.asyncProfiler=LIB -Dbench.profile=PREFIX}
+ * profiles the plan and the apply with async-profiler (see {@link #profiler}). Each phase also prints the CPU it cost per record: this
  * JVM's and the broker's (wherever it runs) plus, for kcat, its processes'.
  */
 public final class ReplayBenchmark {
@@ -83,41 +96,15 @@ public final class ReplayBenchmark {
                 ? Admin.create(ownBroker.clientConfig(null))
                 : KafkaTestCluster.get().admin();
         String dlq = KafkaTestCluster.createTopic(admin, "bench-dlq", partitions);
-        String replayTarget = KafkaTestCluster.createTopic(admin, "bench-replayed", partitions);
-        String kcatTarget = KafkaTestCluster.createTopic(admin, "bench-kcat", partitions);
-        String perfTarget = KafkaTestCluster.createTopic(admin, "bench-perf", partitions);
+        String origin = "bench-origin"; // what the dead letters' headers name; each round maps it elsewhere
         System.out.printf(
                 "broker %s (%s), %,d dead letters of 200-byte values, %d partitions%n",
                 bootstrap, ownBroker != null ? "its own JVM" : "in this JVM", n, partitions);
 
         long t0 = System.nanoTime();
-        fill(bootstrap, dlq, replayTarget, n, partitions);
+        fill(bootstrap, dlq, origin, n, partitions);
         System.out.printf("filled the DLQ in %.1f s%n", secs(t0));
 
-        boolean replayOnly = flag("bench.replayOnly");
-        double ceiling = 0;
-        double ceilingCpu = 0;
-        double kcatSecs = 0;
-        double kcatCpu = 0;
-        if (!replayOnly) {
-            // 1. producer ceiling
-            long c0 = cpuNanos();
-            ceiling = ceiling(bootstrap, perfTarget, n);
-            ceilingCpu = (cpuNanos() - c0) / 1e9;
-
-            // 2. kcat pipe
-            long ck = cpuNanos();
-            long tk = System.nanoTime();
-            double kcatProcessesCpu = kcat(bootstrap, dlq, kcatTarget);
-            kcatSecs = secs(tk);
-            kcatCpu = (cpuNanos() - ck) / 1e9 + kcatProcessesCpu;
-            long kcatCount = count(bootstrap, kcatTarget, "read_uncommitted");
-            if (kcatCount != n) {
-                throw new IllegalStateException("the kcat pipe copied " + kcatCount + " of " + n);
-            }
-        }
-
-        // 3. ReplayDlq, exactly once
         Map<String, Object> config = new HashMap<>();
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         // -Dbench.replayConfig=linger.ms=20,batch.size=1048576: client settings for the replay to try
@@ -126,71 +113,180 @@ public final class ReplayBenchmark {
                 config.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
             }
         }
-        ReplayDlq replay = KafkaActions.of(admin, config).replayDlq(dlq, ReplaySelection.all());
+        KafkaActions kafka = KafkaActions.of(admin, config);
+        long every = Long.getLong("bench.checkpointEvery", ReplayEngine.CHECKPOINT_RECORDS);
+        boolean replayOnly = flag("bench.replayOnly");
+        int rounds = Integer.getInteger("bench.rounds", 5);
+
+        // rounds in turns, so that the machine's drift hits every contender alike; round 1 is a fresh JVM's
+        Path payloads = payloadFile();
+        List<Round> done = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            Map<String, Phase> phases = new java.util.LinkedHashMap<>();
+            if (!replayOnly) {
+                for (String codec : List.of("none", "lz4")) {
+                    String perfTarget =
+                            KafkaTestCluster.createTopic(admin, "bench-perf-" + codec + "-" + round, partitions);
+                    phases.put(
+                            "ceiling " + codec,
+                            ceiling(
+                                    "producer ceiling (ProducerPerformance), " + codec,
+                                    bootstrap,
+                                    perfTarget,
+                                    n,
+                                    payloads,
+                                    codec));
+                }
+                for (String codec : List.of("none", "lz4")) {
+                    String kcatTarget =
+                            KafkaTestCluster.createTopic(admin, "bench-kcat-" + codec + "-" + round, partitions);
+                    phases.put("kcat " + codec, kcat(bootstrap, dlq, kcatTarget, codec));
+                    long kcatCount = count(bootstrap, kcatTarget, "read_uncommitted");
+                    if (kcatCount != n) {
+                        throw new IllegalStateException("the kcat pipe copied " + kcatCount + " of " + n);
+                    }
+                }
+            }
+            // the same DLQ each round, by another replayer group into another topic
+            String target = KafkaTestCluster.createTopic(admin, "bench-replayed-" + round, partitions);
+            ReplayDlq replay = kafka.replayDlq(
+                            dlq,
+                            ReplaySelection.builder().mapTarget(origin, target).build())
+                    .withGroup("bench-replayer-" + round)
+                    .withCheckpointEvery(every);
+            Phase[] planAndApply = replay(round, replay, bootstrap, target, n);
+            phases.put("plan", planAndApply[0]);
+            phases.put("apply", planAndApply[1]);
+            Round r = new Round(round, phases);
+            done.add(r);
+            r.print(n);
+        }
+
+        System.out.println();
+        System.out.printf("%-6s %-50s %8s %12s %14s%n", "round", "", "seconds", "records/s", "CPU us/record");
+        for (Round r : done) {
+            for (Phase phase : r.phases().values()) {
+                System.out.printf(
+                        "%-6d %-50s %8.2f %,12.0f %14.2f%n",
+                        r.number(), phase.label(), phase.secs(), n / phase.secs(), 1e6 * phase.cpu() / n);
+            }
+        }
+        if (!replayOnly && done.size() > 1) {
+            List<Round> warm = done.subList(1, done.size());
+            System.out.printf(
+                    "rounds 2..%d (warm JIT), medians of the per-round ratios (targets: >= 1x kcat, >= 70%% of the ceiling):%n",
+                    done.size());
+            for (String codec : List.of("none", "lz4")) {
+                System.out.printf(
+                        "  apply = %.2fx kcat pipe, %.0f%% of the producer ceiling, both with compression %s%n",
+                        median(warm.stream()
+                                .mapToDouble(r -> r.speedup("kcat " + codec))
+                                .toArray()),
+                        100
+                                * median(warm.stream()
+                                        .mapToDouble(r -> r.speedup("ceiling " + codec))
+                                        .toArray()),
+                        codec);
+            }
+        }
+    }
+
+    /** One round's phases by name: "ceiling none|lz4", "kcat none|lz4" (not with -Dbench.replayOnly), "plan", "apply". */
+    private record Round(int number, Map<String, Phase> phases) {
+
+        /** The apply's speed over the named phase's. */
+        double speedup(String phase) {
+            return phases.get(phase).secs() / phases.get("apply").secs();
+        }
+
+        void print(int n) {
+            StringBuilder line = new StringBuilder(String.format(
+                    "round %d%s: apply %,.0f records/s",
+                    number,
+                    number == 1 ? " (fresh JVM)" : "",
+                    n / phases.get("apply").secs()));
+            for (String other : List.of("kcat none", "kcat lz4", "ceiling none", "ceiling lz4")) {
+                if (phases.containsKey(other)) {
+                    line.append(String.format(
+                            "; %s %,.0f/s (%.2fx)", other, n / phases.get(other).secs(), speedup(other)));
+                }
+            }
+            System.out.println(line);
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int m = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+    }
+
+    /** One timed phase: wall seconds and CPU seconds (this JVM, the broker, and kcat's processes). */
+    private record Phase(String label, double secs, double cpu) {}
+
+    /**
+     * Plans and applies {@code replay}, checks that {@code target} then holds all {@code n} records for
+     * read_committed consumers and that verify passes; returns the plan's and the apply's phases.
+     */
+    private static Phase[] replay(int round, ReplayDlq replay, String bootstrap, String target, int n)
+            throws Exception {
+        String nth = "round" + round;
         ActionContext ctx = ActionContext.standalone();
+        String profile = System.getProperty("bench.profile", "") + "-" + nth;
         long cp = cpuNanos();
         long tp = System.nanoTime();
+        profiler("start");
         StepPlan plan = replay.plan(ctx);
-        double planSecs = secs(tp);
-        double planCpu = (cpuNanos() - cp) / 1e9;
+        profiler("stop,file=" + profile + "-plan.collapsed");
+        Phase planned = new Phase("ReplayDlq plan (dry run: scans the DLQ)", secs(tp), (cpuNanos() - cp) / 1e9);
+        System.out.printf("%s plan in %.2f s; applying%n", nth, planned.secs());
         String jfr = System.getProperty("bench.jfr");
         Recording recording = jfr == null ? null : startRecording();
+        profiler("start");
         long ca = cpuNanos();
         long ta = System.nanoTime();
         ApplyResult result = replay.apply(plan, ctx);
-        double applySecs = secs(ta);
-        double applyCpu = (cpuNanos() - ca) / 1e9;
+        Phase applied = new Phase("ReplayDlq apply (exactly once, headers)", secs(ta), (cpuNanos() - ca) / 1e9);
+        profiler("stop,file=" + profile + "-apply.collapsed");
         if (recording != null) {
-            recording.dump(Path.of(jfr));
+            Path file = Path.of(jfr).resolveSibling(nth + "-" + Path.of(jfr).getFileName());
+            recording.dump(file);
             recording.close();
-            System.out.println("JFR profile of the apply: " + jfr);
+            System.out.println("JFR profile of the apply: " + file);
         }
-        long replayed = count(bootstrap, replayTarget, "read_committed");
+        long replayed = count(bootstrap, target, "read_committed");
         if (result.count("replayed") != n || replayed != n) {
             throw new IllegalStateException("replayed " + result.count("replayed") + ", target holds " + replayed);
         }
-        boolean verified = replay.verify(plan, result, ctx).ok();
-
-        double replayRate = n / applySecs;
-        double kcatRate = replayOnly ? Double.NaN : n / kcatSecs;
-        System.out.println();
-        System.out.printf("%-50s %8s %12s %14s%n", "", "seconds", "records/s", "CPU us/record");
-        if (!replayOnly) {
-            System.out.printf(
-                    "%-50s %8s %,12.0f %14.2f%n",
-                    "producer ceiling (ProducerPerformance, acks=all)", "-", ceiling, 1e6 * ceilingCpu / n);
-            System.out.printf(
-                    "%-50s %8.2f %,12.0f %14.2f%n",
-                    "kcat -C -e | kcat -P (key+value, no txn)", kcatSecs, kcatRate, 1e6 * kcatCpu / n);
+        if (!replay.verify(plan, result, ctx).ok()) {
+            throw new IllegalStateException("verify failed after the " + nth + " replay");
         }
         System.out.printf(
-                "%-50s %8.2f %,12.0f %14.2f%n",
-                "ReplayDlq plan (dry run: scans the DLQ)", planSecs, n / planSecs, 1e6 * planCpu / n);
-        System.out.printf(
-                "%-50s %8.2f %,12.0f %14.2f%n",
-                "ReplayDlq apply (exactly once, headers)", applySecs, replayRate, 1e6 * applyCpu / n);
-        System.out.printf(
-                "ReplayDlq apply = %.2fx kcat pipe, %.0f%% of producer ceiling; target holds %,d (read_committed);"
-                        + " verify %s%n",
-                replayRate / kcatRate, 100 * replayRate / ceiling, replayed, verified ? "passed" : "FAILED");
+                "%s apply in %.2f s; %s holds %,d (read_committed); verify passed%n",
+                nth, applied.secs(), target, replayed);
+        return new Phase[] {planned, applied};
     }
 
-    /** ProducerPerformance (kafka-producer-perf-test) into {@code topic}: its records/s. */
-    private static double ceiling(String bootstrap, String topic, int n) throws Exception {
+    /** ProducerPerformance (kafka-producer-perf-test) into {@code topic}, timed by its own records/s. */
+    private static Phase ceiling(String label, String bootstrap, String topic, int n, Path payloads, String codec)
+            throws Exception {
+        long c0 = cpuNanos();
         String perf = captureStdout(() -> ProducerPerformance.main(new String[] {
             "--topic",
             topic,
             "--num-records",
             String.valueOf(n),
-            "--record-size",
-            "200",
+            "--payload-file",
+            payloads.toString(),
             "--throughput",
             "-1",
             "--producer-props",
             "bootstrap.servers=" + bootstrap,
             "acks=all",
             "linger.ms=5",
-            "batch.size=262144"
+            "batch.size=262144",
+            "compression.type=" + codec
         }));
         Matcher m =
                 Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec").matcher(perf);
@@ -198,27 +294,41 @@ public final class ReplayBenchmark {
         while (m.find()) {
             ceiling = Double.parseDouble(m.group(2));
         }
-        return ceiling;
+        if (ceiling <= 0) {
+            throw new IllegalStateException("ProducerPerformance printed no records/sec: " + perf);
+        }
+        return new Phase(label, n / ceiling, (cpuNanos() - c0) / 1e9);
     }
 
-    /** Runs the kcat pipe from {@code dlq} to {@code target}; returns the CPU seconds its processes used. */
-    private static double kcat(String bootstrap, String dlq, String target) throws Exception {
+    /**
+     * Runs the kcat pipe from {@code dlq} to {@code target}, its producer compressing with {@code codec}
+     * (kcat's {@code -z}); its CPU is this JVM's (the broker's) plus kcat's processes'.
+     */
+    private static Phase kcat(String bootstrap, String dlq, String target, String codec) throws Exception {
         Path times = Files.createTempFile("kcat-cpu", ".txt");
+        long c0 = cpuNanos();
+        long t0 = System.nanoTime();
         try {
             Process kcat = new ProcessBuilder(
                             "bash",
                             "-c",
                             "set -o pipefail; TIMEFORMAT='%U %S'; { time ( kcat -C -b " + bootstrap + " -t " + dlq
                                     + " -e -q -f '%k\\t%s\\n' | kcat -P -b " + bootstrap + " -t " + target
-                                    + " -K '\\t' ) ; } 2> " + times)
+                                    + " -z " + codec + " -K '\\t' ) ; } 2> " + times)
                     .inheritIO()
                     .start();
             int rc = kcat.waitFor();
+            double secs = secs(t0);
             if (rc != 0) {
                 throw new IllegalStateException("the kcat pipe exited " + rc);
             }
             String[] userSys = Files.readString(times).trim().split("\\s+");
-            return Double.parseDouble(userSys[userSys.length - 2]) + Double.parseDouble(userSys[userSys.length - 1]);
+            double kcatCpu =
+                    Double.parseDouble(userSys[userSys.length - 2]) + Double.parseDouble(userSys[userSys.length - 1]);
+            return new Phase(
+                    "kcat -C -e | kcat -P -z " + codec + " (key+value, no txn)",
+                    secs,
+                    (cpuNanos() - c0) / 1e9 + kcatCpu);
         } finally {
             Files.deleteIfExists(times);
         }
@@ -231,6 +341,26 @@ public final class ReplayBenchmark {
         long own = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
         return own + (brokerProcess == null ? 0 : brokerProcess.cpuNanos());
+    }
+
+    /**
+     * With {@code -Dbench.asyncProfiler=/path/libasyncProfiler.so -Dbench.profile=PREFIX} and async-profiler's
+     * jar on the class path (the script adds {@code $ASYNC_PROFILER_JAR}), sends {@code command} to
+     * async-profiler through its Java API, called reflectively so that it is no dependency: CPU samples ({@code
+     * -Dbench.profileEvent=wall} for wall-clock ones) of the plan and of the apply go to PREFIX-plan.collapsed and PREFIX-apply.collapsed (collapsed stacks with
+     * thread names; the in-process broker's threads too).
+     */
+    private static void profiler(String command) throws Exception {
+        String lib = System.getProperty("bench.asyncProfiler");
+        if (lib == null) {
+            return;
+        }
+        String options = command.startsWith("start")
+                ? command + ",event=" + System.getProperty("bench.profileEvent", "cpu") + ",interval=1ms,threads"
+                : command + ",collapsed";
+        Class<?> api = Class.forName("one.profiler.AsyncProfiler");
+        Object profiler = api.getMethod("getInstance", String.class).invoke(null, lib);
+        api.getMethod("execute", String.class).invoke(profiler, options);
     }
 
     /** A JFR recording of the apply: the "profile" settings, with execution samples every 10 ms. */
@@ -246,19 +376,61 @@ public final class ReplayBenchmark {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
-        byte[] value = new byte[200];
-        for (int i = 0; i < value.length; i++) {
-            value[i] = (byte) ('a' + i % 26);
-        }
+        Random random = new Random(42);
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < n; i++) {
+                byte[] value = value(random);
                 RecordHeaders h = DeadLetters.springHeaders(
                         List.of(new SpringFailure(origin, i % partitions, i, "bench", "E", "java.io.IOException")), 0);
                 producer.send(new ProducerRecord<>(
                         dlq, i % partitions, ("k-" + i).getBytes(StandardCharsets.UTF_8), value, h));
             }
         }
+    }
+
+    /**
+     * A 200-byte value like an application's JSON event: field names and a few enum values repeat, ids,
+     * amounts, times and a note are random, so that it compresses about as much as real events do (lz4
+     * about 1.6:1 here; a repeated alphabet would compress far more and flatter compression).
+     */
+    static byte[] value(Random random) {
+        StringBuilder json = new StringBuilder(200)
+                .append("{\"orderId\":\"ord-")
+                .append(1_000_000_000L + random.nextInt(Integer.MAX_VALUE))
+                .append("\",\"customerId\":\"cus-")
+                .append(Integer.toHexString(random.nextInt()))
+                .append("\",\"amount\":")
+                .append(random.nextInt(100_000))
+                .append('.')
+                .append(10 + random.nextInt(90))
+                .append(",\"currency\":\"")
+                .append(CURRENCIES[random.nextInt(CURRENCIES.length)])
+                .append("\",\"status\":\"PAYMENT_FAILED\",\"at\":\"2026-11-21T")
+                .append(String.format(
+                        "%02d:%02d:%02d.%03dZ",
+                        random.nextInt(24), random.nextInt(60), random.nextInt(60), random.nextInt(1000)))
+                .append("\",\"note\":\"");
+        while (json.length() < 198) {
+            json.append((char) ('a' + random.nextInt(26)));
+        }
+        json.setLength(198);
+        return json.append("\"}").toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static final String[] CURRENCIES = {"EUR", "USD", "GBP", "CHF", "JPY"};
+
+    /** 10,000 values as {@link #value} makes them, one per line: ProducerPerformance's --payload-file. */
+    private static Path payloadFile() throws Exception {
+        Path file = Files.createTempFile("bench-payloads", ".txt");
+        file.toFile().deleteOnExit();
+        Random random = new Random(7);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 10_000; i++) {
+            lines.append(new String(value(random), StandardCharsets.US_ASCII)).append('\n');
+        }
+        Files.writeString(file, lines);
+        return file;
     }
 
     static long count(String bootstrap, String topic, String isolation) {
