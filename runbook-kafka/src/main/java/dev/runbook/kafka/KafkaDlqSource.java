@@ -79,12 +79,7 @@ final class KafkaDlqSource implements ReplaySource<DlqCopy> {
         }
         next.putAll(start);
         running = fetchers.size();
-        for (int i = 0; i < fetchers.size(); i++) {
-            Fetcher f = fetchers.get(i);
-            f.thread = new Thread(f::fetch, "runbook-replay-fetcher-" + topic + "-" + i);
-            f.thread.setDaemon(true);
-            f.thread.start();
-        }
+        fetchers.forEach(f -> f.thread.start());
     }
 
     /**
@@ -162,7 +157,7 @@ final class KafkaDlqSource implements ReplaySource<DlqCopy> {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final Map<TopicPartition, Long> end = new HashMap<>();
         private final DlqHeaders headers = new DlqHeaders();
-        private Thread thread;
+        private final Thread thread;
 
         Fetcher(
                 KafkaConsumer<byte[], byte[]> consumer,
@@ -170,6 +165,8 @@ final class KafkaDlqSource implements ReplaySource<DlqCopy> {
                 Map<Integer, Long> start,
                 Map<Integer, Long> end) {
             this.consumer = consumer;
+            this.thread = new Thread(this::fetch, "runbook-replay-fetcher-" + topic + "-" + fetchers.size());
+            thread.setDaemon(true);
             share.forEach(tp -> this.end.put(tp, end.get(tp.partition())));
             consumer.assign(share);
             share.forEach(tp -> consumer.seek(tp, start.get(tp.partition())));
