@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -61,6 +62,8 @@ final class KafkaDlqSource implements ReplaySource<DlqCopy> {
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // an offset that retention deleted while the replay read is an error, not a silent jump to the end
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, POLL_RECORDS);
         config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
@@ -183,6 +186,12 @@ final class KafkaDlqSource implements ReplaySource<DlqCopy> {
                 }
             } catch (WakeupException e) {
                 // closing
+            } catch (OffsetOutOfRangeException e) {
+                hand(new TargetUnavailableException(
+                        "DLQ '" + topic + "' no longer holds offsets " + e.offsetOutOfRangePartitions()
+                                + " (retention deleted records while they were read); plan again",
+                        e,
+                        false));
             } catch (KafkaException e) {
                 hand(new TargetUnavailableException(
                         "reading DLQ '" + topic + "' failed: " + e.getMessage() + "; rerun to resume", e));

@@ -241,8 +241,14 @@ public final class ReplayDlq implements Action {
             return ApplyResult.unchanged(plan.summary()).details(details).build();
         }
         DlqAdmin dlq = new DlqAdmin(admin);
-        try (TransactionalKafkaSink sink = TransactionalKafkaSink.open(clientConfig, group, dlqTopic)) {
-            // initTransactions above aborted what a crashed run left open; now the offsets are stable
+        // the source starts reading at the plan's offsets while the sink starts its transaction and the checks
+        // below run (reading changes nothing; if a check refuses, what was read is dropped). It reads exactly
+        // the records the plan went through: up to where the plan stopped in each partition (a limit can stop
+        // it early, and which partitions it had reached by then depends on how reads interleave)
+        try (KafkaDlqSource source = new KafkaDlqSource(clientConfig, dlqTopic, details.start(), details.commit());
+                TransactionalKafkaSink sink = TransactionalKafkaSink.open(clientConfig, group, dlqTopic)) {
+            // initTransactions above aborted what a crashed run left open; now the offsets are stable, and if
+            // they are still the plan's, so is where the source started
             plan.requireUnchanged(new ReplayDlqState(group, dlqTopic, dlq.committed(group, dlqTopic, true)));
             Map<Integer, Long> logStart =
                     dlq.offsets(dlqTopic, List.copyOf(details.start().keySet()), OffsetSpec.earliest());
@@ -257,15 +263,8 @@ public final class ReplayDlq implements Action {
             if (!missing.isEmpty()) {
                 throw new StalePlanException("target topic(s) " + missing + " were deleted since the plan; plan again");
             }
-            ReplaySummary done;
-            Map<Integer, Long> committed;
-            // exactly the records the plan went through: up to where it stopped in each partition (a limit
-            // can stop it early, and which partitions it had reached by then depends on how reads interleave)
-            try (KafkaDlqSource source =
-                    new KafkaDlqSource(clientConfig, dlqTopic, details.start(), details.commit())) {
-                done = ReplayEngine.replay(source, sink, selection, ctx, checkpointRecords);
-                committed = source.nextOffsets();
-            }
+            ReplaySummary done = ReplayEngine.replay(source, sink, selection, ctx, checkpointRecords);
+            Map<Integer, Long> committed = source.nextOffsets();
             ReplayDlqDetails after = new ReplayDlqDetails(
                     dlqTopic,
                     group,

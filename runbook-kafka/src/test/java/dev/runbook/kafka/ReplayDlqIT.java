@@ -288,6 +288,29 @@ class ReplayDlqIT extends ActionContract<ReplayDlq> {
     }
 
     @Test
+    void recordsDeletedByRetentionAfterThePlan_makeTheApplyStale_andNothingIsReplayed() {
+        StepPlan plan = action().plan(context());
+        kafka.deleteRecordsBefore(new TopicPartition(dlq, 0), 2);
+        assertRefusedWithoutChange(
+                () -> action().apply(plan, context()),
+                "DLQ '" + dlq + "' partition 0 now starts at 2, after the planned start 0",
+                "plan again");
+        assertThat(letters.readCommitted(orders)).isEmpty();
+    }
+
+    @Test
+    void aSourceOffsetThatRetentionDeleted_isAnErrorNamingIt_notASilentJumpToTheEnd() {
+        kafka.deleteRecordsBefore(new TopicPartition(dlq, 0), 3);
+        Map<String, Object> config = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaDlqSource source = new KafkaDlqSource(config, dlq, Map.of(0, 1L), Map.of(0, 8L))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(source::poll)
+                    .isInstanceOf(dev.runbook.core.TargetUnavailableException.class)
+                    .hasMessageContaining("DLQ '" + dlq + "' no longer holds offsets {" + dlq + "-0=1}")
+                    .hasMessageContaining("plan again");
+        }
+    }
+
+    @Test
     void unknownDlqTopic_isRefusedWithItsName() {
         ReplayDlq missing = new ReplayDlq(
                 kafka.admin(),
