@@ -65,8 +65,8 @@ final class KafkaDlqSource implements ReplaySource<DlqCopy> {
         // an offset that retention deleted while the replay read is an error, not a silent jump to the end
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, POLL_RECORDS);
-        config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
-        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
+        config.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
+        config.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
         for (List<TopicPartition> share : shares(topic, start, end)) {
             config.put(ConsumerConfig.CLIENT_ID_CONFIG, "runbook-replay-source-" + topic + "-" + fetchers.size());
             try {

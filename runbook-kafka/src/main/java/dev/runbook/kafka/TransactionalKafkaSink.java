@@ -19,6 +19,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -102,15 +104,21 @@ final class TransactionalKafkaSink implements ReplaySink<DlqCopy> {
         }
         begin();
         DlqCopy copy = record.payload();
-        RecordHeaders headers = new RecordHeaders(copy.headers());
-        headers.add(ReplayHeaders.REPLAY_ID, record.position().getBytes(StandardCharsets.UTF_8));
-        headers.add(ReplayHeaders.ATTEMPT, attempt(decision.attempt()));
-        if (decision.kind() == ReplayDecision.Kind.PARK) {
-            headers.add(ReplayHeaders.PARKED_REASON, decision.reason().getBytes(StandardCharsets.UTF_8));
+        boolean park = decision.kind() == ReplayDecision.Kind.PARK;
+        // sized once: adding to the headers of a fresh RecordHeaders would grow its list on every record
+        Header[] headers = copy.headers().toArray(new Header[copy.headers().size() + (park ? 3 : 2)]);
+        int i = copy.headers().size();
+        headers[i++] =
+                new RecordHeader(ReplayHeaders.REPLAY_ID, record.position().getBytes(StandardCharsets.UTF_8));
+        headers[i++] = new RecordHeader(ReplayHeaders.ATTEMPT, attempt(decision.attempt()));
+        if (park) {
+            headers[i] = new RecordHeader(
+                    ReplayHeaders.PARKED_REASON, decision.reason().getBytes(StandardCharsets.UTF_8));
         }
         try {
             producer.send(
-                    new ProducerRecord<>(decision.target(), null, null, copy.key(), copy.value(), headers),
+                    new ProducerRecord<>(
+                            decision.target(), null, null, copy.key(), copy.value(), new RecordHeaders(headers)),
                     this::completed);
         } catch (KafkaException e) {
             throw failed("sending a replayed record", e);

@@ -114,6 +114,16 @@ public final class ReplayBenchmark {
             }
         }
         KafkaActions kafka = KafkaActions.of(admin, config);
+        // -Dbench.replayConfigB=k=v,...: even rounds replay with these settings added (an A/B comparison in
+        // alternate rounds of one JVM, so that the machine's drift hits both alike)
+        Map<String, Object> configB = new HashMap<>(config);
+        String b = System.getProperty("bench.replayConfigB", "");
+        for (String pair : b.split(",")) {
+            if (pair.contains("=")) {
+                configB.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+            }
+        }
+        KafkaActions kafkaB = KafkaActions.of(admin, configB);
         long every = Long.getLong("bench.checkpointEvery", ReplayEngine.CHECKPOINT_RECORDS);
         boolean replayOnly = flag("bench.replayOnly");
         int rounds = Integer.getInteger("bench.rounds", 5);
@@ -149,7 +159,9 @@ public final class ReplayBenchmark {
             }
             // the same DLQ each round, by another replayer group into another topic
             String target = KafkaTestCluster.createTopic(admin, "bench-replayed-" + round, partitions);
-            ReplayDlq replay = kafka.replayDlq(
+            boolean roundB = !b.isEmpty() && round % 2 == 0;
+            ReplayDlq replay = (roundB ? kafkaB : kafka)
+                    .replayDlq(
                             dlq,
                             ReplaySelection.builder().mapTarget(origin, target).build())
                     .withGroup("bench-replayer-" + round)
@@ -157,7 +169,7 @@ public final class ReplayBenchmark {
             Phase[] planAndApply = replay(round, replay, bootstrap, target, n);
             phases.put("plan", planAndApply[0]);
             phases.put("apply", planAndApply[1]);
-            Round r = new Round(round, phases);
+            Round r = new Round(round, roundB, phases);
             done.add(r);
             r.print(n);
         }
@@ -169,6 +181,24 @@ public final class ReplayBenchmark {
                 System.out.printf(
                         "%-6d %-50s %8.2f %,12.0f %14.2f%n",
                         r.number(), phase.label(), phase.secs(), n / phase.secs(), 1e6 * phase.cpu() / n);
+            }
+        }
+        if (!b.isEmpty() && done.size() > 2) {
+            List<Round> warm = done.subList(1, done.size());
+            for (boolean isB : List.of(false, true)) {
+                System.out.printf(
+                        "rounds 2..%d, %s (%s): apply median %.2f s, plan median %.2f s%n",
+                        done.size(),
+                        isB ? "B (even rounds)" : "A (odd rounds)",
+                        isB ? b : "bench.replayConfig only",
+                        median(warm.stream()
+                                .filter(r -> r.b() == isB)
+                                .mapToDouble(r -> r.phases().get("apply").secs())
+                                .toArray()),
+                        median(warm.stream()
+                                .filter(r -> r.b() == isB)
+                                .mapToDouble(r -> r.phases().get("plan").secs())
+                                .toArray()));
             }
         }
         if (!replayOnly && done.size() > 1) {
@@ -192,7 +222,7 @@ public final class ReplayBenchmark {
     }
 
     /** One round's phases by name: "ceiling none|lz4", "kcat none|lz4" (not with -Dbench.replayOnly), "plan", "apply". */
-    private record Round(int number, Map<String, Phase> phases) {
+    private record Round(int number, boolean b, Map<String, Phase> phases) {
 
         /** The apply's speed over the named phase's. */
         double speedup(String phase) {
@@ -203,7 +233,7 @@ public final class ReplayBenchmark {
             StringBuilder line = new StringBuilder(String.format(
                     "round %d%s: apply %,.0f records/s",
                     number,
-                    number == 1 ? " (fresh JVM)" : "",
+                    number == 1 ? " (fresh JVM)" : b ? " (B)" : "",
                     n / phases.get("apply").secs()));
             for (String other : List.of("kcat none", "kcat lz4", "ceiling none", "ceiling lz4")) {
                 if (phases.containsKey(other)) {
