@@ -108,21 +108,13 @@ public final class ReplayBenchmark {
         Map<String, Object> config = new HashMap<>();
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         // -Dbench.replayConfig=linger.ms=20,batch.size=1048576: client settings for the replay to try
-        for (String pair : System.getProperty("bench.replayConfig", "").split(",")) {
-            if (pair.contains("=")) {
-                config.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
-            }
-        }
+        addSettings(config, System.getProperty("bench.replayConfig", ""));
         KafkaActions kafka = KafkaActions.of(admin, config);
         // -Dbench.replayConfigB=k=v,...: even rounds replay with these settings added (an A/B comparison in
         // alternate rounds of one JVM, so that the machine's drift hits both alike)
-        Map<String, Object> configB = new HashMap<>(config);
         String b = System.getProperty("bench.replayConfigB", "");
-        for (String pair : b.split(",")) {
-            if (pair.contains("=")) {
-                configB.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
-            }
-        }
+        Map<String, Object> configB = new HashMap<>(config);
+        addSettings(configB, b);
         KafkaActions kafkaB = KafkaActions.of(admin, configB);
         long every = Long.getLong("bench.checkpointEvery", ReplayEngine.CHECKPOINT_RECORDS);
         boolean replayOnly = flag("bench.replayOnly");
@@ -191,14 +183,8 @@ public final class ReplayBenchmark {
                         done.size(),
                         isB ? "B (even rounds)" : "A (odd rounds)",
                         isB ? b : "bench.replayConfig only",
-                        median(warm.stream()
-                                .filter(r -> r.b() == isB)
-                                .mapToDouble(r -> r.phases().get("apply").secs())
-                                .toArray()),
-                        median(warm.stream()
-                                .filter(r -> r.b() == isB)
-                                .mapToDouble(r -> r.phases().get("plan").secs())
-                                .toArray()));
+                        medianSecs(warm, isB, "apply"),
+                        medianSecs(warm, isB, "plan"));
             }
         }
         if (!replayOnly && done.size() > 1) {
@@ -243,6 +229,23 @@ public final class ReplayBenchmark {
             }
             System.out.println(line);
         }
+    }
+
+    /** Adds {@code k=v,k=v} client settings to {@code config}. */
+    private static void addSettings(Map<String, Object> config, String settings) {
+        for (String pair : settings.split(",")) {
+            if (pair.contains("=")) {
+                config.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+            }
+        }
+    }
+
+    /** The median seconds of {@code phase} over the A (odd) or B (even) rounds of {@code rounds}. */
+    private static double medianSecs(List<Round> rounds, boolean b, String phase) {
+        return median(rounds.stream()
+                .filter(r -> r.b() == b)
+                .mapToDouble(r -> r.phases().get(phase).secs())
+                .toArray());
     }
 
     private static double median(double[] values) {
