@@ -150,7 +150,15 @@ public final class RedisServers implements BeforeAllCallback {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             Server s = new Server(port, dir, p);
             STARTED.add(s);
-            await(() -> canConnect(port), "redis-server " + name + " on port " + port + " (log " + dir + ")");
+            String what = "redis-server " + name + " on port " + port + " (log " + dir + ")";
+            await(
+                    () -> {
+                        if (!p.isAlive()) {
+                            throw new AssertionError(what + " exited with " + p.exitValue() + ": " + log(dir));
+                        }
+                        return answersPing(port);
+                    },
+                    what);
             return s;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -198,11 +206,28 @@ public final class RedisServers implements BeforeAllCallback {
         }
     }
 
-    private static boolean canConnect(int port) {
+    /**
+     * Whether a Redis server answers {@code PING} on the port ({@code +PONG}, or {@code -NOAUTH} with a
+     * password). A bare TCP connect is not enough: a loopback connect to a port in the ephemeral range
+     * can connect to itself while nothing listens yet, and a test then meets "connection refused".
+     */
+    private static boolean answersPing(int port) {
         try (Socket s = new Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
-            return true;
+            s.setSoTimeout(1000);
+            s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] reply = s.getInputStream().readNBytes(7);
+            String line = new String(reply, StandardCharsets.US_ASCII);
+            return line.startsWith("+PONG") || line.startsWith("-NOAUTH");
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    private static String log(Path dir) {
+        try {
+            return Files.readString(dir.resolve("redis.log"));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
         }
     }
 

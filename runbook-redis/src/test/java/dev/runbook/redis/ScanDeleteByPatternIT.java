@@ -318,6 +318,7 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
                 RedisActions right = RedisActions.connect(locked.uri(), Secret.of("s3cret"))) {
             assertThatThrownBy(() -> wrong.scanDelete(PATTERN).plan(context()))
                     .isInstanceOfSatisfying(TargetUnavailableException.class, e -> assertThat(e.retriable())
+                            .as("retriable? %s, caused by %s", e, e.getCause())
                             .isFalse())
                     .hasMessageContaining("authentication")
                     .hasMessageNotContaining("nope");
