@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -67,7 +68,7 @@ final class DlqHeaders {
         String problem;
         int attempts = 0;
         try {
-            attempts = previousAttempts(seen.attempt);
+            attempts = previousAttempts(seen.get(Slot.ATTEMPT));
             origin = seen.origin();
             problem = null;
         } catch (MalformedHeaderException e) {
@@ -94,38 +95,84 @@ final class DlqHeaders {
         }
     }
 
+    /** The headers the decoder reads; an origin header's first occurrence counts, the others' last. */
+    private enum Slot {
+        SPRING_TOPIC(DlqHeaders.SPRING_TOPIC, true),
+        SPRING_PARTITION(DlqHeaders.SPRING_PARTITION, true),
+        SPRING_OFFSET(DlqHeaders.SPRING_OFFSET, true),
+        SPRING_TIMESTAMP(DlqHeaders.SPRING_TIMESTAMP, true),
+        SPRING_GROUP(DlqHeaders.SPRING_GROUP, true),
+        SPRING_EXCEPTION(DlqHeaders.SPRING_EXCEPTION, false),
+        SPRING_CAUSE(DlqHeaders.SPRING_CAUSE, false),
+        SPRING_MESSAGE(DlqHeaders.SPRING_MESSAGE, false),
+        CONNECT_TOPIC(DlqHeaders.CONNECT_TOPIC, true),
+        CONNECT_PARTITION(DlqHeaders.CONNECT_PARTITION, true),
+        CONNECT_OFFSET(DlqHeaders.CONNECT_OFFSET, true),
+        CONNECT_CONNECTOR(DlqHeaders.CONNECT_CONNECTOR, true),
+        CONNECT_EXCEPTION(DlqHeaders.CONNECT_EXCEPTION, false),
+        CONNECT_MESSAGE(DlqHeaders.CONNECT_MESSAGE, false),
+        ATTEMPT(ReplayHeaders.ATTEMPT, false);
+
+        private static final Slot[] ALL = values();
+
+        final byte[] key;
+        final boolean firstWins;
+
+        Slot(String key, boolean firstWins) {
+            this.key = key.getBytes(StandardCharsets.UTF_8);
+            this.firstWins = firstWins;
+        }
+    }
+
+    /** What a header key is to the decoder: a slot, other DLQ bookkeeping (dropped), or the application's. */
+    private static final int OTHER_BOOKKEEPING = -1;
+
+    private static final int APPLICATION = -2;
+
+    private static final byte[] SPRING_PREFIX = SPRING.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CONNECT_PREFIX = CONNECT.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] REPLAY_ID = ReplayHeaders.REPLAY_ID.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] PARKED_REASON = ReplayHeaders.PARKED_REASON.getBytes(StandardCharsets.UTF_8);
+
+    /** The slot of a key (its UTF-8 bytes in {@code key}, position to limit), or what else it is. */
+    private static int classify(ByteBuffer key) {
+        byte[] a = key.array();
+        int from = key.arrayOffset() + key.position();
+        int to = from + key.remaining();
+        for (Slot slot : Slot.ALL) {
+            if (Arrays.equals(a, from, to, slot.key, 0, slot.key.length)) {
+                return slot.ordinal();
+            }
+        }
+        if (startsWith(a, from, to, SPRING_PREFIX)
+                || startsWith(a, from, to, CONNECT_PREFIX)
+                || Arrays.equals(a, from, to, REPLAY_ID, 0, REPLAY_ID.length)
+                || Arrays.equals(a, from, to, PARKED_REASON, 0, PARKED_REASON.length)) {
+            return OTHER_BOOKKEEPING;
+        }
+        return APPLICATION;
+    }
+
+    private static boolean startsWith(byte[] a, int from, int to, byte[] prefix) {
+        return to - from >= prefix.length && Arrays.equals(a, from, from + prefix.length, prefix, 0, prefix.length);
+    }
+
     /**
-     * The headers that matter, in one pass: origin headers first-seen, exception and attempt last-seen,
-     * and the application's headers (neither DLQ bookkeeping nor an earlier replay's) that a copy keeps.
+     * The headers that matter, in one pass over their keys' bytes (no String per key): the slots, and the
+     * application's headers (neither DLQ bookkeeping nor an earlier replay's) that a copy keeps.
      */
     private final class Seen {
-        Header springTopic;
-        Header springPartition;
-        Header springOffset;
-        Header springTimestamp;
-        Header springGroup;
-        Header springException;
-        Header springCause;
-        Header springMessage;
-        Header connectTopic;
-        Header connectPartition;
-        Header connectOffset;
-        Header connectConnector;
-        Header connectException;
-        Header connectMessage;
-        Header attempt;
+        final Header[] slots = new Header[Slot.ALL.length];
         List<Header> kept = List.of();
 
         Seen(Headers headers) {
             for (Header h : headers) {
-                String k = h.key();
-                if (k.startsWith(SPRING)) {
-                    spring(k, h);
-                } else if (k.startsWith(CONNECT)) {
-                    connect(k, h);
-                } else if (k.equals(ReplayHeaders.ATTEMPT)) {
-                    attempt = h;
-                } else if (!k.equals(ReplayHeaders.REPLAY_ID) && !k.equals(ReplayHeaders.PARKED_REASON)) {
+                int what = classify(FetchedHeaders.key(h));
+                if (what >= 0) {
+                    if (slots[what] == null || !Slot.ALL[what].firstWins) {
+                        slots[what] = h;
+                    }
+                } else if (what == APPLICATION) {
                     keep(h);
                 }
             }
@@ -138,66 +185,34 @@ final class DlqHeaders {
             kept.add(new RecordHeader(h.key(), h.value())); // the parsed header holds the fetched buffer
         }
 
-        // equals chains, not string switches: every key is a fresh String, and a switch would hash it
-
-        private void spring(String k, Header h) {
-            if (k.equals(SPRING_TOPIC)) {
-                springTopic = springTopic == null ? h : springTopic;
-            } else if (k.equals(SPRING_PARTITION)) {
-                springPartition = springPartition == null ? h : springPartition;
-            } else if (k.equals(SPRING_OFFSET)) {
-                springOffset = springOffset == null ? h : springOffset;
-            } else if (k.equals(SPRING_TIMESTAMP)) {
-                springTimestamp = springTimestamp == null ? h : springTimestamp;
-            } else if (k.equals(SPRING_GROUP)) {
-                springGroup = springGroup == null ? h : springGroup;
-            } else if (k.equals(SPRING_EXCEPTION)) {
-                springException = h;
-            } else if (k.equals(SPRING_CAUSE)) {
-                springCause = h;
-            } else if (k.equals(SPRING_MESSAGE)) {
-                springMessage = h;
-            }
-        }
-
-        private void connect(String k, Header h) {
-            if (k.equals(CONNECT_TOPIC)) {
-                connectTopic = connectTopic == null ? h : connectTopic;
-            } else if (k.equals(CONNECT_PARTITION)) {
-                connectPartition = connectPartition == null ? h : connectPartition;
-            } else if (k.equals(CONNECT_OFFSET)) {
-                connectOffset = connectOffset == null ? h : connectOffset;
-            } else if (k.equals(CONNECT_CONNECTOR)) {
-                connectConnector = connectConnector == null ? h : connectConnector;
-            } else if (k.equals(CONNECT_EXCEPTION)) {
-                connectException = h;
-            } else if (k.equals(CONNECT_MESSAGE)) {
-                connectMessage = h;
-            }
+        Header get(Slot slot) {
+            return slots[slot.ordinal()];
         }
 
         DlqOrigin origin() {
+            Header springTopic = get(Slot.SPRING_TOPIC);
             if (springTopic != null) {
                 return new DlqOrigin(
-                        springTopics.text(springTopic.value()),
-                        springInt(springPartition),
-                        springLong(springOffset),
-                        text(groups, springGroup),
-                        text(exceptions, springException),
-                        text(causes, springCause),
-                        text(messages, springMessage),
-                        timestamp(springLong(springTimestamp)));
+                        springTopics.text(FetchedHeaders.value(springTopic)),
+                        springInt(get(Slot.SPRING_PARTITION)),
+                        springLong(get(Slot.SPRING_OFFSET)),
+                        text(groups, get(Slot.SPRING_GROUP)),
+                        text(exceptions, get(Slot.SPRING_EXCEPTION)),
+                        text(causes, get(Slot.SPRING_CAUSE)),
+                        text(messages, get(Slot.SPRING_MESSAGE)),
+                        timestamp(springLong(get(Slot.SPRING_TIMESTAMP))));
             }
+            Header connectTopic = get(Slot.CONNECT_TOPIC);
             if (connectTopic != null) {
-                String connector = text(groups, connectConnector);
+                String connector = text(groups, get(Slot.CONNECT_CONNECTOR));
                 return new DlqOrigin(
-                        connectTopics.text(connectTopic.value()),
-                        number(connectPartition, Integer::valueOf),
-                        number(connectOffset, Long::valueOf),
+                        connectTopics.text(FetchedHeaders.value(connectTopic)),
+                        number(get(Slot.CONNECT_PARTITION), Integer::valueOf),
+                        number(get(Slot.CONNECT_OFFSET), Long::valueOf),
                         connector == null ? null : "connect-" + connector,
-                        text(exceptions, connectException),
+                        text(exceptions, get(Slot.CONNECT_EXCEPTION)),
                         null,
-                        text(messages, connectMessage),
+                        text(messages, get(Slot.CONNECT_MESSAGE)),
                         null);
             }
             throw new MalformedHeaderException(
@@ -216,22 +231,24 @@ final class DlqHeaders {
         if (h == null) {
             return null;
         }
-        if (h.value() == null || h.value().length != Integer.BYTES) {
+        ByteBuffer v = FetchedHeaders.value(h);
+        if (v == null || v.remaining() != Integer.BYTES) {
             throw new MalformedHeaderException(
-                    h.key() + " has " + length(h) + " bytes, expected a 4-byte big-endian int");
+                    h.key() + " has " + length(v) + " bytes, expected a 4-byte big-endian int");
         }
-        return ByteBuffer.wrap(h.value()).getInt();
+        return v.getInt(v.position());
     }
 
     private static Long springLong(Header h) {
         if (h == null) {
             return null;
         }
-        if (h.value() == null || h.value().length != Long.BYTES) {
+        ByteBuffer v = FetchedHeaders.value(h);
+        if (v == null || v.remaining() != Long.BYTES) {
             throw new MalformedHeaderException(
-                    h.key() + " has " + length(h) + " bytes, expected an 8-byte big-endian long");
+                    h.key() + " has " + length(v) + " bytes, expected an 8-byte big-endian long");
         }
-        return ByteBuffer.wrap(h.value()).getLong();
+        return v.getLong(v.position());
     }
 
     private static <N> N number(Header h, java.util.function.Function<String, N> parse) {
@@ -250,12 +267,12 @@ final class DlqHeaders {
         return millis == null ? null : Instant.ofEpochMilli(millis);
     }
 
-    private static int length(Header h) {
-        return h.value() == null ? 0 : h.value().length;
+    private static int length(ByteBuffer v) {
+        return v == null ? 0 : v.remaining();
     }
 
     private static String text(HeaderTexts cache, Header h) {
-        return h == null ? null : cache.text(h.value());
+        return h == null ? null : cache.text(FetchedHeaders.value(h));
     }
 
     private static String text(Header h) {

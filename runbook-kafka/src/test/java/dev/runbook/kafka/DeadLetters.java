@@ -17,8 +17,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -85,6 +88,16 @@ final class DeadLetters {
             h.add(ReplayHeaders.ATTEMPT, utf8(Integer.toString(previousAttempts)));
         }
         return h;
+    }
+
+    /**
+     * The same headers as a consumer parses them from a fetch: written into a record batch and read back,
+     * so each is a slice of the batch's buffer, as {@link FetchedHeaders} reads them in place.
+     */
+    static RecordHeaders fetched(RecordHeaders built) {
+        MemoryRecords batch = MemoryRecords.withRecords(
+                Compression.NONE, new SimpleRecord(0L, (byte[]) null, (byte[]) null, built.toArray()));
+        return new RecordHeaders(batch.records().iterator().next().headers());
     }
 
     static RecordHeaders connectHeaders(String topic, int partition, long offset, String connector) {

@@ -3,8 +3,10 @@ package dev.runbook.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +36,7 @@ class HeaderTextsTest {
     void utf8_isDecoded_andNullStaysNull() {
         HeaderTexts texts = new HeaderTexts();
         assertThat(texts.text(utf8("Nhập kho thất bại"))).isEqualTo("Nhập kho thất bại");
-        assertThat(texts.text(null)).isNull();
+        assertThat(texts.text((byte[]) null)).isNull();
     }
 
     @Test
@@ -63,5 +65,18 @@ class HeaderTextsTest {
         assertThat(texts.text(utf8("one-more"))).isEqualTo("one-more");
         assertThat(texts.size()).isEqualTo(1);
         assertThat(texts.text(utf8("topic-7"))).isEqualTo("topic-7");
+    }
+
+    @Test
+    void aRangeOfALargerBuffer_isReadInPlace_andTheCacheKeepsItsOwnCopy() {
+        HeaderTexts texts = new HeaderTexts();
+        byte[] fetch = utf8("xxordersyy");
+        String orders = texts.text(ByteBuffer.wrap(fetch, 2, 6).slice());
+        assertThat(orders).isEqualTo("orders");
+        assertThat(texts.text(ByteBuffer.wrap(fetch, 2, 6))).isSameAs(orders);
+        Arrays.fill(fetch, (byte) 'z'); // the consumer's next fetch reuses nothing we keep
+        assertThat(texts.text(utf8("orders"))).isSameAs(orders);
+        assertThat(texts.text(ByteBuffer.wrap(fetch, 2, 6))).isEqualTo("zzzzzz");
+        assertThat(texts.text((ByteBuffer) null)).isNull();
     }
 }
