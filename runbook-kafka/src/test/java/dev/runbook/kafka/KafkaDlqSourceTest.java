@@ -30,4 +30,30 @@ class KafkaDlqSourceTest {
         assertThat(KafkaDlqSource.shares("dlq", start, end)).containsExactly(List.of(tp(1)));
         assertThat(KafkaDlqSource.shares("dlq", Map.of(0, 4L), Map.of(0, 4L))).isEmpty();
     }
+
+    @Test
+    void consumerConfig_forcesWhatCorrectnessNeeds_andTheClientConfigsReadSizesWin() {
+        Map<String, Object> defaults = KafkaDlqSource.consumerConfig(Map.of(
+                "bootstrap.servers", "b:9092",
+                "group.id", "someone-elses",
+                "isolation.level", "read_uncommitted",
+                "enable.auto.commit", true,
+                "auto.offset.reset", "earliest"));
+        assertThat(defaults)
+                .containsEntry("bootstrap.servers", "b:9092")
+                .doesNotContainKey("group.id")
+                .containsEntry("isolation.level", "read_committed")
+                .containsEntry("enable.auto.commit", false)
+                .containsEntry("auto.offset.reset", "none")
+                .containsEntry("max.poll.records", 500)
+                .containsEntry("fetch.max.bytes", 64 * 1024 * 1024)
+                .containsEntry("max.partition.fetch.bytes", 8 * 1024 * 1024);
+
+        Map<String, Object> small = KafkaDlqSource.consumerConfig(
+                Map.of("max.poll.records", 50, "fetch.max.bytes", 1_000_000, "max.partition.fetch.bytes", 250_000));
+        assertThat(small)
+                .containsEntry("max.poll.records", 50)
+                .containsEntry("fetch.max.bytes", 1_000_000)
+                .containsEntry("max.partition.fetch.bytes", 250_000);
+    }
 }
