@@ -24,7 +24,7 @@ public final class ReplayCrashBenchmark {
 
     private static void run(String[] args) throws Exception {
         int trials = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        int records = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
+        int records = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
         long maxDelayMillis = args.length > 2 ? Long.parseLong(args[2]) : 2_000;
         CrashTrials crash = new CrashTrials(KafkaTestCluster.get(), 20261121L);
         List<CrashTrials.Trial> done = new ArrayList<>();
