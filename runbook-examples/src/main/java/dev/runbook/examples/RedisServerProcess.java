@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -37,7 +38,7 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code redis-server} and waits until it accepts connections (at most 10 s).
+     * Starts {@code redis-server} and waits until it answers PING (at most 10 s).
      *
      * @throws IllegalStateException if redis-server is not on the PATH (with the command to install it) or
      *     does not come up (with its log)
@@ -136,10 +137,16 @@ public final class RedisServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the server answers {@code PING}. A bare connect is not proof: a loopback connect to a port
+     * in the ephemeral range can connect to itself while nothing listens yet.
+     */
     private static boolean accepts(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-            return true;
+            s.setSoTimeout(1000);
+            s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readNBytes(5), StandardCharsets.US_ASCII).equals("+PONG");
         } catch (IOException e) {
             return false;
         }
