@@ -115,6 +115,23 @@ final class DlqHeaders {
 
         private static final Slot[] ALL = values();
 
+        /** The slots by key length: a key is compared only with the one or two of its length. */
+        private static final Slot[][] BY_LENGTH = byLength();
+
+        private static Slot[][] byLength() {
+            int longest = 0;
+            for (Slot s : ALL) {
+                longest = Math.max(longest, s.key.length);
+            }
+            Slot[][] table = new Slot[longest + 1][0];
+            for (Slot s : ALL) {
+                Slot[] same = Arrays.copyOf(table[s.key.length], table[s.key.length].length + 1);
+                same[same.length - 1] = s;
+                table[s.key.length] = same;
+            }
+            return table;
+        }
+
         final byte[] key;
         final boolean firstWins;
 
@@ -138,10 +155,13 @@ final class DlqHeaders {
     private static int classify(ByteBuffer key) {
         byte[] a = key.array();
         int from = key.arrayOffset() + key.position();
-        int to = from + key.remaining();
-        for (Slot slot : Slot.ALL) {
-            if (Arrays.equals(a, from, to, slot.key, 0, slot.key.length)) {
-                return slot.ordinal();
+        int length = key.remaining();
+        int to = from + length;
+        if (length < Slot.BY_LENGTH.length) {
+            for (Slot slot : Slot.BY_LENGTH[length]) {
+                if (Arrays.equals(a, from, to, slot.key, 0, length)) {
+                    return slot.ordinal();
+                }
             }
         }
         if (startsWith(a, from, to, SPRING_PREFIX)

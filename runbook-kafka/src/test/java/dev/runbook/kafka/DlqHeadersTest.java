@@ -86,9 +86,17 @@ class DlqHeadersTest {
         h.add(ReplayHeaders.PARKED_REASON, "too often".getBytes(StandardCharsets.UTF_8));
         h.add("tenant", "t1".getBytes(StandardCharsets.UTF_8));
         h.add("__connect.errors.stage", "VALUE_CONVERTER".getBytes(StandardCharsets.UTF_8));
+        String sameLengthAsATopicKey = "x".repeat(DlqHeaders.SPRING_TOPIC.length());
+        h.add(sameLengthAsATopicKey, "1".getBytes(StandardCharsets.UTF_8));
+        String longerThanAnyKnownKey = "y".repeat(200);
+        h.add(longerThanAnyKnownKey, "2".getBytes(StandardCharsets.UTF_8));
         assertThat(decode(h).payload().headers())
                 .extracting(Header::key, x -> new String(x.value(), StandardCharsets.UTF_8))
-                .containsExactly(tuple("trace-id", "abc"), tuple("tenant", "t1"));
+                .containsExactly(
+                        tuple("trace-id", "abc"),
+                        tuple("tenant", "t1"),
+                        tuple(sameLengthAsATopicKey, "1"),
+                        tuple(longerThanAnyKnownKey, "2"));
     }
 
     @Test
