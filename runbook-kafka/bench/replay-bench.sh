@@ -4,6 +4,8 @@
 # Usage: runbook-kafka/bench/replay-bench.sh [-Dflag ...] [records=1000000] [partitions=4]
 #   -Dbench.rounds=N        rounds of (ceiling, kcat, replay) taken in turns, 5 by default; round 1 is a
 #                           fresh JVM's, the summary is the median of the later rounds' ratios
+#   -Dbench.warmup=W        also summarise the rounds after W (the JIT s column shows when the JIT, which
+#                           compiles the in-process broker too, has about finished; 6 on the project machine)
 #   -Dbench.replayOnly      skip the ceiling and kcat phases (while iterating on the replay)
 #   -Dbench.jfr=FILE        record JFR profiles of the applies into roundN-FILE
 #   -Dbench.asyncProfiler=/path/libasyncProfiler.so -Dbench.profile=PREFIX

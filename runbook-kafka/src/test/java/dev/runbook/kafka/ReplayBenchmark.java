@@ -49,8 +49,9 @@ import org.apache.kafka.tools.ProducerPerformance;
  * default), each replay of the same DLQ by another replayer group into another topic, and the ratios are
  * taken per round, so that the machine's drift hits all alike. Round 1 is a fresh JVM's (a JShell
  * session's): its Java code is compiled while it runs, which on two cores competes with the work. The
- * later rounds are a warmed-up JVM's (a long-lived tool's or bot's); the summary is their median.
- * kcat is native code.
+ * later rounds are a warming JVM's (a long-lived tool's or bot's); the summary is their median, and with
+ * {@code -Dbench.warmup=W} also that of the rounds after W, when the JIT has about finished (each phase
+ * prints the seconds the JIT compiled during it: the in-process broker's code too). kcat is native code.
  *
  * <p>Flags: {@code -Dbench.replayOnly} skips the ceiling and kcat phases (for iterating on the replay);
  * {@code -Dbench.jfr=FILE} records JFR profiles of the applies into roundN-FILE; {@code -Dbench.brokerJvm} runs
@@ -167,12 +168,13 @@ public final class ReplayBenchmark {
         }
 
         System.out.println();
-        System.out.printf("%-6s %-50s %8s %12s %14s%n", "round", "", "seconds", "records/s", "CPU us/record");
+        System.out.printf(
+                "%-6s %-50s %8s %12s %14s %8s%n", "round", "", "seconds", "records/s", "CPU us/record", "JIT s");
         for (Round r : done) {
             for (Phase phase : r.phases().values()) {
                 System.out.printf(
-                        "%-6d %-50s %8.2f %,12.0f %14.2f%n",
-                        r.number(), phase.label(), phase.secs(), n / phase.secs(), 1e6 * phase.cpu() / n);
+                        "%-6d %-50s %8.2f %,12.0f %14.2f %8.2f%n",
+                        r.number(), phase.label(), phase.secs(), n / phase.secs(), 1e6 * phase.cpu() / n, phase.jit());
             }
         }
         if (!b.isEmpty() && done.size() > 2) {
@@ -188,22 +190,33 @@ public final class ReplayBenchmark {
             }
         }
         if (!replayOnly && done.size() > 1) {
-            List<Round> warm = done.subList(1, done.size());
-            System.out.printf(
-                    "rounds 2..%d (warm JIT), medians of the per-round ratios (targets: >= 1x kcat, >= 70%% of the ceiling):%n",
-                    done.size());
-            for (String codec : List.of("none", "lz4")) {
-                System.out.printf(
-                        "  apply = %.2fx kcat pipe, %.0f%% of the producer ceiling, both with compression %s%n",
-                        median(warm.stream()
-                                .mapToDouble(r -> r.speedup("kcat " + codec))
-                                .toArray()),
-                        100
-                                * median(warm.stream()
-                                        .mapToDouble(r -> r.speedup("ceiling " + codec))
-                                        .toArray()),
-                        codec);
+            summary(done, 1, "after the first, fresh JVM's");
+            // -Dbench.warmup=W: also the rounds after W, once the JIT has (about) finished compiling the
+            // broker's and the clients' code; the JIT s column shows when that is
+            int warmup = Integer.getInteger("bench.warmup", 1);
+            if (warmup > 1 && done.size() > warmup) {
+                summary(done, warmup, "after " + warmup + " warm-up rounds");
             }
+        }
+    }
+
+    /** The medians of the apply's per-round ratios to kcat and the ceiling, over the rounds after {@code skip}. */
+    private static void summary(List<Round> done, int skip, String which) {
+        List<Round> rounds = done.subList(skip, done.size());
+        System.out.printf(
+                "rounds %d..%d (%s), medians of the per-round ratios (targets: >= 1x kcat, >= 70%% of the ceiling):%n",
+                skip + 1, done.size(), which);
+        for (String codec : List.of("none", "lz4")) {
+            System.out.printf(
+                    "  apply = %.2fx kcat pipe, %.0f%% of the producer ceiling, both with compression %s%n",
+                    median(rounds.stream()
+                            .mapToDouble(r -> r.speedup("kcat " + codec))
+                            .toArray()),
+                    100
+                            * median(rounds.stream()
+                                    .mapToDouble(r -> r.speedup("ceiling " + codec))
+                                    .toArray()),
+                    codec);
         }
     }
 
@@ -255,8 +268,16 @@ public final class ReplayBenchmark {
         return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
     }
 
-    /** One timed phase: wall seconds and CPU seconds (this JVM, the broker, and kcat's processes). */
-    private record Phase(String label, double secs, double cpu) {}
+    /**
+     * One timed phase: wall seconds, CPU seconds (this JVM, the broker, and kcat's processes) and this
+     * JVM's JIT compilation seconds (the compiler threads' time, part of the CPU: how warm the JVM was).
+     */
+    private record Phase(String label, double secs, double cpu, double jit) {}
+
+    /** The JIT's compilation time so far in this JVM, in milliseconds. */
+    private static long jitMillis() {
+        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    }
 
     /**
      * Plans and applies {@code replay}, checks that {@code target} then holds all {@code n} records for
@@ -268,19 +289,23 @@ public final class ReplayBenchmark {
         ActionContext ctx = ActionContext.standalone();
         String profile = System.getProperty("bench.profile", "") + "-" + nth;
         long cp = cpuNanos();
+        long jp = jitMillis();
         long tp = System.nanoTime();
         profiler("start");
         StepPlan plan = replay.plan(ctx);
         profiler("stop,file=" + profile + "-plan.collapsed");
-        Phase planned = new Phase("ReplayDlq plan (dry run: scans the DLQ)", secs(tp), (cpuNanos() - cp) / 1e9);
+        Phase planned = new Phase(
+                "ReplayDlq plan (dry run: scans the DLQ)", secs(tp), (cpuNanos() - cp) / 1e9, (jitMillis() - jp) / 1e3);
         System.out.printf("%s plan in %.2f s; applying%n", nth, planned.secs());
         String jfr = System.getProperty("bench.jfr");
         Recording recording = jfr == null ? null : startRecording();
         profiler("start");
         long ca = cpuNanos();
+        long ja = jitMillis();
         long ta = System.nanoTime();
         ApplyResult result = replay.apply(plan, ctx);
-        Phase applied = new Phase("ReplayDlq apply (exactly once, headers)", secs(ta), (cpuNanos() - ca) / 1e9);
+        Phase applied = new Phase(
+                "ReplayDlq apply (exactly once, headers)", secs(ta), (cpuNanos() - ca) / 1e9, (jitMillis() - ja) / 1e3);
         profiler("stop,file=" + profile + "-apply.collapsed");
         if (recording != null) {
             Path file = Path.of(jfr).resolveSibling(nth + "-" + Path.of(jfr).getFileName());
@@ -305,6 +330,7 @@ public final class ReplayBenchmark {
     private static Phase ceiling(String label, String bootstrap, String topic, int n, Path payloads, String codec)
             throws Exception {
         long c0 = cpuNanos();
+        long j0 = jitMillis();
         String perf = captureStdout(() -> ProducerPerformance.main(new String[] {
             "--topic",
             topic,
@@ -330,7 +356,7 @@ public final class ReplayBenchmark {
         if (ceiling <= 0) {
             throw new IllegalStateException("ProducerPerformance printed no records/sec: " + perf);
         }
-        return new Phase(label, n / ceiling, (cpuNanos() - c0) / 1e9);
+        return new Phase(label, n / ceiling, (cpuNanos() - c0) / 1e9, (jitMillis() - j0) / 1e3);
     }
 
     /**
@@ -340,6 +366,7 @@ public final class ReplayBenchmark {
     private static Phase kcat(String bootstrap, String dlq, String target, String codec) throws Exception {
         Path times = Files.createTempFile("kcat-cpu", ".txt");
         long c0 = cpuNanos();
+        long j0 = jitMillis();
         long t0 = System.nanoTime();
         try {
             Process kcat = new ProcessBuilder(
@@ -361,7 +388,8 @@ public final class ReplayBenchmark {
             return new Phase(
                     "kcat -C -e | kcat -P -z " + codec + " (key+value, no txn)",
                     secs,
-                    (cpuNanos() - c0) / 1e9 + kcatCpu);
+                    (cpuNanos() - c0) / 1e9 + kcatCpu,
+                    (jitMillis() - j0) / 1e3);
         } finally {
             Files.deleteIfExists(times);
         }
