@@ -42,8 +42,10 @@ import org.apache.kafka.tools.ProducerPerformance;
  * pipeline {@code kcat -C ... -e | kcat -P ...} and with the producer ceiling ({@code
  * kafka-producer-perf-test}'s ProducerPerformance, sending values made the same way). The replay
  * compresses with lz4 by default, so kcat and the ceiling run both without compression (as typed by hand,
- * the issue's reference) and with lz4 (like for like). Run {@code runbook-kafka/bench/replay-bench.sh
- * [records] [partitions]}.
+ * the issue's reference) and with lz4 (like for like). It also times a bare Java pipe ({@link #barePipe}:
+ * one thread consuming and sending key and value, no headers, no transaction), what the replay's
+ * bookkeeping and exactly-once cost on top of the clients' own work. Run {@code
+ * runbook-kafka/bench/replay-bench.sh [records] [partitions]}.
  *
  * <p>The phases run in rounds taken in turns (ceilings, kcat pipes, replay; {@code -Dbench.rounds=N}, 5 by
  * default), each replay of the same DLQ by another replayer group into another topic, and the ratios are
@@ -53,11 +55,12 @@ import org.apache.kafka.tools.ProducerPerformance;
  * {@code -Dbench.warmup=W} also that of the rounds after W, when the JIT has about finished (each phase
  * prints the seconds the JIT compiled during it: the in-process broker's code too). kcat is native code.
  *
- * <p>Flags: {@code -Dbench.replayOnly} skips the ceiling and kcat phases (for iterating on the replay);
+ * <p>Flags: {@code -Dbench.replayOnly} skips the ceiling, kcat and bare pipe phases (for iterating on the
+ * replay; {@code -Dbench.barePipe} keeps the bare pipe);
  * {@code -Dbench.jfr=FILE} records JFR profiles of the applies into roundN-FILE; {@code -Dbench.brokerJvm} runs
  * the broker in its own JVM instead of this one; {@code -Dbench.replayConfig=k=v,k=v} adds client
  * settings (producer or consumer) to the replay's; {@code -Dbench.asyncProfiler=LIB -Dbench.profile=PREFIX}
- * profiles the plan and the apply with async-profiler (see {@link #profiler}). Each phase also prints the CPU it cost per record: this
+ * profiles the plan, the apply and the bare pipe with async-profiler (see {@link #profiler}). Each phase also prints the CPU it cost per record: this
  * JVM's and the broker's (wherever it runs) plus, for kcat, its processes'.
  */
 public final class ReplayBenchmark {
@@ -119,6 +122,8 @@ public final class ReplayBenchmark {
         KafkaActions kafkaB = KafkaActions.of(admin, configB);
         long every = Long.getLong("bench.checkpointEvery", ReplayEngine.CHECKPOINT_RECORDS);
         boolean replayOnly = flag("bench.replayOnly");
+        // the bare Java pipe runs with the ceiling and kcat, or alone with -Dbench.barePipe
+        boolean barePipe = !replayOnly || flag("bench.barePipe");
         int rounds = Integer.getInteger("bench.rounds", 5);
 
         // rounds in turns, so that the machine's drift hits every contender alike; round 1 is a fresh JVM's
@@ -149,6 +154,12 @@ public final class ReplayBenchmark {
                         throw new IllegalStateException("the kcat pipe copied " + kcatCount + " of " + n);
                     }
                 }
+            }
+            if (barePipe) {
+                String bareTarget = KafkaTestCluster.createTopic(admin, "bench-bare-" + round, partitions);
+                profiler("start");
+                phases.put("bare pipe", barePipe(bootstrap, dlq, bareTarget, n));
+                profiler("stop,file=" + System.getProperty("bench.profile", "") + "-round" + round + "-bare.collapsed");
             }
             // the same DLQ each round, by another replayer group into another topic
             String target = KafkaTestCluster.createTopic(admin, "bench-replayed-" + round, partitions);
@@ -218,6 +229,20 @@ public final class ReplayBenchmark {
                                     .toArray()),
                     codec);
         }
+        if (rounds.get(0).phases().containsKey("bare pipe")) {
+            System.out.printf(
+                    "  bare Java pipe = %.0f%% of the producer ceiling (none); apply = %.2fx the bare pipe%n",
+                    100
+                            * median(rounds.stream()
+                                    .mapToDouble(r -> r.phases()
+                                                    .get("ceiling none")
+                                                    .secs()
+                                            / r.phases().get("bare pipe").secs())
+                                    .toArray()),
+                    median(rounds.stream()
+                            .mapToDouble(r -> r.speedup("bare pipe"))
+                            .toArray()));
+        }
     }
 
     /** One round's phases by name: "ceiling none|lz4", "kcat none|lz4" (not with -Dbench.replayOnly), "plan", "apply". */
@@ -234,7 +259,7 @@ public final class ReplayBenchmark {
                     number,
                     number == 1 ? " (fresh JVM)" : b ? " (B)" : "",
                     n / phases.get("apply").secs()));
-            for (String other : List.of("kcat none", "kcat lz4", "ceiling none", "ceiling lz4")) {
+            for (String other : List.of("kcat none", "kcat lz4", "ceiling none", "ceiling lz4", "bare pipe")) {
                 if (phases.containsKey(other)) {
                     line.append(String.format(
                             "; %s %,.0f/s (%.2fx)", other, n / phases.get(other).secs(), speedup(other)));
@@ -393,6 +418,53 @@ public final class ReplayBenchmark {
         } finally {
             Files.deleteIfExists(times);
         }
+    }
+
+    /**
+     * The floor of a Java replay with these clients, for comparison ({@code -Dbench.barePipe}): one thread
+     * polls the DLQ with the replay's consumer settings and sends each record's key and value (no headers,
+     * no transaction, no decoding) with the replay's producer settings (lz4, idempotent, acks=all), then
+     * flushes. What the replay adds to it is its price: headers read and written, selection, exactly once.
+     */
+    private static Phase barePipe(String bootstrap, String dlq, String target, int n) {
+        long c0 = cpuNanos();
+        long j0 = jitMillis();
+        long t0 = System.nanoTime();
+        Map<String, Object> consumerConfig =
+                KafkaDlqSource.consumerConfig(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        Map<String, Object> producerConfig = new HashMap<>();
+        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        producerConfig.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        producerConfig.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        producerConfig.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
+        long sent = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                        new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                KafkaProducer<byte[], byte[]> producer =
+                        new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<TopicPartition> tps = new ArrayList<>();
+            consumer.partitionsFor(dlq).forEach(pi -> tps.add(new TopicPartition(dlq, pi.partition())));
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+            while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    producer.send(new ProducerRecord<>(target, r.key(), r.value()));
+                    sent++;
+                }
+            }
+            producer.flush();
+        }
+        if (sent != n) {
+            throw new IllegalStateException("the bare pipe copied " + sent + " of " + n);
+        }
+        return new Phase(
+                "bare Java pipe (consume, send key+value, lz4, no txn)",
+                secs(t0),
+                (cpuNanos() - c0) / 1e9,
+                (jitMillis() - j0) / 1e3);
     }
 
     private static KafkaBrokerProcess brokerProcess;
