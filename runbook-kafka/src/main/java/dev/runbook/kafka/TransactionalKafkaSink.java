@@ -61,14 +61,7 @@ final class TransactionalKafkaSink implements ReplaySink<DlqCopy> {
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(group));
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
-        // a bulk copy: fuller batches (fewer produce requests for the broker) matter, a send's latency does not
-        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
-        config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        // lz4 costs the client little and spares the broker bytes to copy and write; every Kafka client
-        // reads it. A target topic whose compression.type names another codec makes the broker recompress:
-        // set compression.type to that codec in the client config then.
-        config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        config.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
+        bulkCopyDefaults(config);
         // the producer sleeps retry.backoff.ms (100 ms by default, fixed, its sending thread stalled) before a
         // transactional request whose coordinator it had to look up first: initTransactions once, the first
         // sendOffsetsToTransaction twice, ~0.3 s of every apply. Kafka itself retries concurrent-transaction
@@ -95,6 +88,21 @@ final class TransactionalKafkaSink implements ReplaySink<DlqCopy> {
                     e);
         }
         return new TransactionalKafkaSink(producer, group, dlqTopic);
+    }
+
+    /**
+     * Adds the replay producer's throughput settings to {@code config}, as defaults that it overrides: a
+     * bulk copy, where fuller batches (fewer produce requests for the broker) matter and a send's latency
+     * does not.
+     */
+    static void bulkCopyDefaults(Map<String, Object> config) {
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
+        config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        // lz4 costs the client little and spares the broker bytes to copy and write; every Kafka client
+        // reads it. A target topic whose compression.type names another codec makes the broker recompress:
+        // set compression.type to that codec in the client config then.
+        config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        config.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
     }
 
     @Override

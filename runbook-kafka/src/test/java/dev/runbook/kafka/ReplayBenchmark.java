@@ -435,10 +435,7 @@ public final class ReplayBenchmark {
         Map<String, Object> producerConfig = new HashMap<>();
         producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        producerConfig.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        producerConfig.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        producerConfig.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
+        TransactionalKafkaSink.bulkCopyDefaults(producerConfig);
         long sent = 0;
         try (KafkaConsumer<byte[], byte[]> consumer =
                         new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
