@@ -26,6 +26,7 @@ import jdk.jfr.Recording;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -436,22 +437,16 @@ public final class ReplayBenchmark {
         producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         TransactionalKafkaSink.bulkCopyDefaults(producerConfig);
-        long sent = 0;
+        long sent;
         try (KafkaConsumer<byte[], byte[]> consumer =
                         new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
                 KafkaProducer<byte[], byte[]> producer =
                         new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
-            List<TopicPartition> tps = new ArrayList<>();
-            consumer.partitionsFor(dlq).forEach(pi -> tps.add(new TopicPartition(dlq, pi.partition())));
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = consumer.endOffsets(tps);
-            while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (var r : consumer.poll(Duration.ofMillis(200))) {
+            sent = readAll(consumer, dlq, records -> {
+                for (var r : records) {
                     producer.send(new ProducerRecord<>(target, r.key(), r.value()));
-                    sent++;
                 }
-            }
+            });
             producer.flush();
         }
         if (sent != n) {
@@ -570,17 +565,30 @@ public final class ReplayBenchmark {
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> tps = new ArrayList<>();
-            consumer.partitionsFor(topic).forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = consumer.endOffsets(tps);
-            long count = 0;
-            while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                count += consumer.poll(Duration.ofMillis(200)).count();
-            }
-            return count;
+            return readAll(consumer, topic, records -> {});
         }
+    }
+
+    /**
+     * Reads all of {@code topic}'s partitions from their start to their end offsets as of now, handing
+     * each poll's records to {@code each}; returns how many records there were.
+     */
+    private static long readAll(
+            KafkaConsumer<byte[], byte[]> consumer,
+            String topic,
+            java.util.function.Consumer<ConsumerRecords<byte[], byte[]>> each) {
+        List<TopicPartition> tps = new ArrayList<>();
+        consumer.partitionsFor(topic).forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
+        consumer.assign(tps);
+        consumer.seekToBeginning(tps);
+        Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+        long count = 0;
+        while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+            each.accept(records);
+            count += records.count();
+        }
+        return count;
     }
 
     /** Whether {@code -Dname} (or {@code -Dname=true}) was given. */
