@@ -2,9 +2,16 @@ package dev.runbook.core.replay;
 
 import dev.runbook.core.ActionContext;
 import dev.runbook.core.RefusedException;
+import dev.runbook.core.TargetUnavailableException;
 import dev.runbook.core.Throttle;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 
 /**
  * The replay logic every DLQ source and sink shares: decide each record with a {@link ReplaySelection},
@@ -35,7 +42,7 @@ public final class ReplayEngine {
 
     /** Reads the source's scope and says what a replay would do; sends and records nothing. */
     public static <P> ReplaySummary dryRun(ReplaySource<P> source, ReplaySelection selection) {
-        return run(source, null, selection, null, CHECKPOINT_RECORDS);
+        return run(source, null, selection, null, CHECKPOINT_RECORDS, () -> false, delta -> {});
     }
 
     /**
@@ -65,8 +72,148 @@ public final class ReplayEngine {
         if (checkpointRecords < 1) {
             throw new IllegalArgumentException("checkpointRecords must be >= 1, was " + checkpointRecords);
         }
+        return lane(source, sink, selection, ctx, checkpointRecords, () -> false, progress(ctx));
+    }
+
+    /**
+     * As {@link #replay(ReplaySource, ReplaySink, ReplaySelection, ActionContext, long)}, over lanes that run
+     * at the same time, each on its own thread: lane {@code i} reads {@code sources.get(i)} and sends to
+     * and checkpoints with {@code sinks.get(i)}, so the sources must share out the scope (disjoint
+     * partitions) and each sink records its own source's progress. Within a lane, records go in order, as
+     * with one lane. If a lane fails, the others stop at their next batch and abort what they sent since
+     * their last checkpoint; the first failure is thrown, the others' added as suppressed. A rerun resumes
+     * each lane at its checkpoint.
+     *
+     * <p>Limits count records and bytes in one order, so a selection with {@code maxRecords}, {@code maxBytes}
+     * or {@code maxRate} takes one lane.
+     *
+     * @return the lanes' summaries added up
+     * @throws IllegalArgumentException if the lists differ in size or are empty, or several lanes get a
+     *     selection with limits
+     */
+    public static <P> ReplaySummary replay(
+            List<? extends ReplaySource<P>> sources,
+            List<? extends ReplaySink<P>> sinks,
+            ReplaySelection selection,
+            ActionContext ctx,
+            long checkpointRecords) {
+        if (sources.isEmpty() || sources.size() != sinks.size()) {
+            throw new IllegalArgumentException(
+                    "one sink per source, at least one: " + sources.size() + " sources, " + sinks.size() + " sinks");
+        }
+        if (sources.size() == 1) {
+            return replay(sources.get(0), sinks.get(0), selection, ctx, checkpointRecords);
+        }
+        if (selection.hasLimits()) {
+            throw new IllegalArgumentException(
+                    "maxRecords, maxBytes and maxRate count across all records in one order: replay with one lane");
+        }
+        if (checkpointRecords < 1) {
+            throw new IllegalArgumentException("checkpointRecords must be >= 1, was " + checkpointRecords);
+        }
+        int n = sources.size();
+        ReplaySummary[] done = new ReplaySummary[n];
+        Throwable[] failed = new Throwable[n];
+        AtomicBoolean stop = new AtomicBoolean();
+        LongConsumer progress = progress(ctx);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int lane = i;
+            Runnable work = () -> {
+                try {
+                    done[lane] = lane(
+                            sources.get(lane), sinks.get(lane), selection, ctx, checkpointRecords, stop::get, progress);
+                } catch (RuntimeException | Error e) {
+                    failed[lane] = e;
+                    stop.set(true);
+                }
+            };
+            if (i < n - 1) {
+                Thread t = new Thread(
+                        work, "runbook-replay-lane-" + i + "-" + sources.get(i).name());
+                t.setDaemon(true);
+                t.start();
+                threads.add(t);
+            } else {
+                work.run();
+            }
+        }
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    // stop the lanes at their next batch, but wait for them: each aborts its open transaction
+                    stop.set(true);
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable first = null;
+        for (Throwable e : failed) {
+            if (e instanceof LaneStopped || e == null) {
+                continue;
+            }
+            if (first == null) {
+                first = e;
+            } else {
+                first.addSuppressed(e);
+            }
+        }
+        if (first instanceof Error e) {
+            throw e;
+        }
+        if (first != null) {
+            throw (RuntimeException) first;
+        }
+        if (Arrays.stream(failed).anyMatch(LaneStopped.class::isInstance)) {
+            // no lane failed: the caller's thread was interrupted, and the lanes it stopped aborted
+            throw new TargetUnavailableException(
+                    "interrupted while replaying " + sources.get(0).name()
+                            + "; each lane stopped at its last checkpoint; rerun to resume",
+                    null);
+        }
+        SummaryBuilder total = new SummaryBuilder();
+        for (ReplaySummary s : done) {
+            total.add(s);
+        }
+        return total.build();
+    }
+
+    /** Thrown in a lane that stopped because another failed; never leaves {@link #replay(List, List, ReplaySelection, ActionContext, long)}. */
+    private static final class LaneStopped extends RuntimeException {
+        LaneStopped() {
+            super("another lane failed", null, false, false);
+        }
+    }
+
+    /** Adds up the records the lanes report sent (deltas) and reports the total to {@code ctx}, one at a time. */
+    private static LongConsumer progress(ActionContext ctx) {
+        if (ctx == null) {
+            return delta -> {};
+        }
+        AtomicLong sent = new AtomicLong();
+        return delta -> {
+            synchronized (sent) {
+                ctx.progress("records replayed", sent.addAndGet(delta), -1);
+            }
+        };
+    }
+
+    private static <P> ReplaySummary lane(
+            ReplaySource<P> source,
+            ReplaySink<P> sink,
+            ReplaySelection selection,
+            ActionContext ctx,
+            long checkpointRecords,
+            BooleanSupplier stop,
+            LongConsumer progress) {
         try {
-            return run(source, sink, selection, ctx, checkpointRecords);
+            return run(source, sink, selection, ctx, checkpointRecords, stop, progress);
         } catch (RuntimeException e) {
             try {
                 sink.abort();
@@ -82,7 +229,9 @@ public final class ReplayEngine {
             ReplaySink<P> sink,
             ReplaySelection selection,
             ActionContext ctx,
-            long checkpointRecords) {
+            long checkpointRecords,
+            BooleanSupplier stopped,
+            LongConsumer progress) {
         SummaryBuilder summary = new SummaryBuilder();
         Throttle throttle = sink != null && ctx != null && selection.maxRate() > 0
                 ? ctx.throttle("replay " + source.name(), selection.maxRate())
@@ -92,7 +241,11 @@ public final class ReplayEngine {
                 : new Checkpoints<>(
                         sink, checkpointRecords, selection.maxRate(), ctx == null ? Clock.systemUTC() : ctx.clock());
         boolean stop = false;
+        long reported = 0;
         while (!stop) {
+            if (stopped.getAsBoolean()) {
+                throw new LaneStopped();
+            }
             List<DlqRecord<P>> batch = source.poll();
             if (batch.isEmpty()) {
                 break;
@@ -138,9 +291,8 @@ public final class ReplayEngine {
                 checkpoints.consumed(batch, handled);
             }
             source.consumed(batch.subList(0, handled));
-            if (ctx != null) {
-                ctx.progress("records replayed", summary.sent(), -1);
-            }
+            progress.accept(summary.sent() - reported);
+            reported = summary.sent();
         }
         if (sink != null) {
             checkpoints.now();

@@ -53,6 +53,11 @@ public record ReplaySelection(
     /** Attempts before parking when the caller does not choose. */
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
 
+    /** Whether {@code maxRecords}, {@code maxBytes} or {@code maxRate} limits the replay. */
+    public boolean hasLimits() {
+        return maxRecords != Long.MAX_VALUE || maxBytes != Long.MAX_VALUE || maxRate > 0;
+    }
+
     public ReplaySelection {
         originalTopics = Set.copyOf(originalTopics == null ? Set.of() : originalTopics);
         originalGroups = Set.copyOf(originalGroups == null ? Set.of() : originalGroups);

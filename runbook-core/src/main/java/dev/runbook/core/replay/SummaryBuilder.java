@@ -113,6 +113,52 @@ final class SummaryBuilder {
         lastTargetCount[0]++;
     }
 
+    /**
+     * Adds another lane's summary: counts, bytes, origins and targets add up, the time range widens, the
+     * first position is the earliest lane's first (lanes in the order added), the last the latest's last,
+     * samples fill up to ten.
+     */
+    void add(ReplaySummary s) {
+        scanned += s.scanned();
+        replayed += s.replayed();
+        parked += s.parked();
+        skipped += s.skipped();
+        malformed += s.malformed();
+        bytes += s.bytes();
+        for (ReplaySummary.OriginCount o : s.byOrigin()) {
+            byOrigin.computeIfAbsent(Arrays.asList(o.topic(), o.group(), o.exception()), k -> new long[1])[0] +=
+                    o.count();
+        }
+        lastOrigin = null;
+        s.targets().forEach((t, n) -> targets.computeIfAbsent(t, k -> new long[1])[0] += n);
+        lastTarget = null;
+        if (first == null) {
+            first = s.firstPosition();
+        }
+        if (s.lastPosition() != null) {
+            last = s.lastPosition();
+        }
+        if (s.earliest() != null && (earliest == null || s.earliest().isBefore(earliest))) {
+            earliest = s.earliest();
+        }
+        if (s.latest() != null && (latest == null || s.latest().isAfter(latest))) {
+            latest = s.latest();
+        }
+        for (String key : s.sampleKeys()) {
+            if (sampleKeys.size() < SAMPLES) {
+                sampleKeys.add(key);
+            }
+        }
+        for (String sample : s.malformedSamples()) {
+            if (malformedSamples.size() < SAMPLES) {
+                malformedSamples.add(sample);
+            }
+        }
+        if (stoppedBy == null) {
+            stoppedBy = s.stoppedBy();
+        }
+    }
+
     ReplaySummary build() {
         List<ReplaySummary.OriginCount> origins = new ArrayList<>();
         byOrigin.forEach((k, n) -> origins.add(new ReplaySummary.OriginCount(k.get(0), k.get(1), k.get(2), n[0])));

@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runbook.core.ActionContext;
 import dev.runbook.core.RefusedException;
+import dev.runbook.core.TargetUnavailableException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ReplayEngineTest {
@@ -17,7 +22,7 @@ class ReplayEngineTest {
     private static final DlqOrigin ORIGIN = new DlqOrigin("orders", 0, 0L, "g", "E", null, null, T0);
 
     /** A list-backed source that hands out batches of {@code batch} records. */
-    static final class ListSource implements ReplaySource<String> {
+    static class ListSource implements ReplaySource<String> {
         private final List<DlqRecord<String>> records;
         private final int batch;
         private int next;
@@ -382,6 +387,167 @@ class ReplayEngineTest {
                 .hasMessageContaining("parkingTarget");
         assertThatThrownBy(() -> ReplaySelection.builder().originalTopic(" ").build())
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Records of DLQ partition {@code partition}: origins alternate between orders and payments. */
+    private static List<DlqRecord<String>> partition(int partition, int n) {
+        List<DlqRecord<String>> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String topic = i % 2 == 0 ? "orders" : "payments";
+            DlqOrigin o = new DlqOrigin(topic, 0, (long) i, "g", "org.x.ListenerFailed", null, "boom", T0);
+            out.add(new DlqRecord<>(
+                    "dlq/" + partition + "/" + i, "k" + partition + "-" + i, o, null, 0, T0.plusSeconds(i), 100, "v"));
+        }
+        return out;
+    }
+
+    /** A source whose first poll waits until {@code together} sources polled (fails if they run one by one). */
+    private static ListSource meeting(List<DlqRecord<String>> records, CyclicBarrier together) {
+        return new ListSource(records, 7) {
+            private boolean met;
+
+            @Override
+            public List<DlqRecord<String>> poll() {
+                if (!met) {
+                    met = true;
+                    try {
+                        together.await(10, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new AssertionError("the lanes did not run at the same time", e);
+                    }
+                }
+                return super.poll();
+            }
+        };
+    }
+
+    @Test
+    void lanes_runAtTheSameTime_eachSinkGetsItsOwnSourcesRecords_andTheSummariesAddUp() {
+        CyclicBarrier together = new CyclicBarrier(2);
+        ListSink sink0 = new ListSink();
+        ListSink sink1 = new ListSink();
+        List<Long> progress = Collections.synchronizedList(new ArrayList<>());
+        ReplaySummary done = ReplayEngine.replay(
+                List.of(meeting(partition(0, 30), together), meeting(partition(1, 20), together)),
+                List.of(sink0, sink1),
+                ReplaySelection.all(),
+                recordingProgress(progress),
+                8);
+
+        assertThat(sink0.committed).hasSize(30).allMatch(c -> c.contains("<-dlq/0/"));
+        assertThat(sink1.committed).hasSize(20).allMatch(c -> c.contains("<-dlq/1/"));
+        assertThat(sink0.committed).as("in order within a lane").startsWith("orders<-dlq/0/0#1", "payments<-dlq/0/1#1");
+        assertThat(sink0.checkpoints).as("each lane checkpoints its own source").endsWith("dlq/0/29");
+        assertThat(sink1.checkpoints).endsWith("dlq/1/19");
+        assertThat(done.replayed()).isEqualTo(50);
+        assertThat(done.bytes()).isEqualTo(5000);
+        assertThat(done.targets()).isEqualTo(Map.of("orders", 25L, "payments", 25L));
+        assertThat(done.earliest()).isEqualTo(T0);
+        assertThat(done.latest()).isEqualTo(T0.plusSeconds(29));
+        assertThat(progress)
+                .as("the total, growing, from both lanes")
+                .isSorted()
+                .endsWith(50L);
+    }
+
+    @Test
+    void aFailingLane_stopsTheOthers_whichAbortTheirOpenBatch_andItsErrorIsThrown() {
+        CountDownLatch failing = new CountDownLatch(1);
+        ListSource fails = new ListSource(partition(0, 10), 5) {
+            @Override
+            public List<DlqRecord<String>> poll() {
+                if (!consumed.isEmpty()) {
+                    failing.countDown();
+                    throw new TargetUnavailableException("broker went away reading dlq/0; rerun to resume", null);
+                }
+                return super.poll();
+            }
+        };
+        ListSource slow = new ListSource(partition(1, 100_000), 1) {
+            @Override
+            public List<DlqRecord<String>> poll() {
+                try {
+                    failing.await(10, TimeUnit.SECONDS); // lane 1 goes on until lane 0 fails
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                return super.poll();
+            }
+        };
+        ListSink sink0 = new ListSink();
+        ListSink sink1 = new ListSink();
+        assertThatThrownBy(() -> ReplayEngine.replay(
+                        List.of(fails, slow), List.of(sink0, sink1), ReplaySelection.all(), ctx(), 1_000_000))
+                .isInstanceOf(TargetUnavailableException.class)
+                .hasMessageContaining("dlq/0")
+                .hasNoSuppressedExceptions();
+        assertThat(slow.consumed).as("lane 1 stopped early").hasSizeLessThan(100_000);
+        assertThat(sink1.aborts).as("lane 1 aborted its open batch").isEqualTo(1);
+        assertThat(sink1.committed).as("nothing of lane 1 became durable").isEmpty();
+        assertThat(sink0.aborts).isEqualTo(1);
+        assertThat(sink0.committed).isEmpty();
+    }
+
+    @Test
+    void lanes_needASelectionWithoutLimits_andOneSinkPerSource() {
+        ReplaySelection limited = ReplaySelection.builder().maxRecords(10).build();
+        List<ListSource> two = List.of(new ListSource(partition(0, 3), 3), new ListSource(partition(1, 3), 3));
+        List<ListSink> sinks = List.of(new ListSink(), new ListSink());
+        assertThatThrownBy(() -> ReplayEngine.replay(two, sinks, limited, ctx(), 10))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxRecords")
+                .hasMessageContaining("one lane");
+        assertThatThrownBy(() -> ReplayEngine.replay(two, List.of(new ListSink()), ReplaySelection.all(), ctx(), 10))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("one sink per source");
+        assertThat(sinks).allMatch(s -> s.pending.isEmpty() && s.committed.isEmpty());
+
+        ListSink one = new ListSink();
+        ReplaySummary s =
+                ReplayEngine.replay(List.of(new ListSource(partition(0, 3), 3)), List.of(one), limited, ctx(), 10);
+        assertThat(s.replayed()).as("one lane takes limits").isEqualTo(3);
+        assertThat(one.committed).hasSize(3);
+    }
+
+    /** A standalone context that records the totals it is told of. */
+    private static ActionContext recordingProgress(List<Long> totals) {
+        ActionContext standalone = ActionContext.standalone();
+        return new ActionContext() {
+            @Override
+            public String runId() {
+                return standalone.runId();
+            }
+
+            @Override
+            public String stepId() {
+                return standalone.stepId();
+            }
+
+            @Override
+            public java.time.Clock clock() {
+                return standalone.clock();
+            }
+
+            @Override
+            public dev.runbook.core.Sleeper sleeper() {
+                return standalone.sleeper();
+            }
+
+            @Override
+            public dev.runbook.core.Guards guards() {
+                return standalone.guards();
+            }
+
+            @Override
+            public dev.runbook.core.Throttle throttle(String name, double perSecond) {
+                return standalone.throttle(name, perSecond);
+            }
+
+            @Override
+            public void progress(String what, long done, long total) {
+                totals.add(done);
+            }
+        };
     }
 
     /** A context whose throttles record the permits asked for instead of waiting. */

@@ -46,6 +46,45 @@ class SummaryBuilderTest {
     }
 
     @Test
+    void lanesSummaries_addUpToTheSummaryOfTheirRecordsOneLaneAfterTheOther() {
+        // lane A and lane B (one DLQ partition each, say); B has origins A has, and ones A has not
+        ReplayDecision park = new ReplayDecision(ReplayDecision.Kind.PARK, "parked", 4, "attempts");
+        ReplayDecision malformed = new ReplayDecision(ReplayDecision.Kind.MALFORMED, null, 1, "malformed");
+        DlqRecord<String> bad = new DlqRecord<>("dlq/1/9", null, null, "no origin", 0, T0, 5, null);
+        SummaryBuilder a = new SummaryBuilder();
+        SummaryBuilder b = new SummaryBuilder();
+        SummaryBuilder whole = new SummaryBuilder();
+        for (int i = 0; i < 12; i++) {
+            DlqRecord<String> r = rec(i, i % 3 == 0 ? "payments" : "orders", "g", "Timeout");
+            a.add(r, replay(r.origin().topic()));
+            whole.add(r, replay(r.origin().topic()));
+        }
+        for (int i = 0; i < 9; i++) {
+            DlqRecord<String> r = rec(100 + i, i % 2 == 0 ? "orders" : "refunds", "h", null);
+            ReplayDecision d = i == 4 ? park : replay(r.origin().topic());
+            b.add(r, d);
+            whole.add(r, d);
+        }
+        b.add(bad, malformed);
+        whole.add(bad, malformed);
+        b.stoppedBy("maxRecords");
+        whole.stoppedBy("maxRecords");
+
+        SummaryBuilder merged = new SummaryBuilder();
+        merged.add(a.build());
+        merged.add(b.build());
+        ReplaySummary s = merged.build();
+        assertThat(s).isEqualTo(whole.build());
+        assertThat(s.sampleKeys())
+                .as("ten samples at most, A's first")
+                .hasSize(10)
+                .startsWith("k0");
+        assertThat(s.earliest()).as("B's records are the older ones").isEqualTo(T0.plusSeconds(10 - 108));
+        assertThat(s.firstPosition()).isEqualTo("dlq/0/0");
+        assertThat(s.lastPosition()).isEqualTo("dlq/0/108");
+    }
+
+    @Test
     void parkedMalformed_countUnderQuestionMark_skippedAndMalformedOnlyAsNumbers() {
         SummaryBuilder b = new SummaryBuilder();
         DlqRecord<String> bad = new DlqRecord<>("dlq/0/1", null, null, "no origin", 0, T0, 5, null);
