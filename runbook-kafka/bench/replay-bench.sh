@@ -9,6 +9,8 @@
 #                           compiles the in-process broker too, has about finished; 6 on the project machine)
 #   -Dbench.replayOnly      skip the ceiling, kcat and bare pipe phases (while iterating on the replay)
 #   -Dbench.barePipe        with -Dbench.replayOnly: keep the bare Java pipe phase
+#   -Dbench.barePipeLanes=N also the bare pipe in N threads, each with its share of the partitions
+#   -Dbench.oneLaneB        even rounds replay in one lane (A/B of the replay's two lanes against one)
 #   -Dbench.jfr=FILE        record JFR profiles of the applies into roundN-FILE
 #   -Dbench.asyncProfiler=/path/libasyncProfiler.so -Dbench.profile=PREFIX
 #                           CPU profiles of plan, apply and bare pipe (collapsed stacks) into

@@ -77,11 +77,21 @@ final class KafkaDlqSource implements ReplaySource<DlqCopy> {
     }
 
     KafkaDlqSource(Map<String, Object> clientConfig, String topic, Map<Integer, Long> start, Map<Integer, Long> end) {
+        this(clientConfig, topic, start, end, FETCHERS);
+    }
+
+    /** As above, with at most {@code fetcherThreads} fetchers (a replay lane's source has one). */
+    KafkaDlqSource(
+            Map<String, Object> clientConfig,
+            String topic,
+            Map<Integer, Long> start,
+            Map<Integer, Long> end,
+            int fetcherThreads) {
         this.topic = topic;
         Object apiTimeout = clientConfig.get(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG);
         this.idleLimit = Duration.ofMillis(apiTimeout == null ? 30_000 : Long.parseLong(apiTimeout.toString()));
         Map<String, Object> config = consumerConfig(clientConfig);
-        for (List<TopicPartition> share : shares(topic, start, end)) {
+        for (List<TopicPartition> share : shares(topic, start, end, fetcherThreads)) {
             config.put(ConsumerConfig.CLIENT_ID_CONFIG, "runbook-replay-source-" + topic + "-" + fetchers.size());
             try {
                 fetchers.add(new Fetcher(
@@ -100,10 +110,11 @@ final class KafkaDlqSource implements ReplaySource<DlqCopy> {
     }
 
     /**
-     * The partitions with records to read, shared out among at most {@link #FETCHERS} fetchers by the
-     * records each has to read: the biggest partition first, each to the fetcher with the fewest so far.
+     * The partitions with records to read, shared out {@code ways} ways at most (among fetchers, or replay
+     * lanes) by the records each has to read: the biggest partition first, each to the share with the
+     * fewest so far.
      */
-    static List<List<TopicPartition>> shares(String topic, Map<Integer, Long> start, Map<Integer, Long> end) {
+    static List<List<TopicPartition>> shares(String topic, Map<Integer, Long> start, Map<Integer, Long> end, int ways) {
         List<Integer> partitions = new ArrayList<>();
         start.forEach((p, from) -> {
             if (from < end.getOrDefault(p, from)) {
@@ -113,7 +124,7 @@ final class KafkaDlqSource implements ReplaySource<DlqCopy> {
         partitions.sort(Comparator.comparingLong((Integer p) -> end.get(p) - start.get(p))
                 .reversed());
         List<List<TopicPartition>> shares = new ArrayList<>();
-        long[] load = new long[Math.min(FETCHERS, partitions.size())];
+        long[] load = new long[Math.min(ways, partitions.size())];
         for (int i = 0; i < load.length; i++) {
             shares.add(new ArrayList<>());
         }

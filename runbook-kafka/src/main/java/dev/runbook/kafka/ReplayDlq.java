@@ -23,6 +23,7 @@ import java.util.TreeSet;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Replays a Kafka DLQ topic into its original topics (from Spring Kafka or Kafka Connect headers) or an
@@ -41,6 +42,13 @@ import org.apache.kafka.clients.admin.OffsetSpec;
  *     have unreadable origin headers under {@link MalformedPolicy#REFUSE}
  */
 public final class ReplayDlq implements Action {
+
+    /**
+     * Replay lanes at most: transactional producers sending at once, each with its share of the DLQ's
+     * partitions and its own transactions (transactional id {@code runbook-replay.<group>} and {@code
+     * runbook-replay.<group>.lane-1}). A replay with limits, or of one partition, has one lane.
+     */
+    static final int LANES = 2;
 
     private final Admin admin;
     private final Map<String, Object> clientConfig;
@@ -241,14 +249,13 @@ public final class ReplayDlq implements Action {
             return ApplyResult.unchanged(plan.summary()).details(details).build();
         }
         DlqAdmin dlq = new DlqAdmin(admin);
-        // the source starts reading at the plan's offsets while the sink starts its transaction and the checks
-        // below run (reading changes nothing; if a check refuses, what was read is dropped). It reads exactly
+        // the sources start reading at the plan's offsets while the sinks start their transactions and the checks
+        // below run (reading changes nothing; if a check refuses, what was read is dropped). They read exactly
         // the records the plan went through: up to where the plan stopped in each partition (a limit can stop
         // it early, and which partitions it had reached by then depends on how reads interleave)
-        try (KafkaDlqSource source = new KafkaDlqSource(clientConfig, dlqTopic, details.start(), details.commit());
-                TransactionalKafkaSink sink = TransactionalKafkaSink.open(clientConfig, group, dlqTopic)) {
-            // initTransactions above aborted what a crashed run left open; now the offsets are stable, and if
-            // they are still the plan's, so is where the source started
+        try (Lanes lanes = openLanes(details)) {
+            // initTransactions in every lane's producer aborted what a crashed run left open; now the offsets are
+            // stable, and if they are still the plan's, so is where the sources started
             plan.requireUnchanged(new ReplayDlqState(group, dlqTopic, dlq.committed(group, dlqTopic, true)));
             Map<Integer, Long> logStart =
                     dlq.offsets(dlqTopic, List.copyOf(details.start().keySet()), OffsetSpec.earliest());
@@ -263,8 +270,9 @@ public final class ReplayDlq implements Action {
             if (!missing.isEmpty()) {
                 throw new StalePlanException("target topic(s) " + missing + " were deleted since the plan; plan again");
             }
-            ReplaySummary done = ReplayEngine.replay(source, sink, selection, ctx, checkpointRecords);
-            Map<Integer, Long> committed = source.nextOffsets();
+            ReplaySummary done = ReplayEngine.replay(lanes.sources, lanes.sinks, selection, ctx, checkpointRecords);
+            Map<Integer, Long> committed = new TreeMap<>(details.start());
+            lanes.sources.forEach(source -> committed.putAll(source.nextOffsets()));
             ReplayDlqDetails after = new ReplayDlqDetails(
                     dlqTopic,
                     group,
@@ -285,6 +293,81 @@ public final class ReplayDlq implements Action {
                     .count("bytes", done.bytes())
                     .details(after)
                     .build();
+        }
+    }
+
+    /** The apply's sources and their sinks, lane by lane. */
+    private static final class Lanes implements AutoCloseable {
+        final List<KafkaDlqSource> sources = new ArrayList<>();
+        final List<TransactionalKafkaSink> sinks = new ArrayList<>();
+
+        /** Closes every sink, then every source, even if one fails to close; then throws the first failure. */
+        @Override
+        public void close() {
+            RuntimeException failed = null;
+            List<AutoCloseable> all = new ArrayList<>(sinks);
+            all.addAll(sources);
+            for (AutoCloseable c : all) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    if (failed == null) {
+                        failed = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                    } else {
+                        failed.addSuppressed(e);
+                    }
+                }
+            }
+            if (failed != null) {
+                throw failed;
+            }
+        }
+    }
+
+    /**
+     * Opens the lanes of the apply: one source per share of the partitions to read (by records to read),
+     * each with one fetcher, and one transactional sink each; with limits, or one partition to read, one
+     * lane whose source has two fetchers. Every lane id this DLQ's replays can use ({@link #LANES} at most,
+     * one per partition) gets its producer initialised, used or not: that fences a crashed earlier run's
+     * lanes and aborts their open transactions, whatever lanes that run had.
+     */
+    private Lanes openLanes(ReplayDlqDetails details) {
+        Lanes lanes = new Lanes();
+        try {
+            List<List<TopicPartition>> shares = KafkaDlqSource.shares(
+                    dlqTopic, details.start(), details.commit(), selection.hasLimits() ? 1 : LANES);
+            if (shares.size() > 1) {
+                for (List<TopicPartition> share : shares) {
+                    Map<Integer, Long> from = new TreeMap<>();
+                    Map<Integer, Long> to = new TreeMap<>();
+                    share.forEach(tp -> {
+                        from.put(tp.partition(), details.start().get(tp.partition()));
+                        to.put(tp.partition(), details.commit().get(tp.partition()));
+                    });
+                    lanes.sources.add(new KafkaDlqSource(clientConfig, dlqTopic, from, to, 1));
+                }
+            } else {
+                lanes.sources.add(new KafkaDlqSource(clientConfig, dlqTopic, details.start(), details.commit()));
+            }
+            // partitions are never removed, so no earlier run had more of them than the plan saw
+            int fence =
+                    Math.max(lanes.sources.size(), Math.min(LANES, details.end().size()));
+            for (int lane = 0; lane < fence; lane++) {
+                TransactionalKafkaSink sink = TransactionalKafkaSink.open(clientConfig, group, dlqTopic, lane);
+                if (lane < lanes.sources.size()) {
+                    lanes.sinks.add(sink);
+                } else {
+                    sink.close();
+                }
+            }
+            return lanes;
+        } catch (RuntimeException e) {
+            try {
+                lanes.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
     }
 

@@ -11,7 +11,8 @@ import java.util.TreeMap;
  *
  * @param dlqTopic the DLQ topic
  * @param group the replayer's consumer group (its committed offsets are the replay's progress)
- * @param transactionalId the producer's transactional id
+ * @param transactionalId the first lane's transactional id (a replay of several partitions also uses {@code
+ *     <it>.lane-1})
  * @param start per partition, the first offset in scope
  * @param end per partition, the last stable offset seen at plan time (exclusive)
  * @param commit per partition, the offsets the replayer group will have committed (or has) afterwards

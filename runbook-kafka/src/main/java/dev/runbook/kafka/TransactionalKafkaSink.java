@@ -27,8 +27,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Sends replayed records with a transactional producer and commits the replayer group's DLQ offsets in
  * the same transaction ({@code sendOffsetsToTransaction}), so a batch's copies and its progress become
- * visible together or not at all. Its transactional id is derived from the replayer group: a rerun after
- * a crash fences the dead process and aborts its open transaction. A copy keeps the key, the value and
+ * visible together or not at all. Its transactional id is derived from the replayer group and the lane: a
+ * rerun after a crash fences the dead process and aborts its open transaction. A copy keeps the key, the value and
  * the application's own headers; the DLQ's bookkeeping headers ({@code kafka_dlt-*}, {@code
  * __connect.errors.*}) are dropped, and the replay id and attempt count are added.
  */
@@ -52,13 +52,18 @@ final class TransactionalKafkaSink implements ReplaySink<DlqCopy> {
         return "runbook-replay." + group;
     }
 
+    /** The transactional id of lane {@code lane} of the replayer of {@code group}: lane 0's, then {@code .lane-N}. */
+    static String transactionalId(String group, int lane) {
+        return lane == 0 ? transactionalId(group) : transactionalId(group) + ".lane-" + lane;
+    }
+
     /**
-     * Opens the producer and initialises transactions, which aborts whatever a crashed earlier run of the
-     * same group left open. Call it before re-reading the group's committed offsets.
+     * Opens lane {@code lane}'s producer and initialises transactions, which aborts whatever a crashed
+     * earlier run's same lane left open. Call it before re-reading the group's committed offsets.
      */
-    static TransactionalKafkaSink open(Map<String, Object> clientConfig, String group, String dlqTopic) {
+    static TransactionalKafkaSink open(Map<String, Object> clientConfig, String group, String dlqTopic, int lane) {
         Map<String, Object> config = new HashMap<>(clientConfig);
-        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(group));
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(group, lane));
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         bulkCopyDefaults(config);
@@ -69,7 +74,7 @@ final class TransactionalKafkaSink implements ReplaySink<DlqCopy> {
         config.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 20);
         config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "runbook-replay-sink-" + group);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "runbook-replay-sink-" + group + (lane == 0 ? "" : "-" + lane));
         KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         try {
@@ -77,10 +82,16 @@ final class TransactionalKafkaSink implements ReplaySink<DlqCopy> {
         } catch (KafkaException e) {
             producer.close(Duration.ZERO);
             if (e instanceof AuthorizationException) {
-                throw KafkaErrors.map(
+                RuntimeException denied = KafkaErrors.map(
                         e,
                         "kafka " + clientConfig.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG),
-                        "starting the replay transaction (transactional id '" + transactionalId(group) + "')");
+                        "starting the replay transaction (transactional id '" + transactionalId(group, lane) + "')");
+                throw new TargetUnavailableException(
+                        denied.getMessage() + "; a replay of several partitions uses " + ReplayDlq.LANES
+                                + " transactional ids, and one prefixed ACL covers them all: --transactional-id '"
+                                + transactionalId(group) + "' --resource-pattern-type prefixed",
+                        e,
+                        false);
             }
             throw new TargetUnavailableException(
                     "could not start the replay transaction for group '" + group + "': " + e.getMessage()

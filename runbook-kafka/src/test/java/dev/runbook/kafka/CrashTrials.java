@@ -9,13 +9,19 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Kills a replaying child JVM at a random point, reruns the replay in this JVM, and counts lost and
@@ -23,19 +29,23 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 final class CrashTrials {
 
-    /** One trial's outcome. */
     /**
      * One kill and rerun.
      *
      * @param afterFirstCommit whether the kill delay counted from the child's first commit (else from apply)
+     * @param oneLaneRerun whether the rerun had a limit, and so one lane where the child had two: the rerun
+     *     must fence the child's second lane too
      * @param committedByChild DLQ records the killed child had committed (whole transactions) before it died
+     * @param openTransactionLeft whether a transaction was still open in the target after the rerun
      */
     record Trial(
             int records,
             boolean afterFirstCommit,
+            boolean oneLaneRerun,
             long killedAfterMillis,
             boolean childFinished,
             long committedByChild,
+            boolean openTransactionLeft,
             int lost,
             int duplicated,
             int reruns) {
@@ -93,7 +103,10 @@ final class CrashTrials {
         // every other trial waits for the child's first committed transaction before its random delay,
         // so that kills land both before any commit and between commits
         String group = ReplayDlq.defaultGroup(dlq, ReplaySelection.all());
-        boolean afterFirstCommit = trials++ % 2 == 1;
+        int trial = trials++;
+        boolean afterFirstCommit = trial % 2 == 1;
+        // trials 2 and 3 of every 4 rerun with a limit (the same group: limits are not part of its name)
+        boolean oneLaneRerun = trial % 4 >= 2;
         while (afterFirstCommit && child.isAlive() && committed(group) == 0) {
             Thread.sleep(5);
         }
@@ -104,7 +117,13 @@ final class CrashTrials {
         drain(out);
 
         Map<String, Object> config = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        ReplayDlq rerun = new ReplayDlq(kafka.admin(), config, dlq, ReplaySelection.all(), null);
+        ReplaySelection selection = oneLaneRerun
+                ? ReplaySelection.builder().maxRecords(2L * records).build()
+                : ReplaySelection.all();
+        ReplayDlq rerun = new ReplayDlq(kafka.admin(), config, dlq, selection, null);
+        if (!rerun.group().equals(group)) {
+            throw new IllegalStateException("the rerun's group " + rerun.group() + " is not the child's " + group);
+        }
         long committedByChild =
                 kafka
                         .admin()
@@ -130,6 +149,16 @@ final class CrashTrials {
                 // the killed run's last commit completed after our plan: plan again
             }
         }
+        // no transaction of the killed child may stay open in the target (the broker would abort it only after
+        // transaction.timeout.ms, and read_committed consumers would wait until then): the last stable offsets
+        // reach the high watermarks once the commit markers are written
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        boolean openTransactionLeft;
+        while ((openTransactionLeft =
+                        !endOffsets(target, "read_committed").equals(endOffsets(target, "read_uncommitted")))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
         Map<String, Integer> seen = new HashMap<>();
         for (DeadLetters.Read r : letters.readCommitted(target)) {
             seen.merge(r.replayId(), 1, Integer::sum);
@@ -147,7 +176,32 @@ final class CrashTrials {
             }
         }
         int duplicated = extra + seen.values().stream().mapToInt(n -> n - 1).sum();
-        return new Trial(records, afterFirstCommit, delay, finished, committedByChild, lost, duplicated, reruns);
+        return new Trial(
+                records,
+                afterFirstCommit,
+                oneLaneRerun,
+                delay,
+                finished,
+                committedByChild,
+                openTransactionLeft,
+                lost,
+                duplicated,
+                reruns);
+    }
+
+    /** The end offsets of {@code topic}'s partitions as a consumer with {@code isolation} sees them. */
+    private Map<Integer, Long> endOffsets(String topic, String isolation) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> tps = new ArrayList<>();
+            consumer.partitionsFor(topic).forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
+            Map<Integer, Long> out = new java.util.TreeMap<>();
+            consumer.endOffsets(tps, Duration.ofSeconds(30)).forEach((tp, end) -> out.put(tp.partition(), end));
+            return out;
+        }
     }
 
     /** DLQ records the replayer group has committed, summed over partitions (the DLQ starts at 0). */
@@ -173,7 +227,10 @@ final class CrashTrials {
         long dup = trials.stream().mapToLong(Trial::duplicated).sum();
         long killedMidway = trials.stream().filter(t -> !t.childFinished()).count();
         long afterCommit = trials.stream().filter(Trial::killedAfterACommit).count();
+        long oneLane = trials.stream().filter(Trial::oneLaneRerun).count();
         return trials.size() + " trials (" + killedMidway + " killed mid-replay, " + afterCommit
-                + " of them after a committed transaction): lost " + lost + ", duplicated " + dup;
+                + " of them after a committed transaction; " + oneLane + " reruns in one lane after a two-lane"
+                + " child): lost " + lost + ", duplicated " + dup + ", transactions left open "
+                + trials.stream().filter(Trial::openTransactionLeft).count();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runbook.core.ActionContext;
+import dev.runbook.core.ApplyResult;
 import dev.runbook.core.StepPlan;
 import dev.runbook.core.TargetUnavailableException;
 import dev.runbook.core.replay.ReplaySelection;
@@ -76,9 +77,14 @@ class KafkaAclIT {
     }
 
     private static void allow(ResourceType type, String name, AclOperation... operations) throws Exception {
+        allow(PatternType.LITERAL, type, name, operations);
+    }
+
+    private static void allow(PatternType pattern, ResourceType type, String name, AclOperation... operations)
+            throws Exception {
         for (AclOperation op : operations) {
             admin.createAcls(List.of(new AclBinding(
-                            new ResourcePattern(type, name, PatternType.LITERAL),
+                            new ResourcePattern(type, name, pattern),
                             new AccessControlEntry(ALICE, "*", op, AclPermissionType.ALLOW))))
                     .all()
                     .get();
@@ -225,5 +231,55 @@ class KafkaAclIT {
         assertThat(readCommitted(target))
                 .as("what read_committed consumers see in the target")
                 .containsExactly("k0", "k1", "k2", "k3", "k4");
+    }
+
+    @Test
+    void replayDlq_ofSeveralPartitions_needsEveryLanesTransactionalId_andOnePrefixedAclCoversThem() throws Exception {
+        String dlq = topicWithRecords("orders-dlq-d", 2, 3);
+        String target = topicWithRecords("orders-d", 1, 0);
+        try (KafkaActions alice = KafkaActions.connect(broker.clientConfig("alice"))) {
+            ReplayDlq replay = alice.replayDlq(
+                    dlq, ReplaySelection.builder().target(target).build());
+            allow(ResourceType.TOPIC, dlq, AclOperation.READ, AclOperation.DESCRIBE);
+            allow(ResourceType.GROUP, replay.group(), AclOperation.READ, AclOperation.DESCRIBE);
+            allow(ResourceType.TOPIC, target, AclOperation.DESCRIBE, AclOperation.WRITE);
+            // the first lane's id only, as granted for a replay before lanes
+            allow(
+                    ResourceType.TRANSACTIONAL_ID,
+                    TransactionalKafkaSink.transactionalId(replay.group()),
+                    AclOperation.WRITE,
+                    AclOperation.DESCRIBE);
+            ActionContext ctx = ActionContext.standalone();
+            StepPlan plan = replay.plan(ctx);
+            assertThatThrownBy(() -> replay.apply(plan, ctx))
+                    .isInstanceOf(TargetUnavailableException.class)
+                    .hasMessageContaining("denied")
+                    .hasMessageContaining(TransactionalKafkaSink.transactionalId(replay.group(), 1))
+                    .hasMessageContaining("--resource-pattern-type prefixed")
+                    .hasMessageNotContaining("alice-secret")
+                    .satisfies(e -> assertThat(((TargetUnavailableException) e).retriable())
+                            .as("retrying cannot help: %s", e.getMessage())
+                            .isFalse());
+            assertThat(committed(replay.group()))
+                    .as("the replayer's DLQ offsets")
+                    .isEmpty();
+            assertThat(readCommitted(target)).as("nothing replayed").isEmpty();
+
+            allow(
+                    PatternType.PREFIXED,
+                    ResourceType.TRANSACTIONAL_ID,
+                    TransactionalKafkaSink.transactionalId(replay.group()),
+                    AclOperation.WRITE,
+                    AclOperation.DESCRIBE);
+            StepPlan granted = replay.plan(ctx);
+            ApplyResult did = replay.apply(granted, ctx);
+            assertThat(did.count("replayed")).isEqualTo(6);
+            assertThat(replay.verify(granted, did, ctx).ok()).isTrue();
+            assertThat(committed(replay.group()))
+                    .isEqualTo(Map.of(new TopicPartition(dlq, 0), 3L, new TopicPartition(dlq, 1), 3L));
+        }
+        assertThat(readCommitted(target))
+                .as("what read_committed consumers see in the target: each DLQ partition's records once")
+                .containsExactlyInAnyOrder("k0", "k1", "k2", "k0", "k1", "k2");
     }
 }

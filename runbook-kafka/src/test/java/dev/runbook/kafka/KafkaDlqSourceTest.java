@@ -19,7 +19,7 @@ class KafkaDlqSourceTest {
         Map<Integer, Long> start = Map.of(0, 0L, 1, 40L, 2, 0L, 3, 5L);
         Map<Integer, Long> end = Map.of(0, 100L, 1, 100L, 2, 50L, 3, 15L);
         assertThat(KafkaDlqSource.FETCHERS).isEqualTo(2);
-        assertThat(KafkaDlqSource.shares("dlq", start, end))
+        assertThat(KafkaDlqSource.shares("dlq", start, end, KafkaDlqSource.FETCHERS))
                 .containsExactly(List.of(tp(0), tp(3)), List.of(tp(1), tp(2)));
     }
 
@@ -27,8 +27,10 @@ class KafkaDlqSourceTest {
     void shares_leaveOutPartitionsWithNothingToRead_andUseNoMoreFetchersThanPartitions() {
         Map<Integer, Long> start = Map.of(0, 7L, 1, 0L, 2, 3L);
         Map<Integer, Long> end = Map.of(0, 7L, 1, 9L, 2, 3L);
-        assertThat(KafkaDlqSource.shares("dlq", start, end)).containsExactly(List.of(tp(1)));
-        assertThat(KafkaDlqSource.shares("dlq", Map.of(0, 4L), Map.of(0, 4L))).isEmpty();
+        assertThat(KafkaDlqSource.shares("dlq", start, end, KafkaDlqSource.FETCHERS))
+                .containsExactly(List.of(tp(1)));
+        assertThat(KafkaDlqSource.shares("dlq", Map.of(0, 4L), Map.of(0, 4L), KafkaDlqSource.FETCHERS))
+                .isEmpty();
     }
 
     @Test

@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jdk.jfr.Configuration;
@@ -160,15 +163,28 @@ public final class ReplayBenchmark {
                 String bareTarget = KafkaTestCluster.createTopic(admin, "bench-bare-" + round, partitions);
                 profiler("start");
                 phases.put("bare pipe", barePipe(bootstrap, dlq, bareTarget, n));
+                // -Dbench.barePipeLanes=N: also the bare pipe in N threads, each with its share of the partitions
+                int lanes = Integer.getInteger("bench.barePipeLanes", 0);
+                if (lanes > 1) {
+                    String laneTarget = KafkaTestCluster.createTopic(admin, "bench-lanes-" + round, partitions);
+                    phases.put("bare pipe lanes", barePipeLanes(bootstrap, dlq, laneTarget, n, lanes, partitions));
+                }
                 profiler("stop,file=" + System.getProperty("bench.profile", "") + "-round" + round + "-bare.collapsed");
             }
             // the same DLQ each round, by another replayer group into another topic
             String target = KafkaTestCluster.createTopic(admin, "bench-replayed-" + round, partitions);
             boolean roundB = !b.isEmpty() && round % 2 == 0;
+            // -Dbench.oneLaneB: even rounds replay in one lane (a limit that changes nothing else: maxRecords
+            // above the DLQ's size; limits are not part of the replayer group's name)
+            boolean oneLane = flag("bench.oneLaneB") && round % 2 == 0;
+            roundB |= oneLane;
             ReplayDlq replay = (roundB ? kafkaB : kafka)
                     .replayDlq(
                             dlq,
-                            ReplaySelection.builder().mapTarget(origin, target).build())
+                            ReplaySelection.builder()
+                                    .mapTarget(origin, target)
+                                    .maxRecords(oneLane ? Long.MAX_VALUE - 1 : Long.MAX_VALUE)
+                                    .build())
                     .withGroup("bench-replayer-" + round)
                     .withCheckpointEvery(every);
             Phase[] planAndApply = replay(round, replay, bootstrap, target, n);
@@ -189,14 +205,15 @@ public final class ReplayBenchmark {
                         r.number(), phase.label(), phase.secs(), n / phase.secs(), 1e6 * phase.cpu() / n, phase.jit());
             }
         }
-        if (!b.isEmpty() && done.size() > 2) {
+        boolean ab = !b.isEmpty() || flag("bench.oneLaneB");
+        if (ab && done.size() > 2) {
             List<Round> warm = done.subList(1, done.size());
             for (boolean isB : List.of(false, true)) {
                 System.out.printf(
                         "rounds 2..%d, %s (%s): apply median %.2f s, plan median %.2f s%n",
                         done.size(),
                         isB ? "B (even rounds)" : "A (odd rounds)",
-                        isB ? b : "bench.replayConfig only",
+                        isB ? (flag("bench.oneLaneB") ? "one lane " : "") + b : "bench.replayConfig only",
                         medianSecs(warm, isB, "apply"),
                         medianSecs(warm, isB, "plan"));
             }
@@ -230,20 +247,23 @@ public final class ReplayBenchmark {
                                     .toArray()),
                     codec);
         }
-        if (rounds.get(0).phases().containsKey("bare pipe")) {
-            System.out.printf(
-                    "  bare Java pipe = %.0f%% of the producer ceiling (none); apply = %.2fx the bare pipe%n",
-                    100
-                            * median(rounds.stream()
-                                    .mapToDouble(r -> r.phases()
-                                                    .get("ceiling none")
-                                                    .secs()
-                                            / r.phases().get("bare pipe").secs())
-                                    .toArray()),
-                    median(rounds.stream()
-                            .mapToDouble(r -> r.speedup("bare pipe"))
-                            .toArray()));
+        pipeShare(rounds, "bare pipe", "bare Java pipe");
+        pipeShare(rounds, "bare pipe lanes", "bare Java pipe in lanes");
+    }
+
+    /** The median share of the ceiling a pipe phase reached, and the apply's speed over it, if it ran. */
+    private static void pipeShare(List<Round> rounds, String phase, String label) {
+        if (!rounds.get(0).phases().containsKey(phase)) {
+            return;
         }
+        double[] share = rounds.stream()
+                .mapToDouble(r -> r.phases().get("ceiling none").secs()
+                        / r.phases().get(phase).secs())
+                .toArray();
+        double[] apply = rounds.stream().mapToDouble(r -> r.speedup(phase)).toArray();
+        System.out.printf(
+                "  %s = %.0f%% of the producer ceiling (none); apply = %.2fx the %s%n",
+                label, 100 * median(share), median(apply), label);
     }
 
     /** One round's phases by name: "ceiling none|lz4", "kcat none|lz4" (not with -Dbench.replayOnly), "plan", "apply". */
@@ -260,7 +280,8 @@ public final class ReplayBenchmark {
                     number,
                     number == 1 ? " (fresh JVM)" : b ? " (B)" : "",
                     n / phases.get("apply").secs()));
-            for (String other : List.of("kcat none", "kcat lz4", "ceiling none", "ceiling lz4", "bare pipe")) {
+            for (String other :
+                    List.of("kcat none", "kcat lz4", "ceiling none", "ceiling lz4", "bare pipe", "bare pipe lanes")) {
                 if (phases.containsKey(other)) {
                     line.append(String.format(
                             "; %s %,.0f/s (%.2fx)", other, n / phases.get(other).secs(), speedup(other)));
@@ -457,6 +478,68 @@ public final class ReplayBenchmark {
                 secs(t0),
                 (cpuNanos() - c0) / 1e9,
                 (jitMillis() - j0) / 1e3);
+    }
+
+    /**
+     * The bare pipe in {@code lanes} threads ({@code -Dbench.barePipeLanes=N}), each with its own consumer
+     * and producer and its share of the DLQ's partitions, as the replay's lanes: what the clients reach
+     * with parallel copy loops.
+     */
+    private static Phase barePipeLanes(String bootstrap, String dlq, String target, int n, int lanes, int partitions)
+            throws Exception {
+        long c0 = cpuNanos();
+        long j0 = jitMillis();
+        long t0 = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(lanes);
+        try {
+            List<Future<Long>> copied = new ArrayList<>();
+            for (int lane = 0; lane < lanes; lane++) {
+                List<TopicPartition> share = new ArrayList<>();
+                for (int p = lane; p < partitions; p += lanes) {
+                    share.add(new TopicPartition(dlq, p));
+                }
+                copied.add(pool.submit(() -> copy(bootstrap, share, target)));
+            }
+            long sent = 0;
+            for (Future<Long> f : copied) {
+                sent += f.get();
+            }
+            if (sent != n) {
+                throw new IllegalStateException("the bare pipe in lanes copied " + sent + " of " + n);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return new Phase(
+                "bare Java pipe, " + lanes + " lanes", secs(t0), (cpuNanos() - c0) / 1e9, (jitMillis() - j0) / 1e3);
+    }
+
+    /** One bare pipe lane: copies key and value of {@code share}'s records to the same partitions of target. */
+    private static long copy(String bootstrap, List<TopicPartition> share, String target) {
+        Map<String, Object> consumerConfig =
+                KafkaDlqSource.consumerConfig(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        Map<String, Object> producerConfig = new HashMap<>();
+        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        TransactionalKafkaSink.bulkCopyDefaults(producerConfig);
+        long count = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                        new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                KafkaProducer<byte[], byte[]> producer =
+                        new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
+            consumer.assign(share);
+            consumer.seekToBeginning(share);
+            Map<TopicPartition, Long> end = consumer.endOffsets(share);
+            while (share.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                for (var r : records) {
+                    producer.send(new ProducerRecord<>(target, r.partition(), r.key(), r.value()));
+                }
+                count += records.count();
+            }
+            producer.flush();
+        }
+        return count;
     }
 
     private static KafkaBrokerProcess brokerProcess;

@@ -32,15 +32,17 @@ public final class ReplayCrashBenchmark {
             CrashTrials.Trial t = crash.run(records, maxDelayMillis);
             done.add(t);
             System.out.printf(
-                    "trial %2d: killed %5d ms after %s%s, %,d committed by then, reruns %d, lost %d, duplicated %d%n",
+                    "trial %2d: killed %5d ms after %s%s, %,d committed by then, reruns %d%s, lost %d, duplicated %d%s%n",
                     i,
                     t.killedAfterMillis(),
                     t.afterFirstCommit() ? "its first commit" : "apply began",
                     t.childFinished() ? " (child had finished)" : "",
                     t.committedByChild(),
                     t.reruns(),
+                    t.oneLaneRerun() ? " (in one lane)" : "",
                     t.lost(),
-                    t.duplicated());
+                    t.duplicated(),
+                    t.openTransactionLeft() ? ", a transaction left open" : "");
         }
         System.out.println(CrashTrials.describe(done));
     }

@@ -16,11 +16,17 @@ class ReplayCrashIT {
         for (int i = 0; i < 3; i++) {
             CrashTrials.Trial t = trials.run(30_000, 1_500);
             done.add(t);
+            assertThat(t.openTransactionLeft())
+                    .as("a transaction of the killed child still open in the target after %s", t)
+                    .isFalse();
             assertThat(t.lost()).as("lost in %s", t).isZero();
             assertThat(t.duplicated()).as("duplicated in %s", t).isZero();
         }
         System.out.println("ReplayCrashIT: " + CrashTrials.describe(done) + " " + done);
         assertThat(done).as("at least one kill must land mid-replay: %s", done).anyMatch(t -> !t.childFinished());
+        assertThat(done)
+                .as("a rerun in one lane after a two-lane child that was killed mid-replay: %s", done)
+                .anyMatch(t -> t.oneLaneRerun() && t.committedByChild() < t.records());
         assertThat(done)
                 .as("at least one kill must land between two committed transactions: %s", done)
                 .anyMatch(CrashTrials.Trial::killedAfterACommit);
