@@ -141,6 +141,17 @@ final class DeadLetters {
         }
     }
 
+    /** The partitions' end offsets as a read_uncommitted consumer sees them. */
+    private Map<TopicPartition, Long> highWatermarks(List<TopicPartition> tps) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            return consumer.endOffsets(tps, Duration.ofSeconds(30));
+        }
+    }
+
     /** Every committed record of {@code topic}, as a read_committed consumer sees it. */
     List<Read> readCommitted(String topic) {
         Map<String, Object> c = new HashMap<>();
@@ -155,7 +166,10 @@ final class DeadLetters {
             consumer.partitionsFor(topic).forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = consumer.endOffsets(tps, Duration.ofSeconds(30));
+            // to the high watermarks, not the last stable offsets: a transaction's commit markers are written
+            // just after commitTransaction returns, and until then its records are past the LSO; reading to the
+            // LSO could miss records committed a moment ago (a transaction left open fails the read instead)
+            Map<TopicPartition, Long> end = highWatermarks(tps);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
