@@ -452,18 +452,10 @@ public final class ReplayBenchmark {
         long c0 = cpuNanos();
         long j0 = jitMillis();
         long t0 = System.nanoTime();
-        Map<String, Object> consumerConfig =
-                KafkaDlqSource.consumerConfig(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-        Map<String, Object> producerConfig = new HashMap<>();
-        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-        TransactionalKafkaSink.bulkCopyDefaults(producerConfig);
         long sent;
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                        new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-                KafkaProducer<byte[], byte[]> producer =
-                        new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
-            sent = readAll(consumer, dlq, records -> {
+        try (KafkaConsumer<byte[], byte[]> consumer = bareConsumer(bootstrap);
+                KafkaProducer<byte[], byte[]> producer = bareProducer(bootstrap)) {
+            sent = readAll(bootstrap, consumer, dlq, records -> {
                 for (var r : records) {
                     producer.send(new ProducerRecord<>(target, r.key(), r.value()));
                 }
@@ -514,19 +506,28 @@ public final class ReplayBenchmark {
                 "bare Java pipe, " + lanes + " lanes", secs(t0), (cpuNanos() - c0) / 1e9, (jitMillis() - j0) / 1e3);
     }
 
+    /** The bare pipe's consumer: the replay fetchers' settings. */
+    private static KafkaConsumer<byte[], byte[]> bareConsumer(String bootstrap) {
+        return new KafkaConsumer<>(
+                KafkaDlqSource.consumerConfig(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap)),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    /** The bare pipe's producer: the replay sink's bulk-copy settings, acks=all, no transaction. */
+    private static KafkaProducer<byte[], byte[]> bareProducer(String bootstrap) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        TransactionalKafkaSink.bulkCopyDefaults(config);
+        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
     /** One bare pipe lane: copies key and value of {@code share}'s records to the same partitions of target. */
     private static long copy(String bootstrap, List<TopicPartition> share, String target) {
-        Map<String, Object> consumerConfig =
-                KafkaDlqSource.consumerConfig(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-        Map<String, Object> producerConfig = new HashMap<>();
-        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-        TransactionalKafkaSink.bulkCopyDefaults(producerConfig);
         long count = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                        new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-                KafkaProducer<byte[], byte[]> producer =
-                        new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = bareConsumer(bootstrap);
+                KafkaProducer<byte[], byte[]> producer = bareProducer(bootstrap)) {
             consumer.assign(share);
             consumer.seekToBeginning(share);
             Map<TopicPartition, Long> end = consumer.endOffsets(share);
@@ -648,15 +649,30 @@ public final class ReplayBenchmark {
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            return readAll(consumer, topic, records -> {});
+            return readAll(bootstrap, consumer, topic, records -> {});
         }
     }
 
     /**
-     * Reads all of {@code topic}'s partitions from their start to their end offsets as of now, handing
+     * The partitions' high watermarks, where a read ends. A read_committed consumer's own end offsets are the
+     * last stable offsets, which lag a transaction's commit by the moment its markers take to be written.
+     */
+    private static Map<TopicPartition, Long> highWatermarks(String bootstrap, List<TopicPartition> tps) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        try (KafkaConsumer<byte[], byte[]> uncommitted =
+                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            return uncommitted.endOffsets(tps);
+        }
+    }
+
+    /**
+     * Reads all of {@code topic}'s partitions from their start to their high watermarks as of now, handing
      * each poll's records to {@code each}; returns how many records there were.
      */
     private static long readAll(
+            String bootstrap,
             KafkaConsumer<byte[], byte[]> consumer,
             String topic,
             java.util.function.Consumer<ConsumerRecords<byte[], byte[]>> each) {
@@ -664,7 +680,7 @@ public final class ReplayBenchmark {
         consumer.partitionsFor(topic).forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
         consumer.assign(tps);
         consumer.seekToBeginning(tps);
-        Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+        Map<TopicPartition, Long> end = highWatermarks(bootstrap, tps);
         long count = 0;
         while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
