@@ -10,18 +10,13 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Kills a replaying child JVM at a random point, reruns the replay in this JVM, and counts lost and
@@ -154,8 +149,8 @@ final class CrashTrials {
         // reach the high watermarks once the commit markers are written
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         boolean openTransactionLeft;
-        while ((openTransactionLeft =
-                        !endOffsets(target, "read_committed").equals(endOffsets(target, "read_uncommitted")))
+        while ((openTransactionLeft = !DeadLetters.endOffsets(kafka.bootstrapServers(), target, "read_committed")
+                        .equals(DeadLetters.endOffsets(kafka.bootstrapServers(), target, "read_uncommitted")))
                 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
@@ -187,21 +182,6 @@ final class CrashTrials {
                 lost,
                 duplicated,
                 reruns);
-    }
-
-    /** The end offsets of {@code topic}'s partitions as a consumer with {@code isolation} sees them. */
-    private Map<Integer, Long> endOffsets(String topic, String isolation) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> tps = new ArrayList<>();
-            consumer.partitionsFor(topic).forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
-            Map<Integer, Long> out = new java.util.TreeMap<>();
-            consumer.endOffsets(tps, Duration.ofSeconds(30)).forEach((tp, end) -> out.put(tp.partition(), end));
-            return out;
-        }
     }
 
     /** DLQ records the replayer group has committed, summed over partitions (the DLQ starts at 0). */

@@ -141,13 +141,19 @@ final class DeadLetters {
         }
     }
 
-    /** The partitions' end offsets as a read_uncommitted consumer sees them. */
-    private Map<TopicPartition, Long> highWatermarks(List<TopicPartition> tps) {
+    /**
+     * The end offsets of {@code topic}'s partitions as a consumer with {@code isolation} sees them: the high
+     * watermarks for read_uncommitted, the last stable offsets for read_committed (which lag a transaction's
+     * commit by the moment its markers take to be written, and stop at a transaction left open).
+     */
+    static Map<TopicPartition, Long> endOffsets(String bootstrap, String topic, String isolation) {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> tps = new ArrayList<>();
+            consumer.partitionsFor(topic).forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
             return consumer.endOffsets(tps, Duration.ofSeconds(30));
         }
     }
@@ -169,7 +175,7 @@ final class DeadLetters {
             // to the high watermarks, not the last stable offsets: a transaction's commit markers are written
             // just after commitTransaction returns, and until then its records are past the LSO; reading to the
             // LSO could miss records committed a moment ago (a transaction left open fails the read instead)
-            Map<TopicPartition, Long> end = highWatermarks(tps);
+            Map<TopicPartition, Long> end = endOffsets(bootstrap, topic, "read_uncommitted");
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {

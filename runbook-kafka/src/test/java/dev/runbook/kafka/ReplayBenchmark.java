@@ -654,20 +654,6 @@ public final class ReplayBenchmark {
     }
 
     /**
-     * The partitions' high watermarks, where a read ends. A read_committed consumer's own end offsets are the
-     * last stable offsets, which lag a transaction's commit by the moment its markers take to be written.
-     */
-    private static Map<TopicPartition, Long> highWatermarks(String bootstrap, List<TopicPartition> tps) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-        try (KafkaConsumer<byte[], byte[]> uncommitted =
-                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            return uncommitted.endOffsets(tps);
-        }
-    }
-
-    /**
      * Reads all of {@code topic}'s partitions from their start to their high watermarks as of now, handing
      * each poll's records to {@code each}; returns how many records there were.
      */
@@ -680,7 +666,8 @@ public final class ReplayBenchmark {
         consumer.partitionsFor(topic).forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
         consumer.assign(tps);
         consumer.seekToBeginning(tps);
-        Map<TopicPartition, Long> end = highWatermarks(bootstrap, tps);
+        // to the high watermarks: a read_committed consumer's own end offsets lag a commit by its markers' write
+        Map<TopicPartition, Long> end = DeadLetters.endOffsets(bootstrap, topic, "read_uncommitted");
         long count = 0;
         while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));

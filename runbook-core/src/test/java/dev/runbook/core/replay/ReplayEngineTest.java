@@ -511,43 +511,9 @@ class ReplayEngineTest {
 
     /** A standalone context that records the totals it is told of. */
     private static ActionContext recordingProgress(List<Long> totals) {
-        ActionContext standalone = ActionContext.standalone();
-        return new ActionContext() {
-            @Override
-            public String runId() {
-                return standalone.runId();
-            }
-
-            @Override
-            public String stepId() {
-                return standalone.stepId();
-            }
-
-            @Override
-            public java.time.Clock clock() {
-                return standalone.clock();
-            }
-
-            @Override
-            public dev.runbook.core.Sleeper sleeper() {
-                return standalone.sleeper();
-            }
-
-            @Override
-            public dev.runbook.core.Guards guards() {
-                return standalone.guards();
-            }
-
-            @Override
-            public dev.runbook.core.Throttle throttle(String name, double perSecond) {
-                return standalone.throttle(name, perSecond);
-            }
-
-            @Override
-            public void progress(String what, long done, long total) {
-                totals.add(done);
-            }
-        };
+        return ActionContext.builder()
+                .progress((step, what, done, total) -> totals.add(done))
+                .build();
     }
 
     /** A context whose throttles record the permits asked for instead of waiting. */
