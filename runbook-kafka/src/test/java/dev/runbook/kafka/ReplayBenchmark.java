@@ -197,12 +197,19 @@ public final class ReplayBenchmark {
 
         System.out.println();
         System.out.printf(
-                "%-6s %-50s %8s %12s %14s %8s%n", "round", "", "seconds", "records/s", "CPU us/record", "JIT s");
+                "%-6s %-50s %8s %12s %14s %8s %8s%n",
+                "round", "", "seconds", "records/s", "CPU us/record", "JIT s", "GC s");
         for (Round r : done) {
             for (Phase phase : r.phases().values()) {
                 System.out.printf(
-                        "%-6d %-50s %8.2f %,12.0f %14.2f %8.2f%n",
-                        r.number(), phase.label(), phase.secs(), n / phase.secs(), 1e6 * phase.cpu() / n, phase.jit());
+                        "%-6d %-50s %8.2f %,12.0f %14.2f %8.2f %8.2f%n",
+                        r.number(),
+                        phase.label(),
+                        phase.secs(),
+                        n / phase.secs(),
+                        1e6 * phase.cpu() / n,
+                        phase.jit(),
+                        phase.gc());
             }
         }
         boolean ab = !b.isEmpty() || flag("bench.oneLaneB");
@@ -316,14 +323,46 @@ public final class ReplayBenchmark {
     }
 
     /**
-     * One timed phase: wall seconds, CPU seconds (this JVM, the broker, and kcat's processes) and this
-     * JVM's JIT compilation seconds (the compiler threads' time, part of the CPU: how warm the JVM was).
+     * One timed phase: wall seconds, CPU seconds (this JVM, the broker, and kcat's processes), this JVM's JIT
+     * compilation seconds (the compiler threads' time, part of the CPU: how warm the JVM was) and the
+     * seconds its garbage collectors reported (pauses and, for G1, its concurrent cycles).
      */
-    private record Phase(String label, double secs, double cpu, double jit) {}
+    private record Phase(String label, double secs, double cpu, double jit, double gc) {}
+
+    /** The readings a phase starts from: wall clock, CPU, JIT and GC time so far. */
+    private record Meter(long nanos, long cpu, long jit, long gc) {
+
+        static Meter start() {
+            return new Meter(System.nanoTime(), cpuNanos(), jitMillis(), gcMillis());
+        }
+
+        /** The phase from this meter's start to now. */
+        Phase phase(String label) {
+            return phase(label, secs(nanos), 0);
+        }
+
+        /** The phase from this meter's start to now, timed {@code secs} and {@code extraCpu} more CPU seconds. */
+        Phase phase(String label, double secs, double extraCpu) {
+            return new Phase(
+                    label,
+                    secs,
+                    (cpuNanos() - cpu) / 1e9 + extraCpu,
+                    (jitMillis() - jit) / 1e3,
+                    (gcMillis() - gc) / 1e3);
+        }
+    }
 
     /** The JIT's compilation time so far in this JVM, in milliseconds. */
     private static long jitMillis() {
         return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    }
+
+    /** The garbage collectors' time so far in this JVM, in milliseconds. */
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime)
+                .filter(t -> t > 0)
+                .sum();
     }
 
     /**
@@ -335,24 +374,18 @@ public final class ReplayBenchmark {
         String nth = "round" + round;
         ActionContext ctx = ActionContext.standalone();
         String profile = System.getProperty("bench.profile", "") + "-" + nth;
-        long cp = cpuNanos();
-        long jp = jitMillis();
-        long tp = System.nanoTime();
+        Meter planMeter = Meter.start();
         profiler("start");
         StepPlan plan = replay.plan(ctx);
         profiler("stop,file=" + profile + "-plan.collapsed");
-        Phase planned = new Phase(
-                "ReplayDlq plan (dry run: scans the DLQ)", secs(tp), (cpuNanos() - cp) / 1e9, (jitMillis() - jp) / 1e3);
+        Phase planned = planMeter.phase("ReplayDlq plan (dry run: scans the DLQ)");
         System.out.printf("%s plan in %.2f s; applying%n", nth, planned.secs());
         String jfr = System.getProperty("bench.jfr");
         Recording recording = jfr == null ? null : startRecording();
         profiler("start");
-        long ca = cpuNanos();
-        long ja = jitMillis();
-        long ta = System.nanoTime();
+        Meter applyMeter = Meter.start();
         ApplyResult result = replay.apply(plan, ctx);
-        Phase applied = new Phase(
-                "ReplayDlq apply (exactly once, headers)", secs(ta), (cpuNanos() - ca) / 1e9, (jitMillis() - ja) / 1e3);
+        Phase applied = applyMeter.phase("ReplayDlq apply (exactly once, headers)");
         profiler("stop,file=" + profile + "-apply.collapsed");
         if (recording != null) {
             Path file = Path.of(jfr).resolveSibling(nth + "-" + Path.of(jfr).getFileName());
@@ -376,8 +409,7 @@ public final class ReplayBenchmark {
     /** ProducerPerformance (kafka-producer-perf-test) into {@code topic}, timed by its own records/s. */
     private static Phase ceiling(String label, String bootstrap, String topic, int n, Path payloads, String codec)
             throws Exception {
-        long c0 = cpuNanos();
-        long j0 = jitMillis();
+        Meter meter = Meter.start();
         String perf = captureStdout(() -> ProducerPerformance.main(new String[] {
             "--topic",
             topic,
@@ -403,7 +435,7 @@ public final class ReplayBenchmark {
         if (ceiling <= 0) {
             throw new IllegalStateException("ProducerPerformance printed no records/sec: " + perf);
         }
-        return new Phase(label, n / ceiling, (cpuNanos() - c0) / 1e9, (jitMillis() - j0) / 1e3);
+        return meter.phase(label, n / ceiling, 0);
     }
 
     /**
@@ -412,9 +444,7 @@ public final class ReplayBenchmark {
      */
     private static Phase kcat(String bootstrap, String dlq, String target, String codec) throws Exception {
         Path times = Files.createTempFile("kcat-cpu", ".txt");
-        long c0 = cpuNanos();
-        long j0 = jitMillis();
-        long t0 = System.nanoTime();
+        Meter meter = Meter.start();
         try {
             Process kcat = new ProcessBuilder(
                             "bash",
@@ -425,18 +455,14 @@ public final class ReplayBenchmark {
                     .inheritIO()
                     .start();
             int rc = kcat.waitFor();
-            double secs = secs(t0);
+            double secs = secs(meter.nanos());
             if (rc != 0) {
                 throw new IllegalStateException("the kcat pipe exited " + rc);
             }
             String[] userSys = Files.readString(times).trim().split("\\s+");
             double kcatCpu =
                     Double.parseDouble(userSys[userSys.length - 2]) + Double.parseDouble(userSys[userSys.length - 1]);
-            return new Phase(
-                    "kcat -C -e | kcat -P -z " + codec + " (key+value, no txn)",
-                    secs,
-                    (cpuNanos() - c0) / 1e9 + kcatCpu,
-                    (jitMillis() - j0) / 1e3);
+            return meter.phase("kcat -C -e | kcat -P -z " + codec + " (key+value, no txn)", secs, kcatCpu);
         } finally {
             Files.deleteIfExists(times);
         }
@@ -449,9 +475,7 @@ public final class ReplayBenchmark {
      * flushes. What the replay adds to it is its price: headers read and written, selection, exactly once.
      */
     private static Phase barePipe(String bootstrap, String dlq, String target, int n) {
-        long c0 = cpuNanos();
-        long j0 = jitMillis();
-        long t0 = System.nanoTime();
+        Meter meter = Meter.start();
         long sent;
         try (KafkaConsumer<byte[], byte[]> consumer = bareConsumer(bootstrap);
                 KafkaProducer<byte[], byte[]> producer = bareProducer(bootstrap)) {
@@ -465,11 +489,7 @@ public final class ReplayBenchmark {
         if (sent != n) {
             throw new IllegalStateException("the bare pipe copied " + sent + " of " + n);
         }
-        return new Phase(
-                "bare Java pipe (consume, send key+value, lz4, no txn)",
-                secs(t0),
-                (cpuNanos() - c0) / 1e9,
-                (jitMillis() - j0) / 1e3);
+        return meter.phase("bare Java pipe (consume, send key+value, lz4, no txn)");
     }
 
     /**
@@ -479,9 +499,7 @@ public final class ReplayBenchmark {
      */
     private static Phase barePipeLanes(String bootstrap, String dlq, String target, int n, int lanes, int partitions)
             throws Exception {
-        long c0 = cpuNanos();
-        long j0 = jitMillis();
-        long t0 = System.nanoTime();
+        Meter meter = Meter.start();
         ExecutorService pool = Executors.newFixedThreadPool(lanes);
         try {
             List<Future<Long>> copied = new ArrayList<>();
@@ -502,8 +520,7 @@ public final class ReplayBenchmark {
         } finally {
             pool.shutdownNow();
         }
-        return new Phase(
-                "bare Java pipe, " + lanes + " lanes", secs(t0), (cpuNanos() - c0) / 1e9, (jitMillis() - j0) / 1e3);
+        return meter.phase("bare Java pipe, " + lanes + " lanes");
     }
 
     /** The bare pipe's consumer: the replay fetchers' settings. */
