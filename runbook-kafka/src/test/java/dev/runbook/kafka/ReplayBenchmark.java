@@ -325,7 +325,7 @@ public final class ReplayBenchmark {
     /**
      * One timed phase: wall seconds, CPU seconds (this JVM, the broker, and kcat's processes), this JVM's JIT
      * compilation seconds (the compiler threads' time, part of the CPU: how warm the JVM was) and the
-     * seconds its garbage collectors reported (pauses and, for G1, its concurrent cycles).
+     * seconds its garbage collectors reported (their pauses; from JDK 20 on, G1's concurrent cycles too).
      */
     private record Phase(String label, double secs, double cpu, double jit, double gc) {}
 
