@@ -176,10 +176,7 @@ class KafkaAclIT {
         String dlq = topicWithRecords("orders-dlq-c", 1, 5);
         String target = topicWithRecords("orders-c", 1, 0);
         try (KafkaActions alice = KafkaActions.connect(broker.clientConfig("alice"))) {
-            ReplayDlq replay = alice.replayDlq(
-                    dlq, ReplaySelection.builder().target(target).build());
-            allow(ResourceType.TOPIC, dlq, AclOperation.READ, AclOperation.DESCRIBE);
-            allow(ResourceType.GROUP, replay.group(), AclOperation.READ, AclOperation.DESCRIBE);
+            ReplayDlq replay = replayReadingTheDlq(alice, dlq, target);
             allow(ResourceType.TOPIC, target, AclOperation.DESCRIBE);
             ActionContext ctx = ActionContext.standalone();
             StepPlan plan = replay.plan(ctx);
@@ -223,10 +220,7 @@ class KafkaAclIT {
         String dlq = topicWithRecords("orders-dlq-d", 2, 3);
         String target = topicWithRecords("orders-d", 1, 0);
         try (KafkaActions alice = KafkaActions.connect(broker.clientConfig("alice"))) {
-            ReplayDlq replay = alice.replayDlq(
-                    dlq, ReplaySelection.builder().target(target).build());
-            allow(ResourceType.TOPIC, dlq, AclOperation.READ, AclOperation.DESCRIBE);
-            allow(ResourceType.GROUP, replay.group(), AclOperation.READ, AclOperation.DESCRIBE);
+            ReplayDlq replay = replayReadingTheDlq(alice, dlq, target);
             allow(ResourceType.TOPIC, target, AclOperation.DESCRIBE, AclOperation.WRITE);
             // the first lane's id only, as granted for a replay before lanes
             allow(
@@ -263,6 +257,15 @@ class KafkaAclIT {
         assertThat(readCommitted(target))
                 .as("what read_committed consumers see in the target: each DLQ partition's records once")
                 .containsExactlyInAnyOrder("k0", "k1", "k2", "k0", "k1", "k2");
+    }
+
+    /** Alice's replay of {@code dlq} into {@code target}, allowed to read the DLQ and use its replayer group. */
+    private static ReplayDlq replayReadingTheDlq(KafkaActions alice, String dlq, String target) throws Exception {
+        ReplayDlq replay =
+                alice.replayDlq(dlq, ReplaySelection.builder().target(target).build());
+        allow(ResourceType.TOPIC, dlq, AclOperation.READ, AclOperation.DESCRIBE);
+        allow(ResourceType.GROUP, replay.group(), AclOperation.READ, AclOperation.DESCRIBE);
+        return replay;
     }
 
     /** A denial is final: retrying cannot help until an ACL changes. */
