@@ -56,18 +56,24 @@ public interface Action {
     }
 
     /**
-     * What defines this action: every parameter its apply uses (the value to set, the limit, the
-     * offsets), as one line. It is hashed into the runbook's fingerprint, so that a plan made from a
-     * runbook with other parameters is refused as stale. Defaults to type and target; override it when
-     * apply uses parameters that the target does not show. Never include a secret's value.
+     * Every parameter that {@link #apply} uses, as one value: a record (or map) of the value to set, the
+     * limits, the filters, the protect list, the headers. Not the connection: {@link #target()} names
+     * that. The engine records these parameters in the plan when it plans (in a canonical JSON form, each
+     * {@link Secret} as a keyed hash, see {@link Parameters}), and before apply writes anything it
+     * compares them with the parameters of the action in the runbook it is given: a runbook rebuilt with
+     * another value, limit or secret is refused, naming the step and the parameter. An action without
+     * parameters returns {@code Map.of()}.
+     *
+     * <p>Keep every field that apply reads in here: the contract kit ({@code ActionContract} in {@code
+     * runbook-test}) applies a plan with a variant of the action per parameter and fails if one is not
+     * refused.
      *
      * <pre>{@code
-     * public String definition() { return type() + " " + target() + " to=" + replicas; }
+     * public record Params(String parameter, String value) {}
+     * public Params parameters() { return new Params(parameter, value); }
      * }</pre>
      */
-    default String definition() {
-        return type() + " " + target();
-    }
+    Object parameters();
 
     /** Whether applying loses something a rollback cannot restore; destructive steps need approval. */
     default boolean destructive() {

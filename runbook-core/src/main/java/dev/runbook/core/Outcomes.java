@@ -55,6 +55,9 @@ final class Outcomes {
             m.put("blastRadius", p.action().blastRadius());
             m.put("fingerprint", p.action().fingerprint());
         }
+        if (p.parameters() != null) {
+            m.put("parameters", p.parameters());
+        }
         return m;
     }
 

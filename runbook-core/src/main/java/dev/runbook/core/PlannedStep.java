@@ -1,5 +1,6 @@
 package dev.runbook.core;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Objects;
 
@@ -20,6 +21,10 @@ import java.util.Objects;
  * @param check what a precheck read, for prechecks
  * @param requiresApproval whether apply will ask for approval before this step
  * @param refusals why this step cannot be applied (guards, a refused action, a failed precheck)
+ * @param definition the step as the runbook defined it when planned (kind, probe and condition, or
+ *     action type and target), to name what changed when a rebuilt runbook is refused
+ * @param parameters for action steps, the action's {@link Action#parameters()} as reviewed (canonical
+ *     JSON, secrets as keyed hashes: {@link Parameters}); apply refuses an action whose parameters differ
  */
 public record PlannedStep(
         String stepId,
@@ -30,7 +35,9 @@ public record PlannedStep(
         StepPlan action,
         CheckResult check,
         boolean requiresApproval,
-        List<String> refusals) {
+        List<String> refusals,
+        String definition,
+        JsonNode parameters) {
 
     public PlannedStep {
         Objects.requireNonNull(stepId, "stepId");

@@ -1,5 +1,6 @@
 package dev.runbook.core;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,12 +38,34 @@ final class Planner {
             CheckResult r = c.evaluate();
             List<String> refusals =
                     r.passed() ? List.of() : List.of("precheck '" + c.title() + "' does not hold: " + r.sentence());
-            return new PlannedStep(c.id(), c.kind(), c.title(), Change.NONE, r.sentence(), null, r, false, refusals);
+            return new PlannedStep(
+                    c.id(),
+                    c.kind(),
+                    c.title(),
+                    Change.NONE,
+                    r.sentence(),
+                    null,
+                    r,
+                    false,
+                    refusals,
+                    c.definition(),
+                    null);
         }
         if (step instanceof Step.Check<?> c) {
             String summary = "after the actions, check " + c.probe().name() + " "
                     + c.condition().description();
-            return new PlannedStep(c.id(), c.kind(), c.title(), Change.NONE, summary, null, null, false, List.of());
+            return new PlannedStep(
+                    c.id(),
+                    c.kind(),
+                    c.title(),
+                    Change.NONE,
+                    summary,
+                    null,
+                    null,
+                    false,
+                    List.of(),
+                    c.definition(),
+                    null);
         }
         if (step instanceof Step.Act a) {
             return planAction(a, planId);
@@ -50,16 +73,41 @@ final class Planner {
         if (step instanceof Step.Wait<?> w) {
             String summary = "wait until " + w.probe().name() + " "
                     + w.condition().description() + " (at most " + Outcomes.human(w.timeout()) + ")";
-            return new PlannedStep(w.id(), w.kind(), w.title(), Change.NONE, summary, null, null, false, List.of());
+            return new PlannedStep(
+                    w.id(),
+                    w.kind(),
+                    w.title(),
+                    Change.NONE,
+                    summary,
+                    null,
+                    null,
+                    false,
+                    List.of(),
+                    w.definition(),
+                    null);
         }
         Step.Manual m = (Step.Manual) step;
-        return new PlannedStep(m.id(), m.kind(), m.title(), Change.NONE, m.instructions(), null, null, true, List.of());
+        return new PlannedStep(
+                m.id(),
+                m.kind(),
+                m.title(),
+                Change.NONE,
+                m.instructions(),
+                null,
+                null,
+                true,
+                List.of(),
+                m.definition(),
+                null);
     }
 
     PlannedStep planAction(Step.Act a, String planId) {
         ActionContext ctx = Run.context(engine, planId, a.id());
         StepPlan sp;
+        JsonNode parameters = null;
         try {
+            // Recorded before planning, so that what apply compares is what this plan was made with.
+            parameters = Parameters.of(a.action(), engine.bindingKey);
             sp = a.action().plan(ctx);
         } catch (RuntimeException e) {
             // A refusal, or a bug or client error in the action: either way this step cannot be applied.
@@ -72,12 +120,24 @@ final class Planner {
                     null,
                     null,
                     false,
-                    List.of(e.getClass().getSimpleName() + ": " + e.getMessage()));
+                    List.of(e.getClass().getSimpleName() + ": " + e.getMessage()),
+                    a.definition(),
+                    parameters);
         }
         List<String> violations = engine.guards.violations(a.id(), sp, engine.clock);
         boolean approval =
                 !sp.isNoop() && (a.action().destructive() || engine.guards.requiresApproval(engine.environment));
         return new PlannedStep(
-                a.id(), StepKind.ACTION, a.title(), sp.change(), sp.summary(), sp, null, approval, violations);
+                a.id(),
+                StepKind.ACTION,
+                a.title(),
+                sp.change(),
+                sp.summary(),
+                sp,
+                null,
+                approval,
+                violations,
+                a.definition(),
+                parameters);
     }
 }

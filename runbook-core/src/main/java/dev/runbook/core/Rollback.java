@@ -1,5 +1,6 @@
 package dev.runbook.core;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -59,7 +60,9 @@ final class Rollback {
             return StepOutcome.notAttempted(undo, "rollback not attempted: " + stop);
         }
         StepPlan sp;
+        JsonNode parameters;
         try {
+            parameters = Parameters.of(inverse.get(), run.engine.bindingKey);
             sp = inverse.get().plan(run.context(id));
         } catch (RuntimeException e) {
             return failed(id, title, "cannot plan the inverse of " + step.id() + ": " + e.getMessage(), e);
@@ -67,8 +70,18 @@ final class Rollback {
         List<String> violations = run.engine.guards.violations(id, sp, run.engine.clock);
         boolean approval = !sp.isNoop()
                 && (inverse.get().destructive() || run.engine.guards.requiresApproval(run.engine.environment));
-        PlannedStep planned =
-                new PlannedStep(id, StepKind.ACTION, title, sp.change(), sp.summary(), sp, null, approval, violations);
+        PlannedStep planned = new PlannedStep(
+                id,
+                StepKind.ACTION,
+                title,
+                sp.change(),
+                sp.summary(),
+                sp,
+                null,
+                approval,
+                violations,
+                undo.definition(),
+                parameters);
         return run.runStep(undo, planned, true);
     }
 

@@ -1,12 +1,16 @@
 package dev.runbook.core;
 
+import dev.runbook.core.audit.AuditEvent;
+import dev.runbook.core.audit.AuditException;
 import dev.runbook.core.audit.AuditSink;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -45,6 +49,7 @@ public final class RunbookEngine {
     final Duration initialBackoff;
     final Duration stepTimeout;
     final Duration verifyPoll;
+    final BindingKey bindingKey;
 
     private RunbookEngine(Builder b) {
         this.clock = b.clock;
@@ -60,6 +65,7 @@ public final class RunbookEngine {
         this.initialBackoff = b.initialBackoff;
         this.stepTimeout = b.stepTimeout;
         this.verifyPoll = b.verifyPoll;
+        this.bindingKey = b.bindingKey;
     }
 
     /** Starts an engine with no guards, no audit sinks, an in-memory journal, and every approval denied. */
@@ -81,19 +87,24 @@ public final class RunbookEngine {
      * something and is destructive (or runs in an environment that requires it) needs an approval; a
      * failed audit write stops the run before the next step, which the report shows as NOT_ATTEMPTED.
      *
-     * @throws StalePlanException if the plan was made from another definition of the runbook, or was
-     *     edited after it was made
+     * @throws StalePlanException if the plan was made from another definition of the runbook (another
+     *     step, or an action with other {@link Action#parameters()}), or was edited after it was made;
+     *     nothing is written, and the refusal is audited ({@code APPLY_REFUSED})
      * @throws RefusedException if the plan has refusals (guards, refused actions, failed prechecks) or
      *     was made for another environment
      * @throws dev.runbook.core.audit.AuditException if the run's first audit record cannot be written
      */
     public Report apply(Runbook runbook, Plan plan) {
-        requireMatches(runbook, plan);
-        if (!plan.isReady()) {
-            throw new RefusedException("plan " + plan.planId() + " of " + runbook.id() + " cannot be applied: "
-                    + String.join("; ", plan.refusals()) + ". Fix the cause and plan again.");
-        }
         String runId = newRunId(runbook);
+        try {
+            requireMatches(runbook, plan);
+            if (!plan.isReady()) {
+                throw new RefusedException("plan " + plan.planId() + " of " + runbook.id() + " cannot be applied: "
+                        + String.join("; ", plan.refusals()) + ". Fix the cause and plan again.");
+            }
+        } catch (RunbookException e) {
+            throw auditRefusal(runbook, plan, runId, e);
+        }
         journal.begin(runId, plan);
         return new Run(this, runbook, plan, runId, null).execute();
     }
@@ -124,12 +135,34 @@ public final class RunbookEngine {
             throw new IllegalStateException("run " + runId + " already ended with " + record.status()
                     + "; plan and apply the runbook again instead of resuming");
         }
-        requireMatches(runbook, record.plan());
+        try {
+            requireMatches(runbook, record.plan());
+        } catch (RunbookException e) {
+            throw auditRefusal(runbook, record.plan(), runId, e);
+        }
         return new Run(this, runbook, record.plan(), runId, record).execute();
     }
 
     private void requireMatches(Runbook runbook, Plan plan) {
-        PlanChecks.requireApplicable(runbook, plan, environment);
+        PlanChecks.requireApplicable(runbook, plan, environment, bindingKey);
+    }
+
+    /**
+     * Records a refused apply (nothing was written) in the audit, and returns the refusal to throw. A
+     * sink that fails here does not turn the refusal into something else: its failure is attached.
+     */
+    private RunbookException auditRefusal(Runbook runbook, Plan plan, String runId, RunbookException refusal) {
+        RunAudit audit = new RunAudit(this, runId, runbook == null ? String.valueOf(plan.runbookId()) : runbook.id());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("plan", plan == null ? null : plan.planId());
+        data.put("planFingerprint", plan == null ? null : plan.fingerprint());
+        data.put("refusal", refusal.getClass().getSimpleName());
+        audit.tryWrite(
+                AuditEvent.Type.APPLY_REFUSED, Run.span(), null, Outcome.NOT_ATTEMPTED, refusal.getMessage(), data);
+        if (audit.failure() != null) {
+            refusal.addSuppressed(new AuditException("the refusal could not be audited: " + audit.failure()));
+        }
+        return refusal;
     }
 
     ApplyPolicy applyPolicy() {
@@ -162,6 +195,7 @@ public final class RunbookEngine {
         private Duration initialBackoff = Duration.ofMillis(200);
         private Duration stepTimeout;
         private Duration verifyPoll = Duration.ofMillis(250);
+        private BindingKey bindingKey = BindingKey.fromEnvironment();
 
         /** The clock for plans, audit times, freezes and waits; the system UTC clock unless set. */
         public Builder clock(Clock clock) {
@@ -253,6 +287,16 @@ public final class RunbookEngine {
                 throw new IllegalArgumentException("verify poll must be > 0, was " + poll);
             }
             this.verifyPoll = poll;
+            return this;
+        }
+
+        /**
+         * The key that binds secret parameters into plans ({@link Action#parameters()}); the engine that
+         * applies a plan needs the key of the engine that made it. {@link BindingKey#fromEnvironment()}
+         * unless set: {@code RUNBOOK_BINDING_KEY}, else a random key for this JVM.
+         */
+        public Builder bindingKey(BindingKey key) {
+            this.bindingKey = Objects.requireNonNull(key, "key");
             return this;
         }
 

@@ -22,7 +22,11 @@ public sealed interface Step permits Step.Check, Step.Act, Step.Wait, Step.Manua
     /** The kind of step. */
     StepKind kind();
 
-    /** A one-line description of the step's definition, hashed into the runbook's fingerprint. */
+    /**
+     * A one-line description of the step's definition, hashed into the runbook's fingerprint: kind,
+     * probe and condition, or action type and target. An action's parameters are bound separately
+     * ({@link Action#parameters()}).
+     */
     String definition();
 
     /**
@@ -80,7 +84,7 @@ public sealed interface Step permits Step.Check, Step.Act, Step.Wait, Step.Manua
 
         @Override
         public String definition() {
-            return "ACTION " + action.definition();
+            return "ACTION " + action.type() + " on " + action.target();
         }
     }
 

@@ -84,7 +84,7 @@ final class StepRunner {
             note = " (planned again on resume, " + run.resumeNote(a) + "; first plan: " + sp.summary() + ")";
             sp = fresh;
         }
-        requireSameAction(a, sp);
+        requireSameAction(a, planned, sp);
         if (sp.isNoop()) {
             return outcome(t0, Outcome.UNCHANGED, sp.summary() + note, null, null, null);
         }
@@ -143,13 +143,19 @@ final class StepRunner {
         return o == Outcome.CHANGED || o == Outcome.FAILED || o == Outcome.UNKNOWN;
     }
 
-    private static void requireSameAction(Step.Act a, StepPlan sp) {
+    /** Checked again at each step (the run checked every step before its first write). */
+    private void requireSameAction(Step.Act a, PlannedStep p, StepPlan sp) {
         if (!sp.actionType().equals(a.action().type())
                 || !sp.target().equals(a.action().target())) {
             throw new StalePlanException("step " + a.id() + " was planned as " + sp.actionType() + " on " + sp.target()
                     + " but the runbook now has " + a.action().type() + " on "
                     + a.action().target()
                     + "; plan again and review the new plan");
+        }
+        List<String> changes = PlanChecks.changes(a, p, engine.bindingKey);
+        if (!changes.isEmpty()) {
+            throw new StalePlanException(String.join("; ", changes) + "; nothing was applied in this step: plan again"
+                    + " and review the new plan");
         }
     }
 

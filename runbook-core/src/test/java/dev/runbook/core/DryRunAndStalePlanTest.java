@@ -3,6 +3,7 @@ package dev.runbook.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runbook.core.audit.AuditEvent;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -57,10 +58,14 @@ class DryRunAndStalePlanTest {
 
         assertThatThrownBy(() -> engine.apply(changed, plan))
                 .isInstanceOf(StalePlanException.class)
-                .hasMessageContaining("different definition")
+                .hasMessageContaining("step 01-set-a (test.setValue on map key a): parameter 'value' is now \"3\";"
+                        + " the reviewed plan had \"2\"")
                 .hasMessageContaining("plan again");
         assertThat(f.store.get("a")).isEqualTo("1");
-        assertThat(f.audit.events()).isEmpty();
+        assertThat(f.audit.events())
+                .as("only the refusal is audited")
+                .extracting(AuditEvent::type)
+                .containsExactly(AuditEvent.Type.APPLY_REFUSED);
     }
 
     @Test

@@ -22,6 +22,11 @@ class JsonRoundTripTest {
             }
 
             @Override
+            public Object parameters() {
+                return Map.of();
+            }
+
+            @Override
             public String target() {
                 return "numbers";
             }

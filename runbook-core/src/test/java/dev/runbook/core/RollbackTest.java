@@ -64,6 +64,11 @@ class RollbackTest {
             }
 
             @Override
+            public Object parameters() {
+                return Map.of();
+            }
+
+            @Override
             public String target() {
                 return "map key b";
             }

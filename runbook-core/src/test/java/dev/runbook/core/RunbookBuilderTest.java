@@ -46,8 +46,8 @@ class RunbookBuilderTest {
                         "01-memory-is-high", "02-flush-the-stock-cache", "03-memory-recovers", "04-tell-the-team");
         assertThat(rb.fingerprint()).isEqualTo(build("2").fingerprint());
         assertThat(rb.fingerprint())
-                .as("an action's definition is in the fingerprint")
-                .isNotEqualTo(build("3").fingerprint());
+                .as("the fingerprint is the runbook's structure; parameters are bound per step (PlanBindingTest)")
+                .isEqualTo(build("3").fingerprint());
         assertThat(rb.toString()).contains("INC-004 · Redis OOM (SEV-2, wms)").contains("02-flush-the-stock-cache");
     }
 

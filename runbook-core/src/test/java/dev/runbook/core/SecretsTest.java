@@ -56,6 +56,11 @@ class SecretsTest {
             }
 
             @Override
+            public Object parameters() {
+                return new Credentials("ops", secret);
+            }
+
+            @Override
             public String target() {
                 return "redis://ops:" + secret + "@127.0.0.1:6379";
             }

@@ -75,8 +75,8 @@ final class SetValue implements Action {
     }
 
     @Override
-    public String definition() {
-        return type() + " " + target() + " to=" + value;
+    public Map<String, String> parameters() {
+        return value == null ? Map.of() : Map.of("value", value);
     }
 
     @Override

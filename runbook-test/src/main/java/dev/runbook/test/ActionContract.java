@@ -2,14 +2,18 @@ package dev.runbook.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.runbook.core.Action;
 import dev.runbook.core.ActionContext;
 import dev.runbook.core.ApplyResult;
 import dev.runbook.core.ApprovalGate;
+import dev.runbook.core.BindingKey;
 import dev.runbook.core.Change;
 import dev.runbook.core.Json;
 import dev.runbook.core.Outcome;
+import dev.runbook.core.Parameters;
 import dev.runbook.core.Plan;
 import dev.runbook.core.Report;
 import dev.runbook.core.RunStatus;
@@ -19,15 +23,21 @@ import dev.runbook.core.RunbookException;
 import dev.runbook.core.StalePlanException;
 import dev.runbook.core.StepPlan;
 import dev.runbook.core.Verification;
+import dev.runbook.core.audit.AuditEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 /**
  * The contract every action keeps, as an abstract JUnit 5 test: extend it, prepare a target in
- * {@code @BeforeEach} on which the action has work to do, and implement three methods. It checks that
+ * {@code @BeforeEach} on which the action has work to do, and implement four methods. It checks that
  * plan writes nothing, apply converges (a second run is UNCHANGED), a stale plan is refused without a
- * change, audit records pair, the post-condition holds, and the plan survives JSON.
+ * change, a plan reviewed for other parameters is refused without a change (one variant per parameter,
+ * also after the plan went through JSON), audit records pair, the post-condition holds, and the plan
+ * survives JSON.
  *
  * <pre>{@code
  * class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
@@ -35,6 +45,9 @@ import org.junit.jupiter.api.Test;
  *     protected ScanDeleteByPattern action() { return actions.scanDelete("cache:*"); }
  *     protected Object snapshot() { return redis.keys("*"); }
  *     protected void moveTheWorld() { redis.set("cache:new", "3"); }
+ *     protected Map<String, ScanDeleteByPattern> variants() {
+ *         return Map.of("pattern", actions.scanDelete("cache:a*"), "protect", action().protect("cache:b"));
+ *     }
  * }
  * }</pre>
  *
@@ -53,6 +66,16 @@ public abstract class ActionContract<A extends Action> {
 
     /** Changes the state the plan observed, so that a plan made before is stale. */
     protected abstract void moveTheWorld();
+
+    /**
+     * Variants of {@link #action()} on the same target, each differing from it in one parameter, keyed by
+     * that parameter's name in {@link Action#parameters()} (a JSON path such as {@code value}, {@code
+     * protect} or {@code selection.maxRecords}): one line per parameter. The kit plans {@link #action()}
+     * through an engine and applies that plan (and the same plan read back from JSON) to a runbook rebuilt
+     * with each variant: each must be refused, naming the parameter, with the target unchanged. Every
+     * top-level parameter needs a variant; an action without parameters returns an empty map.
+     */
+    protected abstract Map<String, A> variants();
 
     /** The context the action runs in; override to add guards or a clock. */
     protected ActionContext context() {
@@ -136,6 +159,68 @@ public abstract class ActionContract<A extends Action> {
         assertThat(report.status()).as("report:%n%s", report).isEqualTo(RunStatus.SUCCEEDED);
         audit.assertPaired();
         assertThat(audit.events()).isNotEmpty();
+    }
+
+    @Test
+    void contract_everyParameterHasAVariantThatDiffersOnlyInIt() {
+        BindingKey key = BindingKey.random();
+        JsonNode base = Parameters.of(action(), key);
+        Map<String, A> variants = variants();
+        List<String> uncovered = new ArrayList<>();
+        base.fieldNames().forEachRemaining(n -> {
+            if (variants.keySet().stream().noneMatch(v -> v.equals(n) || v.startsWith(n + "."))) {
+                uncovered.add(n);
+            }
+        });
+        assertThat(uncovered)
+                .as("parameters of %s without a variant in variants() (one line each): %s", action().type(), base)
+                .isEmpty();
+        variants.forEach((name, variant) -> assertThat(Parameters.differences(base, Parameters.of(variant, key)))
+                .as("how variant '%s' differs from action()", name)
+                .isNotEmpty()
+                .allSatisfy(d -> assertThat(d)
+                        .satisfiesAnyOf(x -> assertThat(x).startsWith("parameter '" + name + "'"), x -> assertThat(x)
+                                .startsWith("parameter '" + name + "."))));
+    }
+
+    @Test
+    void contract_applyRefusesAPlanReviewedForOtherParameters() {
+        RecordingAuditSink audit = new RecordingAuditSink();
+        RunbookEngine engine = RunbookEngine.builder()
+                .audit(audit)
+                .approvals(ApprovalGate.approveAll("contract-test", "contract kit"))
+                .bindingKey(BindingKey.random())
+                .build();
+        Plan plan = engine.plan(bound(action()));
+        assertThat(plan.isReady()).as("plan refusals: %s", plan.refusals()).isTrue();
+        Plan saved = Plan.fromJson(plan.toJson());
+        Object before = snapshot();
+        variants().forEach((name, variant) -> {
+            for (Plan reviewed : List.of(plan, saved)) {
+                Throwable refusal = catchThrowable(() -> engine.apply(bound(variant), reviewed));
+                assertThat(refusal)
+                        .as(
+                                "apply of a runbook rebuilt with another '%s' must be refused (is it missing from"
+                                        + " parameters()?)",
+                                name)
+                        .isInstanceOf(StalePlanException.class)
+                        .hasMessageContaining("parameter '" + name)
+                        .hasMessageContaining("plan again");
+            }
+            assertThat(snapshot())
+                    .as("the target after refusing a runbook rebuilt with another '%s'", name)
+                    .isEqualTo(before);
+        });
+        assertThat(audit.events())
+                .as("each refusal is audited, and nothing else happened")
+                .hasSize(2 * variants().size())
+                .allSatisfy(e -> assertThat(e.type()).isEqualTo(AuditEvent.Type.APPLY_REFUSED));
+    }
+
+    private static Runbook bound(Action action) {
+        return Runbook.builder("CONTRACT-BIND", "parameters of " + action.type())
+                .step("the action", action)
+                .build();
     }
 
     @Test

@@ -95,6 +95,27 @@ public final class FakeAction implements Action {
         return spec.destructive();
     }
 
+    /**
+     * What the fake was built with, bound into plans as a real action's parameters are.
+     *
+     * @param summary the plan's sentence
+     * @param blastRadius the blast-radius figures
+     * @param resources the names it says it touches
+     * @param warnings the plan's warnings
+     * @param destructive whether it needs approval
+     */
+    public record Params(
+            String summary,
+            Map<String, Long> blastRadius,
+            List<String> resources,
+            List<String> warnings,
+            boolean destructive) {}
+
+    @Override
+    public Params parameters() {
+        return new Params(spec.summary(), spec.blastRadius(), spec.resources(), spec.warnings(), spec.destructive());
+    }
+
     private boolean reached() {
         return undo != state.done;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.runbook.core.ActionContext;
 import dev.runbook.core.Outcome;
 import dev.runbook.core.StepPlan;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The fake action keeps the contract real actions keep, and its inverse undoes it. */
@@ -22,6 +23,27 @@ class FakeActionContractTest extends ActionContract<FakeAction> {
     @Override
     protected Object snapshot() {
         return fake.observed();
+    }
+
+    @Override
+    protected Map<String, FakeAction> variants() {
+        return Map.of(
+                "summary",
+                        variant().summary("UNLINK 11 keys matching 'cache:*'").build(),
+                "blastRadius",
+                        variant()
+                                .blastRadius("keys", 10)
+                                .blastRadius("bytes", 1)
+                                .build(),
+                "resources", variant().resources("cache:a").build(),
+                "warnings", variant().warning("no rate limit").build(),
+                "destructive", variant().destructive(false).build());
+    }
+
+    private static FakeAction.Builder variant() {
+        return FakeAction.builder("fake.flush", "fake-redis keys 'cache:*'")
+                .summary("UNLINK 10 keys matching 'cache:*'")
+                .blastRadius("keys", 10);
     }
 
     @Override

@@ -14,11 +14,22 @@ final class PutValue implements Action {
     private final Map<String, String> store;
     private final String key;
     private final String value;
+    private final boolean bindsValue;
 
     PutValue(Map<String, String> store, String key, String value) {
+        this(store, key, value, true);
+    }
+
+    private PutValue(Map<String, String> store, String key, String value, boolean bindsValue) {
         this.store = store;
         this.key = key;
         this.value = value;
+        this.bindsValue = bindsValue;
+    }
+
+    /** The defect the kit must catch: apply writes a value that parameters() leaves out. */
+    static PutValue forgettingItsValue(Map<String, String> store, String key, String value) {
+        return new PutValue(store, key, value, false);
     }
 
     record Observed(String key, String value) {}
@@ -31,6 +42,11 @@ final class PutValue implements Action {
     @Override
     public String target() {
         return "map key " + key;
+    }
+
+    @Override
+    public Map<String, String> parameters() {
+        return bindsValue ? Map.of("value", value) : Map.of();
     }
 
     @Override

@@ -52,7 +52,9 @@ public record AuditEvent(
         APPROVAL_GRANTED(false),
         APPROVAL_DENIED(false),
         MANUAL_CONFIRMED(false),
-        GUARD_OVERRIDDEN(false);
+        GUARD_OVERRIDDEN(false),
+        /** An apply or resume refused before anything was written (stale plan, changed runbook, refusals). */
+        APPLY_REFUSED(false);
 
         private final boolean start;
 

@@ -97,6 +97,51 @@ public final class HttpCall implements Action {
             List<Integer> expectStatus,
             List<String> doneWhen) {}
 
+    /**
+     * Every parameter apply uses, as plans bind them ({@link Action#parameters()}): secret header values
+     * are bound as keyed hashes, never shown.
+     *
+     * @param method the HTTP method
+     * @param url the URL
+     * @param headers plain headers
+     * @param secretHeaders headers whose values are secrets
+     * @param body the body, or null
+     * @param expectStatus the statuses that count as success
+     * @param stateUrl where the state is read, or null
+     * @param statePointer the JSON pointer of the state field, or null
+     * @param doneWhen the state values that make the call unnecessary
+     * @param timeout how long one request may take
+     * @param destructive whether the call needs approval
+     */
+    public record Params(
+            String method,
+            String url,
+            Map<String, String> headers,
+            Map<String, Secret> secretHeaders,
+            String body,
+            Set<Integer> expectStatus,
+            String stateUrl,
+            String statePointer,
+            Set<String> doneWhen,
+            Duration timeout,
+            boolean destructive) {}
+
+    @Override
+    public Params parameters() {
+        return new Params(
+                method,
+                uri.toString(),
+                headers,
+                secretHeaders,
+                body,
+                expected,
+                state == null ? null : state.uri().toString(),
+                state == null ? null : state.pointer(),
+                doneWhen,
+                timeout,
+                destructive);
+    }
+
     /** Starts a call of {@code method} (GET, POST, PUT, PATCH, DELETE) to {@code url}. */
     public static Builder builder(String method, String url) {
         return new Builder(method, url);
