@@ -55,6 +55,19 @@ public final class ExportOffsets implements Action {
                 + (groups.isEmpty() ? "every group" : "groups " + new java.util.TreeSet<>(groups)) + " -> " + file;
     }
 
+    /**
+     * Every parameter apply uses, bound into plans.
+     *
+     * @param file the CSV file written
+     * @param groups the groups exported (empty: every group)
+     */
+    public record Params(String file, java.util.Set<String> groups) {}
+
+    @Override
+    public Params parameters() {
+        return new Params(file.toString(), groups);
+    }
+
     @Override
     public StepPlan plan(ActionContext ctx) {
         FileState state = fileState();

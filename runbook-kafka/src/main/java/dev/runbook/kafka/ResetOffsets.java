@@ -67,6 +67,29 @@ public final class ResetOffsets implements Action {
         return reader.target() + " group '" + group + "' " + scope.describe();
     }
 
+    /**
+     * Every parameter apply uses, bound into plans.
+     *
+     * @param group the consumer group
+     * @param scope the topics and partitions
+     * @param strategy where the reset moves each partition: its kind ({@code ToOffset}, {@code ShiftBy},
+     *     ...) and its value
+     * @param clampToLogRange whether offsets outside the log are clamped instead of refused
+     * @param allowCreate whether partitions without a committed offset get one
+     */
+    public record Params(
+            String group, Object scope, Map<String, Object> strategy, boolean clampToLogRange, boolean allowCreate) {}
+
+    @Override
+    public Params parameters() {
+        return new Params(
+                group,
+                scope,
+                Map.of("kind", strategy.getClass().getSimpleName(), "value", strategy),
+                clamp,
+                allowCreate);
+    }
+
     @Override
     public StepPlan plan(ActionContext ctx) {
         ResetPlanner.Resolved r = ResetPlanner.resolve(this, reader, ctx);

@@ -157,6 +157,12 @@ public final class ScanDeleteByPattern implements Action {
         return redis.name() + " keys '" + s.pattern() + "'" + (s.type() == null ? "" : " of type " + s.type());
     }
 
+    /** Every setting, bound into plans: a runbook rebuilt with other settings is refused at apply. */
+    @Override
+    public ScanDeleteSettings parameters() {
+        return s;
+    }
+
     @Override
     public StepPlan plan(ActionContext ctx) {
         KeyPatterns.checkDeletePattern(s.pattern(), s.minPrefix(), s.allowShortPrefix());

@@ -75,6 +75,27 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
     }
 
     @Override
+    protected Map<String, ScanDeleteByPattern> variants() {
+        return Map.ofEntries(
+                Map.entry(
+                        "pattern",
+                        redis.scanDelete("cache:wms:stock:1*")
+                                .protect("cache:wms:stock:pinned:*")
+                                .count(50)),
+                Map.entry("count", action().count(60)),
+                Map.entry("type", action().type("string")),
+                Map.entry("del", action().useDel()),
+                Map.entry("minPrefix", action().minPrefix(2)),
+                Map.entry("allowShortPrefix", action().allowShortPrefix()),
+                Map.entry("protect", redis.scanDelete(PATTERN).count(50)), // the pinned keys no longer protected
+                Map.entry("maxKeys", action().maxKeys(10)),
+                Map.entry("allowGrowth", action().allowGrowth(5)),
+                Map.entry("rate", action().rate(1_000)),
+                Map.entry("sampleSize", action().sampleSize(10)),
+                Map.entry("recountFirst", action().recountFirst()));
+    }
+
+    @Override
     protected Object snapshot() {
         return TestRedis.keys(primary);
     }
