@@ -33,10 +33,16 @@ final class ResetPlanner {
         String group = reset.group();
         OffsetReader.GroupView view = reader.group(group);
         gate(view, reset.allowCreate(), reader.target());
-        Map<TopicPartition, Long> committed = view.exists() ? reader.committed(group) : Map.of();
+        Map<TopicPartition, Long> listed = view.exists() ? reader.committed(group) : Map.of();
 
         List<ExcludedPartition> excluded = new ArrayList<>();
-        Set<TopicPartition> scope = scope(reset, reader, committed, excluded);
+        Set<TopicPartition> scope = scope(reset, reader, listed, excluded);
+        // the offsets themselves are read again for exactly these partitions, stable (pending commits settled)
+        Set<TopicPartition> read = new java.util.HashSet<>(scope);
+        if (reset.strategy() instanceof OffsetStrategy.FromOffsets f) {
+            read.addAll(f.forget());
+        }
+        Map<TopicPartition, Long> committed = view.exists() ? reader.committed(group, read) : Map.of();
         Set<TopicPartition> included = new TreeSet<>(ORDER);
         for (TopicPartition tp : scope) {
             if (ctx.guards().isProtected(tp.topic())) {
@@ -148,7 +154,7 @@ final class ResetPlanner {
     /** The group state and committed offsets of {@code partitions}, as apply and verify re-read them. */
     static GroupOffsets observe(String group, Set<TopicPartition> partitions, OffsetReader reader) {
         OffsetReader.GroupView view = reader.describe(group);
-        Map<TopicPartition, Long> committed = view.exists() ? reader.committed(group) : Map.of();
+        Map<TopicPartition, Long> committed = view.exists() ? reader.committed(group, partitions) : Map.of();
         List<PartitionOffset> rows = new ArrayList<>();
         committed.forEach((tp, o) -> {
             if (partitions.contains(tp)) {
