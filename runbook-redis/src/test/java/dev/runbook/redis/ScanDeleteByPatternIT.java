@@ -234,6 +234,18 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
     }
 
     @Test
+    void oneKey_isCountedInTheSingular() {
+        ActionContext ctx = context();
+        ScanDeleteByPattern one = redis.scanDelete("other:1*").protect("other:1?");
+        StepPlan plan = one.plan(ctx);
+        assertThat(plan.summary()).startsWith("UNLINK 1 key matching 'other:1*'");
+        assertThat(plan.warnings()).anySatisfy(w -> assertThat(w).startsWith("10 matching keys are protected"));
+        assertThat(one.apply(plan, ctx).summary()).startsWith("unlinked 1 key matching 'other:1*'");
+        assertThat(TestRedis.on(primary).exists("other:1")).isZero();
+        assertThat(TestRedis.on(primary).exists("other:10", "other:19")).isEqualTo(2);
+    }
+
+    @Test
     void maxKeys_refusesAPlanOverTheBudget() {
         assertRefusedWithoutChange(
                 () -> action().maxKeys(100).plan(context()),
