@@ -198,7 +198,7 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
         ScanDeleteByPattern hashes = action().type("hash").useDel();
         StepPlan plan = hashes.plan(ctx);
         assertThat(plan.details(ScanDeleteDryRun.class).matching()).isEqualTo(1);
-        assertThat(plan.summary()).startsWith("DEL 1 keys");
+        assertThat(plan.summary()).startsWith("DEL 1 key matching");
         assertThat(hashes.apply(plan, ctx).count("deleted")).isEqualTo(1);
         assertThat(TestRedis.on(primary).exists("cache:wms:stock:h1")).isZero();
         assertThat(TestRedis.keys(primary)).hasSize(300 + 40);
