@@ -1,0 +1,31 @@
+package dev.runbook.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runbook.sql.testing.ReplicaPair;
+import dev.runbook.sql.testing.SqlServers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SqlServers.class)
+class SqlServersIT {
+    @Test
+    void postgresPairReplicates() {
+        ReplicaPair pg = SqlServers.postgres();
+        pg.primary().execute("CREATE TABLE smoke (id int)", "INSERT INTO smoke VALUES (1)");
+        pg.awaitReplicaCaughtUp();
+        assertThat(pg.replica().scalar("SELECT count(*) FROM smoke")).isEqualTo("1");
+        assertThat(pg.replica().scalar("SELECT pg_is_in_recovery()")).isEqualTo("true");
+        pg.primary().execute("DROP TABLE smoke");
+    }
+
+    @Test
+    void mariadbPairReplicates() {
+        ReplicaPair db = SqlServers.mariadb();
+        db.primary().execute("CREATE TABLE app.smoke (id int)", "INSERT INTO app.smoke VALUES (1)");
+        db.awaitReplicaCaughtUp();
+        assertThat(db.replica().scalar("SELECT count(*) FROM app.smoke")).isEqualTo("1");
+        assertThat(db.replica().scalar("SELECT @@read_only")).isEqualTo("1");
+        db.primary().execute("DROP TABLE app.smoke");
+    }
+}
