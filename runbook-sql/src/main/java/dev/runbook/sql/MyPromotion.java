@@ -274,21 +274,14 @@ final class MyPromotion extends Promotion {
             if (!ids.isEmpty()) {
                 String in = ids.toString().replace('[', '(').replace(']', ')');
                 if (!poll(settings.fenceTimeout(), () -> "0"
-                        .equals(quiet(c, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID IN " + in)))) {
+                        .equals(SqlTarget.scalarUnchecked(
+                                c, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID IN " + in)))) {
                     throw new java.sql.SQLTimeoutException(
                             "connections " + ids + " still there after " + settings.fenceTimeout());
                 }
             }
             return null;
         });
-    }
-
-    private static String quiet(java.sql.Connection c, String sql) {
-        try {
-            return SqlTarget.scalar(c, sql);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
     }
 
     @Override

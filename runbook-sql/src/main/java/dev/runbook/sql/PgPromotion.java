@@ -199,7 +199,8 @@ final class PgPromotion extends Promotion {
             SqlTarget.execute(c, RELOAD);
             // this session sees the new value only after the postmaster reloaded and signalled it; every
             // backend forked after that starts read-only, and every one before is terminated below
-            if (!poll(settings.fenceTimeout(), () -> "on".equals(quiet(c, "SHOW default_transaction_read_only")))) {
+            if (!poll(settings.fenceTimeout(), () -> "on"
+                    .equals(SqlTarget.scalarUnchecked(c, "SHOW default_transaction_read_only")))) {
                 throw new java.sql.SQLTimeoutException(
                         "default_transaction_read_only not reloaded in " + settings.fenceTimeout());
             }
@@ -210,7 +211,8 @@ final class PgPromotion extends Promotion {
             if (!pids.isEmpty()) {
                 String in = pids.toString().replace('[', '(').replace(']', ')');
                 boolean gone = poll(settings.fenceTimeout(), () -> "0"
-                        .equals(quiet(c, "SELECT count(*) FROM pg_stat_activity WHERE pid IN " + in)));
+                        .equals(SqlTarget.scalarUnchecked(
+                                c, "SELECT count(*) FROM pg_stat_activity WHERE pid IN " + in)));
                 if (!gone) {
                     throw new java.sql.SQLTimeoutException(
                             "sessions " + pids + " still there after " + settings.fenceTimeout());
@@ -220,21 +222,14 @@ final class PgPromotion extends Promotion {
         });
     }
 
-    private static String quiet(java.sql.Connection c, String sql) {
-        try {
-            return SqlTarget.scalar(c, sql);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
     @Override
     String finalPosition() {
         return old.call("read the fenced primary's final WAL position", settings.fenceTimeout(), c -> {
             String insert = SqlTarget.scalar(c, "SELECT pg_current_wal_insert_lsn()");
             // acknowledged commits are flushed; the WAL writer flushes the rest within wal_writer_delay
             poll(Duration.ofSeconds(2), () -> "t"
-                    .equals(quiet(c, "SELECT pg_current_wal_flush_lsn() >= '" + insert + "'::pg_lsn")));
+                    .equals(SqlTarget.scalarUnchecked(
+                            c, "SELECT pg_current_wal_flush_lsn() >= '" + insert + "'::pg_lsn")));
             return insert;
         });
     }
@@ -246,7 +241,8 @@ final class PgPromotion extends Promotion {
                 "wait for the candidate to replay " + position,
                 STEP,
                 c -> poll(timeout, () -> "t"
-                        .equals(quiet(c, "SELECT pg_last_wal_replay_lsn() >= '" + position + "'::pg_lsn"))));
+                        .equals(SqlTarget.scalarUnchecked(
+                                c, "SELECT pg_last_wal_replay_lsn() >= '" + position + "'::pg_lsn"))));
         if (!done) {
             ReplicationStatus st = Replication.status(candidate);
             throw new RefusedException("candidate " + candidate.name() + " did not replay the fenced primary's final"
@@ -266,7 +262,7 @@ final class PgPromotion extends Promotion {
         Duration timeout = settings.promoteTimeout();
         boolean promoted = candidate.call("promote", STEP, c -> {
             SqlTarget.scalar(c, "SELECT pg_promote(false)");
-            return poll(timeout, () -> "f".equals(quiet(c, "SELECT pg_is_in_recovery()")));
+            return poll(timeout, () -> "f".equals(SqlTarget.scalarUnchecked(c, "SELECT pg_is_in_recovery()")));
         });
         if (!promoted) {
             throw new TargetUnavailableException(

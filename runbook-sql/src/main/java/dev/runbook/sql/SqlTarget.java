@@ -193,6 +193,26 @@ final class SqlTarget implements AutoCloseable {
             return body.run(conn);
         } catch (SQLException e) {
             throw failure(what, e);
+        } catch (UncheckedSql e) {
+            throw failure(what, e.getCause());
+        }
+    }
+
+    /** A SQLException carried through a lambda that cannot throw it; {@link #call} unwraps it. */
+    static final class UncheckedSql extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UncheckedSql(SQLException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** {@link #scalar} for lambdas: a SQLException comes out as {@link UncheckedSql}. */
+    static String scalarUnchecked(Connection c, String sql) {
+        try {
+            return scalar(c, sql);
+        } catch (SQLException e) {
+            throw new UncheckedSql(e);
         }
     }
 

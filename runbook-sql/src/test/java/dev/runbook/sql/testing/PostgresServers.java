@@ -33,17 +33,29 @@ public final class PostgresServers {
 
     private PostgresServers() {}
 
-    /** A fresh primary and standby pair; close it to stop both. */
+    /**
+     * A fresh primary and standby pair; close it to stop both. Both start from copies of one stopped
+     * cluster (a cold base backup: same system identifier, the standby streams from the primary's first
+     * WAL), which is faster than {@code pg_basebackup} and needs no checkpoint; {@link
+     * #startStandby(SqlServer, Path, String)} makes one with {@code pg_basebackup} from a running primary.
+     */
     public static ReplicaPair newPair() {
         Path dir = Processes.tempDir("runbook-sql-pg-");
         Processes.chownToPostgres(dir);
         SqlServer primary = null;
         try {
             primary = startPrimary(dir, "primary");
-            primary.execute(
-                    "CREATE ROLE " + SqlServer.APP_USER + " LOGIN PASSWORD '" + SqlServer.APP_PASSWORD + "'",
-                    "CREATE DATABASE " + SqlServer.APP_DATABASE + " OWNER " + SqlServer.APP_USER);
-            SqlServer standby = startStandby(primary, dir, "standby");
+            Path data = dir.resolve("standby");
+            Processes.run(Processes.asPostgres("cp", "-a", template().toString(), data.toString()));
+            int port = Processes.freePort();
+            append(
+                    data.resolve("postgresql.conf"),
+                    config(dir, port) + "primary_conninfo = 'host=127.0.0.1 port=" + primary.port()
+                            + " user=postgres application_name=standby'\n");
+            Processes.run(
+                    Processes.asPostgres("touch", data.resolve("standby.signal").toString()));
+            SqlServer standby = start(dir, "standby", data, port);
+            awaitStreaming(standby, primary);
             return new ReplicaPair(primary, standby, dir);
         } catch (RuntimeException | Error e) {
             if (primary != null) {
@@ -114,6 +126,13 @@ public final class PostgresServers {
                     "local all all trust\n"
                             + "host replication all 127.0.0.1/32 trust\n"
                             + "host all all 127.0.0.1/32 scram-sha-256\n");
+            int port = Processes.freePort();
+            append(data.resolve("postgresql.conf"), config(dir, port));
+            SqlServer once = start(dir, "template", data, port);
+            once.execute(
+                    "CREATE ROLE " + SqlServer.APP_USER + " LOGIN PASSWORD '" + SqlServer.APP_PASSWORD + "'",
+                    "CREATE DATABASE " + SqlServer.APP_DATABASE + " OWNER " + SqlServer.APP_USER);
+            once.stop();
             template = data;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> Processes.deleteTree(dir), "pg-template-delete"));
         }
@@ -124,26 +143,30 @@ public final class PostgresServers {
         Path data = dir.resolve(label);
         Processes.run(Processes.asPostgres("cp", "-a", template().toString(), data.toString()));
         int port = Processes.freePort();
-        append(
-                data.resolve("postgresql.conf"),
-                "\n# runbook-sql test server\n"
-                        + "port = " + port + "\n"
-                        + "listen_addresses = '127.0.0.1'\n"
-                        + "unix_socket_directories = '" + dir + "'\n"
-                        + "wal_level = replica\n"
-                        + "max_wal_senders = 10\n"
-                        + "max_replication_slots = 10\n"
-                        + "wal_keep_size = 256MB\n"
-                        + "hot_standby = on\n"
-                        + "fsync = off\n"
-                        + "shared_buffers = 16MB\n"
-                        + "max_connections = 60\n"
-                        + "wal_receiver_status_interval = 1s\n"
-                        + "logging_collector = off\n");
+        append(data.resolve("postgresql.conf"), config(dir, port));
         return start(dir, label, data, port);
     }
 
-    static SqlServer startStandby(SqlServer primary, Path dir, String label) {
+    /** The settings every test server gets; the last {@code port} line wins. */
+    private static String config(Path dir, int port) {
+        return "\n# runbook-sql test server\n"
+                + "port = " + port + "\n"
+                + "listen_addresses = '127.0.0.1'\n"
+                + "unix_socket_directories = '" + dir + "'\n"
+                + "wal_level = replica\n"
+                + "max_wal_senders = 10\n"
+                + "max_replication_slots = 10\n"
+                + "wal_keep_size = 256MB\n"
+                + "hot_standby = on\n"
+                + "fsync = off\n"
+                + "shared_buffers = 16MB\n"
+                + "max_connections = 60\n"
+                + "wal_receiver_status_interval = 1s\n"
+                + "logging_collector = off\n";
+    }
+
+    /** A new standby of a running primary, made with {@code pg_basebackup}. */
+    public static SqlServer startStandby(SqlServer primary, Path dir, String label) {
         Path data = dir.resolve(label);
         Processes.run(Processes.asPostgres(
                 bin("pg_basebackup"),
@@ -164,17 +187,20 @@ public final class PostgresServers {
         int port = Processes.freePort();
         append(data.resolve("postgresql.conf"), "port = " + port + "\n");
         SqlServer standby = start(dir, label, data, port);
+        awaitStreaming(standby, primary);
+        return standby;
+    }
+
+    private static void awaitStreaming(SqlServer standby, SqlServer primary) {
         Processes.await(
                 () -> "streaming".equals(standby.scalar("SELECT status FROM pg_stat_wal_receiver")),
                 30,
                 standby.name() + " streaming from " + primary.name());
-        return standby;
     }
 
     private static SqlServer start(Path dir, String label, Path data, int port) {
         Path log = dir.resolve(label + ".log");
         String name = "postgresql " + label + " 127.0.0.1:" + port;
-        Processes.chownToPostgres(dir);
         try {
             Processes.run(Processes.asPostgres(
                     bin("pg_ctl"), "-D", data.toString(), "-l", log.toString(), "-w", "-t", "30", "start"));
@@ -207,7 +233,7 @@ public final class PostgresServers {
 
             @Override
             public boolean isRunning() {
-                return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                return Processes.isAlive(pid);
             }
         };
         SqlServer server =

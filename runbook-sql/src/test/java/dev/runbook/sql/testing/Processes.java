@@ -103,6 +103,20 @@ final class Processes {
         run(cmd);
     }
 
+    /**
+     * Whether a process runs: not gone and not a zombie (a daemonised postmaster is reparented to an init
+     * that may reap it late, and {@link ProcessHandle#isAlive()} counts zombies as alive).
+     */
+    static boolean isAlive(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+            int close = stat.lastIndexOf(')');
+            return close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) != 'Z';
+        } catch (IOException e) {
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
+    }
+
     /** The process and all its descendants, parent first. */
     static List<Long> withDescendants(long pid) {
         List<Long> out = new ArrayList<>();

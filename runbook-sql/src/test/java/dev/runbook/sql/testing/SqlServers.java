@@ -77,6 +77,11 @@ public final class SqlServers implements BeforeAllCallback {
         return pair;
     }
 
+    /** A free loopback port (nothing listens on it right now). */
+    public static int freePort() {
+        return Processes.freePort();
+    }
+
     /** Stops every pair this JVM started. */
     public static synchronized void stopAll() {
         for (ReplicaPair p : STARTED) {
