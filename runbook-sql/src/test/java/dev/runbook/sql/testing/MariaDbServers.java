@@ -116,6 +116,7 @@ public final class MariaDbServers {
                 "--binlog-format=ROW",
                 "--innodb-buffer-pool-size=32M",
                 "--innodb-log-file-size=4M",
+                "--innodb-flush-method=fsync", // O_DIRECT is refused on tmpfs
                 "--log-error=" + dir.resolve(label + ".err"),
                 "--skip-name-resolve",
                 "--performance-schema=OFF",

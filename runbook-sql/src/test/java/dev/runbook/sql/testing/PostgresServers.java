@@ -24,8 +24,8 @@ import java.util.stream.Stream;
  * }</pre>
  *
  * <p>The admin account is {@code postgres} (password {@code postgres-test-pw}, SCRAM over TCP); the
- * application account {@code app} owns the database {@code app}. Replication connections from 127.0.0.1 are
- * trusted.
+ * application account {@code app} owns the schema {@code app} of the database {@code postgres}, its search
+ * path. Replication connections from 127.0.0.1 are trusted. WAL segments are 1 MB, to keep each copy small.
  */
 public final class PostgresServers {
     static final String ADMIN_PASSWORD = "postgres-test-pw";
@@ -118,6 +118,7 @@ public final class PostgresServers {
                     "--auth-host=scram-sha-256",
                     "--pwfile=" + pw,
                     "--no-sync",
+                    "--wal-segsize=1",
                     "-E",
                     "UTF8",
                     "--locale=C"));
@@ -131,7 +132,8 @@ public final class PostgresServers {
             SqlServer once = start(dir, "template", data, port);
             once.execute(
                     "CREATE ROLE " + SqlServer.APP_USER + " LOGIN PASSWORD '" + SqlServer.APP_PASSWORD + "'",
-                    "CREATE DATABASE " + SqlServer.APP_DATABASE + " OWNER " + SqlServer.APP_USER);
+                    "CREATE SCHEMA " + SqlServer.APP_DATABASE + " AUTHORIZATION " + SqlServer.APP_USER,
+                    "ALTER ROLE " + SqlServer.APP_USER + " SET search_path = " + SqlServer.APP_DATABASE);
             once.stop();
             template = data;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> Processes.deleteTree(dir), "pg-template-delete"));

@@ -18,7 +18,7 @@ import java.util.Properties;
  * One real database server that a test started: a PostgreSQL or MariaDB process on a free loopback port,
  * with its data in a temporary directory. It knows its admin account (a superuser with a password) and an
  * application account ({@code app}, with rights on the database {@code app} only, so that read-only fences
- * apply to it), and it can hang ({@link #pause()}), crash ({@link #kill()}) or stop.
+ * apply to it; PostgreSQL: the schema {@code app}), and it can hang ({@link #pause()}), crash ({@link #kill()}) or stop.
  *
  * <pre>{@code
  * SqlServer primary = SqlServers.postgres().primary();
@@ -95,10 +95,13 @@ public final class SqlServer {
                 : "jdbc:mariadb://127.0.0.1:" + port + "/";
     }
 
-    /** The application database's JDBC URL ({@code app}). */
+    /**
+     * The application's JDBC URL: PostgreSQL's database {@code postgres}, where {@code app} owns the schema
+     * {@code app} (its search path); MariaDB's database {@code app}.
+     */
     public String appJdbcUrl() {
         return engine == Engine.POSTGRESQL
-                ? "jdbc:postgresql://127.0.0.1:" + port + "/" + APP_DATABASE
+                ? "jdbc:postgresql://127.0.0.1:" + port + "/postgres"
                 : "jdbc:mariadb://127.0.0.1:" + port + "/" + APP_DATABASE;
     }
 
