@@ -59,6 +59,12 @@ final class MyPromotion extends Promotion {
                             + "; fix it (START REPLICA SQL_THREAD, or skipReplicationEvent with a justification) and plan again");
         }
         String sourceId = Replication.str(row, d, "Master_Server_Id");
+        // the candidate's GTIDs before the primary's: read the other way round, a busy primary's older
+        // state would look like it lacks what the candidate has just received
+        String candidateState = candidate.call(
+                "read gtid_binlog_state",
+                c -> SqlTarget.scalar(
+                        c, d.engine() == Engine.MARIADB ? "SELECT @@gtid_binlog_state" : "SELECT @@gtid_executed"));
         Map<String, Object> o = readOld();
         if (settings.planned()) {
             if (o.containsKey("error")) {
@@ -86,10 +92,6 @@ final class MyPromotion extends Promotion {
                                 + "; fix replication from " + oldName() + " and plan again");
             }
             MyPositions p = (MyPositions) o.get("positions");
-            String candidateState = candidate.call(
-                    "read gtid_binlog_state",
-                    c -> SqlTarget.scalar(
-                            c, d.engine() == Engine.MARIADB ? "SELECT @@gtid_binlog_state" : "SELECT @@gtid_executed"));
             List<String> errant = errant(candidateState, p.gtidState());
             if (!errant.isEmpty()) {
                 throw new RefusedException("candidate " + candidate.name() + " has errant GTIDs " + errant + " that "
