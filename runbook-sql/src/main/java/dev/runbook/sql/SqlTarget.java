@@ -182,12 +182,7 @@ final class SqlTarget implements AutoCloseable {
      * RefusedException} (the server rejected the statement).
      */
     <T> T call(String what, Duration timeout, Body<T> body) {
-        Connection c;
-        try {
-            c = dataSource().getConnection();
-        } catch (SQLException e) {
-            throw failure("connect to " + what, e);
-        }
+        Connection c = borrow(what);
         try (Connection conn = c) {
             conn.setNetworkTimeout(TIMEOUTS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
             return body.run(conn);
@@ -213,6 +208,41 @@ final class SqlTarget implements AutoCloseable {
             return scalar(c, sql);
         } catch (SQLException e) {
             throw new UncheckedSql(e);
+        }
+    }
+
+    /**
+     * A pooled connection that answers: one that died with its server (a restart, a failover) is dropped
+     * and another taken, so that the first call after a restart does not fail on a stale connection.
+     */
+    private Connection borrow(String what) {
+        for (int attempt = 0; ; attempt++) {
+            Connection c;
+            try {
+                c = dataSource().getConnection();
+            } catch (SQLException e) {
+                throw failure("connect to " + what, e);
+            }
+            try {
+                if (attempt >= 2 || c.isValid(2)) {
+                    return c;
+                }
+                if (pool != null) {
+                    pool.evictConnection(c);
+                } else {
+                    c.close();
+                }
+            } catch (SQLException e) {
+                closeQuietly(c);
+            }
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            // already broken
         }
     }
 

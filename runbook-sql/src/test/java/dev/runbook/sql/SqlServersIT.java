@@ -9,6 +9,23 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(SqlServers.class)
 class SqlServersIT {
+    /** Waits up to 20 s for {@code ok}. */
+    static void await(java.util.function.BooleanSupplier ok, String what) {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (ok.getAsBoolean()) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("timed out after 20 s waiting for " + what);
+    }
+
     @Test
     void postgresPairReplicates() {
         ReplicaPair pg = SqlServers.postgres();

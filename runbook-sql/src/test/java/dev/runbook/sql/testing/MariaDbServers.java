@@ -125,17 +125,12 @@ public final class MariaDbServers {
         if (Processes.isRoot()) {
             cmd.add(2, "--user=root");
         }
-        Process process;
-        try {
-            process = new ProcessBuilder(cmd)
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve(label + ".out").toFile())
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         String name = "mariadb " + label + " 127.0.0.1:" + port;
+        Path out = dir.resolve(label + ".out");
+        String url = "jdbc:mariadb://127.0.0.1:" + port + "/";
         SqlServer.Control control = new SqlServer.Control() {
+            private Process process;
+
             @Override
             public long pid() {
                 return process.pid();
@@ -155,26 +150,41 @@ public final class MariaDbServers {
 
             @Override
             public boolean isRunning() {
-                return process.isAlive();
+                return process != null && process.isAlive();
+            }
+
+            @Override
+            public void restart() {
+                if (isRunning()) {
+                    stop();
+                }
+                try {
+                    process = new ProcessBuilder(cmd)
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+                            .start();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                Processes.await(
+                        () -> {
+                            if (!process.isAlive()) {
+                                throw new AssertionError(name + " exited with " + process.exitValue() + ": "
+                                        + Processes.readOr(dir.resolve(label + ".err"), "(no log)"));
+                            }
+                            try (var c = SqlServer.open(url, "root", "")) {
+                                return c.isValid(2);
+                            } catch (java.sql.SQLException e) {
+                                return false;
+                            }
+                        },
+                        30,
+                        name + " accepting connections");
             }
         };
+        control.restart();
         SqlServer server =
                 new SqlServer(SqlServer.Engine.MARIADB, name, port, data, ADMIN_USER, ADMIN_PASSWORD, control);
-        String url = "jdbc:mariadb://127.0.0.1:" + port + "/";
-        Processes.await(
-                () -> {
-                    if (!process.isAlive()) {
-                        throw new AssertionError(name + " exited with " + process.exitValue() + ": "
-                                + Processes.readOr(dir.resolve(label + ".err"), "(no log)"));
-                    }
-                    try (var c = SqlServer.open(url, "root", "")) {
-                        return c.isValid(2);
-                    } catch (java.sql.SQLException e) {
-                        return false;
-                    }
-                },
-                30,
-                name + " accepting connections");
         try (var c = SqlServer.open(url, "root", "");
                 var s = c.createStatement()) {
             for (String sql : List.of(

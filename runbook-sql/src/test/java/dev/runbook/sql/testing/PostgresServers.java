@@ -203,19 +203,24 @@ public final class PostgresServers {
     private static SqlServer start(Path dir, String label, Path data, int port) {
         Path log = dir.resolve(label + ".log");
         String name = "postgresql " + label + " 127.0.0.1:" + port;
-        try {
-            Processes.run(Processes.asPostgres(
-                    bin("pg_ctl"), "-D", data.toString(), "-l", log.toString(), "-w", "-t", "30", "start"));
-        } catch (IllegalStateException e) {
-            throw new AssertionError(
-                    name + " did not start: " + e.getMessage() + "\nlog: " + Processes.readOr(log, ""), e);
-        }
-        long pid = Long.parseLong(Processes.readOr(data.resolve("postmaster.pid"), "-1")
-                .lines()
-                .findFirst()
-                .orElse("-1")
-                .trim());
         SqlServer.Control control = new SqlServer.Control() {
+            private long pid = -1;
+
+            void launch() {
+                try {
+                    Processes.run(Processes.asPostgres(
+                            bin("pg_ctl"), "-D", data.toString(), "-l", log.toString(), "-w", "-t", "30", "start"));
+                } catch (IllegalStateException e) {
+                    throw new AssertionError(
+                            name + " did not start: " + e.getMessage() + "\nlog: " + Processes.readOr(log, ""), e);
+                }
+                pid = Long.parseLong(Processes.readOr(data.resolve("postmaster.pid"), "-1")
+                        .lines()
+                        .findFirst()
+                        .orElse("-1")
+                        .trim());
+            }
+
             @Override
             public long pid() {
                 return pid;
@@ -235,9 +240,18 @@ public final class PostgresServers {
 
             @Override
             public boolean isRunning() {
-                return Processes.isAlive(pid);
+                return pid > 0 && Processes.isAlive(pid);
+            }
+
+            @Override
+            public void restart() {
+                if (isRunning()) {
+                    stop();
+                }
+                launch();
             }
         };
+        control.restart();
         SqlServer server =
                 new SqlServer(SqlServer.Engine.POSTGRESQL, name, port, data, "postgres", ADMIN_PASSWORD, control);
         Processes.await(() -> server.scalar("SELECT 1") != null, 30, name + " accepting connections");

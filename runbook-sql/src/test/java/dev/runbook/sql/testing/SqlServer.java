@@ -40,6 +40,9 @@ public final class SqlServer {
         void stop();
 
         boolean isRunning();
+
+        /** Stops and starts the server on the same port and data. */
+        void restart();
     }
 
     static final String APP_USER = "app";
@@ -229,6 +232,15 @@ public final class SqlServer {
 
     public boolean isRunning() {
         return control.isRunning();
+    }
+
+    /** Stops the server (fast shutdown) and starts it again on the same port with the same data. */
+    public void restart() {
+        if (control.isRunning()) {
+            Processes.signal("CONT", Processes.withDescendants(pid()));
+        }
+        control.restart();
+        Processes.await(() -> scalar("SELECT 1") != null, 30, name + " accepting connections after a restart");
     }
 
     @Override
