@@ -221,15 +221,18 @@ public final class SkipReplicationEvent implements Action {
             return ApplyResult.unchanged(plan.summary()).build();
         }
         plan.requireUnchanged(o.event());
+        Map<String, Object> received =
+                sql.call("read the replica status", c -> Replication.replicaRow(sql.dialect(), c));
         sql.call("skip the event", c -> {
             for (String s : o.statements()) {
                 SqlTarget.execute(c, s);
             }
             return null;
         });
+        // until the SQL thread has applied what had been received before the skip, or stopped on another event
         Promotion.poll(Duration.ofSeconds(5), () -> {
             ReplicationStatus s = Replication.status(sql);
-            return s.applying() || s.lastErrorNumber() != 0;
+            return s.lastErrorNumber() != 0 && !s.applying() || s.applying() && applied(s, received);
         });
         ReplicationStatus after = Replication.status(sql);
         Map<String, Object> details = new LinkedHashMap<>();
@@ -249,6 +252,20 @@ public final class SkipReplicationEvent implements Action {
                 .count("events", 1)
                 .details(details)
                 .build();
+    }
+
+    /** Whether the replica applied everything its status row {@code before} had received. */
+    private boolean applied(ReplicationStatus now, Map<String, Object> before) {
+        Dialect d = sql.dialect();
+        if (d.engine() == Engine.MARIADB && !"No".equalsIgnoreCase(now.gtidMode())) {
+            String got = Replication.str(before, d, "Gtid_IO_Pos");
+            return got == null || got.isBlank() || Gtids.covers(now.appliedPosition(), got);
+        }
+        Map<String, Object> row = sql.call("read the replica status", c -> Replication.replicaRow(d, c));
+        String file = Replication.str(before, d, "Master_Log_File");
+        return !file.equals(Replication.str(row, d, "Relay_Master_Log_File"))
+                || Long.parseLong(Replication.str(row, d, "Exec_Master_Log_Pos"))
+                        >= Long.parseLong(Replication.str(before, d, "Read_Master_Log_Pos"));
     }
 
     @Override
