@@ -25,6 +25,7 @@ final class Writer implements AutoCloseable {
     private final long[] firstAckNanos;
     private final long[] acks;
     private volatile boolean stop;
+    private volatile int routedTo = -1;
     private volatile Throwable crash;
 
     Writer(List<SqlServer> servers, String table) {
@@ -46,10 +47,15 @@ final class Writer implements AutoCloseable {
         int i = 0;
         try {
             while (!stop) {
+                int r = routedTo;
+                if (r >= 0) {
+                    i = r;
+                    routedTo = -1;
+                }
                 SqlServer s = servers.get(i);
                 try (Connection c = s.connectAsApp();
                         PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (id) VALUES (?)")) {
-                    while (!stop) {
+                    while (!stop && routedTo < 0) {
                         long id = next.getAndIncrement();
                         ps.setLong(1, id);
                         ps.executeUpdate();
@@ -70,6 +76,11 @@ final class Writer implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             crash = e;
         }
+    }
+
+    /** Sends the next writes to server {@code index} (what a DNS or proxy change does to an application). */
+    void route(int index) {
+        routedTo = index;
     }
 
     /** Waits until {@code n} more commits were acknowledged on server {@code index} (10 s at most). */

@@ -149,6 +149,14 @@ public final class PostgresServers {
         return start(dir, label, data, port);
     }
 
+    /** Runs {@code pg_ctl -D <data dir> args...} for a server started here, e.g. {@code promote -w}. */
+    public static String pgCtl(SqlServer server, String... args) {
+        java.util.List<String> cmd = new java.util.ArrayList<>(
+                java.util.List.of(bin("pg_ctl"), "-D", server.dataDir().toString()));
+        cmd.addAll(java.util.List.of(args));
+        return Processes.run(Processes.asPostgres(cmd.toArray(String[]::new)));
+    }
+
     /** The settings every test server gets; the last {@code port} line wins. */
     private static String config(Path dir, int port) {
         return "\n# runbook-sql test server\n"
