@@ -150,6 +150,7 @@ public record Dialect(Engine engine, String version, int major, int minor, int p
 
     @Override
     public String toString() {
-        return engine.name().charAt(0) + engine.name().substring(1).toLowerCase(Locale.ROOT) + " " + version;
+        String n = engine == Engine.POSTGRESQL ? "PostgreSQL" : engine == Engine.MARIADB ? "MariaDB" : "MySQL";
+        return n + " " + version;
     }
 }

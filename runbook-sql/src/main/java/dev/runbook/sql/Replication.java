@@ -41,10 +41,12 @@ final class Replication {
                         + r.get("replay"));
             }
             String lsn = SqlTarget.scalar(c, "SELECT pg_current_wal_lsn()");
+            boolean ro = "on".equals(SqlTarget.scalar(c, "SHOW default_transaction_read_only"));
             return new ReplicationStatus(
                     t.name(),
                     Engine.POSTGRESQL,
                     "primary",
+                    ro,
                     null,
                     false,
                     null,
@@ -72,6 +74,7 @@ final class Replication {
                 t.name(),
                 Engine.POSTGRESQL,
                 "replica",
+                true,
                 source,
                 "streaming".equals(status),
                 status,
@@ -123,6 +126,10 @@ final class Replication {
 
     private static ReplicationStatus mysql(SqlTarget t, Dialect d, Connection c) throws SQLException {
         String executed = SqlTarget.scalar(c, "SELECT @@" + d.executedGtids());
+        boolean ro = !"0"
+                .equals(SqlTarget.scalar(
+                        c,
+                        d.engine() == Engine.MYSQL ? "SELECT @@read_only OR @@super_read_only" : "SELECT @@read_only"));
         Map<String, Object> row = replicaRow(d, c);
         if (row.isEmpty()) {
             List<String> replicas = new ArrayList<>();
@@ -136,6 +143,7 @@ final class Replication {
                     t.name(),
                     d.engine(),
                     "primary",
+                    ro,
                     null,
                     false,
                     null,
@@ -163,6 +171,7 @@ final class Replication {
                 t.name(),
                 d.engine(),
                 "replica",
+                ro,
                 str(row, d, "Master_Host") + ":" + str(row, d, "Master_Port"),
                 "Yes".equals(io),
                 io,

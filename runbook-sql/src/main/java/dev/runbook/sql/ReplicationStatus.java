@@ -14,6 +14,8 @@ import java.util.List;
  * @param server the server read
  * @param engine its engine
  * @param role {@code primary} or {@code replica}
+ * @param readOnly whether new sessions are refused writes: PostgreSQL in recovery or {@code
+ *     default_transaction_read_only}; MariaDB/MySQL {@code read_only} (a fenced old primary says so)
  * @param source host:port it replicates from (null on a primary)
  * @param receiving WAL receiver streaming / IO thread running
  * @param receiverState {@code streaming}, {@code stopped} (PostgreSQL) or {@code Yes}, {@code No}, {@code
@@ -36,6 +38,7 @@ public record ReplicationStatus(
         String server,
         Engine engine,
         String role,
+        boolean readOnly,
         String source,
         boolean receiving,
         String receiverState,
@@ -63,7 +66,8 @@ public record ReplicationStatus(
     @Override
     public String toString() {
         if (!isReplica()) {
-            return server + " primary" + (timeline == null ? "" : " timeline " + timeline)
+            return server + " primary" + (readOnly ? " (read-only)" : "")
+                    + (timeline == null ? "" : " timeline " + timeline)
                     + (executedGtids == null ? "" : " gtid " + executedGtids) + ", " + replicas.size()
                     + " replica(s) " + replicas;
         }

@@ -61,7 +61,7 @@ class DialectTest {
         Dialect d = Dialect.detect("PostgreSQL", "15.14 (Debian 15.14-0+deb12u1)");
         assertThat(d.isPostgres()).isTrue();
         assertThat(d.major()).isEqualTo(15);
-        assertThat(d.toString()).isEqualTo("Postgresql 15.14 (Debian 15.14-0+deb12u1)");
+        assertThat(d.toString()).isEqualTo("PostgreSQL 15.14 (Debian 15.14-0+deb12u1)");
         assertThatThrownBy(() -> Dialect.detect("Oracle", "19c"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("PostgreSQL, MariaDB and MySQL");
