@@ -127,6 +127,29 @@ abstract class PromoteReplicaContract extends ActionContract<PromoteReplica> {
     }
 
     @Test
+    void anHaManagerDoesTheSwitch_andAFailingRoutingHookIsReported() {
+        List<String> calls = new java.util.ArrayList<>();
+        PromoteReplica viaManager = action().viaHaManager("patroni switchover", s -> {
+                    calls.add("switchover " + s.candidate());
+                    TestClusters.promoteByHand(replica);
+                })
+                .afterPromote("repoint pgbouncer", s -> {
+                    throw new IllegalStateException("pgbouncer admin console refused RELOAD");
+                });
+        ActionContext ctx = context();
+        StepPlan plan = viaManager.plan(ctx);
+        assertThat(plan.details().get("hooks").toString())
+                .contains("haManager:patroni switchover", "afterPromote:repoint pgbouncer");
+        ApplyResult done = viaManager.apply(plan, ctx);
+        assertThat(calls).containsExactly("switchover " + onReplica.name());
+        assertThat(done.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(done.summary()).contains("repoint pgbouncer", "RELOAD", "the promotion stands");
+        assertThat(TestClusters.isReplica(replica)).isFalse();
+        assertThat(TestClusters.acceptsAppWrites(replica, "t")).isTrue();
+        assertThat(viaManager.verify(plan, done, ctx).ok()).isTrue();
+    }
+
+    @Test
     void aPrimary_isUnchanged() {
         StepPlan plan = onPrimary.promoteReplica().plan(context());
         assertThat(plan.isNoop()).isTrue();
