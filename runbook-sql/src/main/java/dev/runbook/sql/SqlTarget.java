@@ -40,6 +40,7 @@ final class SqlTarget implements AutoCloseable {
     private final Secret password;
     private final DataSource userDataSource;
     private HikariDataSource pool;
+    private final Map<String, SqlTarget> peers = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile String name;
     private volatile Dialect dialect;
 
@@ -118,7 +119,8 @@ final class SqlTarget implements AutoCloseable {
     }
 
     /**
-     * A target for another server ({@code host:port}) with this target's user, password and URL parameters.
+     * A target for another server ({@code host:port}) with this target's user, password and URL parameters, made
+     * once and closed with this one.
      *
      * @throws RefusedException when this target was made from a DataSource (no credentials to reuse)
      */
@@ -128,11 +130,13 @@ final class SqlTarget implements AutoCloseable {
                     "cannot reach " + host + ":" + port + " (" + why + ") from a target made of a"
                             + " DataSource: pass that server explicitly, e.g. promoteReplica(SqlActions.of(primaryDataSource))");
         }
-        URI u = URI.create(url.substring("jdbc:".length()));
-        String rest = url.substring(url.indexOf("//") + 2);
-        int slash = rest.indexOf('/');
-        String tail = slash < 0 ? "/" : rest.substring(slash);
-        return new SqlTarget("jdbc:" + u.getScheme() + "://" + host + ":" + port + tail, user, password, null);
+        return peers.computeIfAbsent(host + ":" + port, k -> {
+            URI u = URI.create(url.substring("jdbc:".length()));
+            String rest = url.substring(url.indexOf("//") + 2);
+            int slash = rest.indexOf('/');
+            String tail = slash < 0 ? "/" : rest.substring(slash);
+            return new SqlTarget("jdbc:" + u.getScheme() + "://" + host + ":" + port + tail, user, password, null);
+        });
     }
 
     private synchronized DataSource dataSource() {
@@ -351,8 +355,11 @@ final class SqlTarget implements AutoCloseable {
         return String.valueOf(msg);
     }
 
+    /** Closes the pool this target made, and those of the peers it reached (the user's DataSource stays open). */
     @Override
     public synchronized void close() {
+        peers.values().forEach(SqlTarget::close);
+        peers.clear();
         if (pool != null) {
             pool.close();
             pool = null;
