@@ -1,6 +1,7 @@
 package dev.runbook.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runbook.sql.testing.ReplicaPair;
 import dev.runbook.sql.testing.SqlServer;
@@ -87,6 +88,36 @@ class ProbesIT {
                     () -> Long.valueOf(0).equals(replica.replicaLag().read().bytes()), "caught up");
         } finally {
             TestClusters.app(primary, "DROP TABLE " + table);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "mariadb"})
+    void theUsersDataSource_isUsedAndLeftOpen(String engine) throws Exception {
+        ReplicaPair p = pair(engine);
+        com.zaxxer.hikari.HikariConfig cfg = new com.zaxxer.hikari.HikariConfig();
+        cfg.setJdbcUrl(p.replica().jdbcUrl());
+        cfg.setUsername(p.replica().adminUser());
+        cfg.setPassword(p.replica().adminPassword().reveal());
+        try (com.zaxxer.hikari.HikariDataSource ds = new com.zaxxer.hikari.HikariDataSource(cfg)) {
+            try (SqlActions replica = SqlActions.of(ds);
+                    SqlActions primary = TestClusters.actions(p.primary())) {
+                assertThat(replica.name())
+                        .isEqualTo(engine + "://127.0.0.1:" + p.replica().port());
+                ReplicaLag alone = replica.replicaLag().read();
+                assertThat(alone.bytes())
+                        .as("no credentials to reach the primary")
+                        .isNull();
+                assertThat(alone.note()).contains("replicaLag(primary)");
+                assertThat(replica.replicaLag(primary).read().sourcePosition()).isNotBlank();
+                assertThatThrownBy(() -> replica.promoteReplica().plan(dev.runbook.core.ActionContext.standalone()))
+                        .isInstanceOf(dev.runbook.core.RefusedException.class)
+                        .hasMessageContaining("pass that server explicitly");
+            }
+            assertThat(ds.isClosed()).as("the user's DataSource stays open").isFalse();
+            try (Connection c = ds.getConnection()) {
+                assertThat(c.isValid(2)).isTrue();
+            }
         }
     }
 
