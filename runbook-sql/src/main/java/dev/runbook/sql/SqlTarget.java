@@ -139,13 +139,29 @@ final class SqlTarget implements AutoCloseable {
         });
     }
 
+    /**
+     * The URL handed to the driver: {@code jdbc:mysql://} goes to the MariaDB driver (which speaks MySQL) with
+     * {@code permitMysqlScheme}, unless MySQL Connector/J is on the class path.
+     */
+    static String driverUrl(String url) {
+        if (!url.startsWith("jdbc:mysql:") || url.contains("permitMysqlScheme")) {
+            return url;
+        }
+        try {
+            Class.forName("com.mysql.cj.jdbc.Driver", false, SqlTarget.class.getClassLoader());
+            return url;
+        } catch (ClassNotFoundException e) {
+            return url + (url.contains("?") ? "&" : "?") + "permitMysqlScheme";
+        }
+    }
+
     private synchronized DataSource dataSource() {
         if (userDataSource != null) {
             return userDataSource;
         }
         if (pool == null) {
             HikariConfig cfg = new HikariConfig();
-            cfg.setJdbcUrl(url);
+            cfg.setJdbcUrl(driverUrl(url));
             cfg.setUsername(user);
             cfg.setPassword(password.reveal());
             cfg.setPoolName("runbook-sql " + name);

@@ -40,6 +40,11 @@ class ValuesTest {
         assertThat(SqlTarget.label("jdbc:postgresql://10.0.0.2:5432/postgres?sslmode=require&password=x"))
                 .isEqualTo("postgresql://10.0.0.2:5432");
         assertThat(SqlTarget.label("jdbc:mariadb://db1:3306/")).isEqualTo("mariadb://db1:3306");
+        assertThat(SqlTarget.driverUrl("jdbc:mysql://db1:3306/app"))
+                .isEqualTo("jdbc:mysql://db1:3306/app?permitMysqlScheme");
+        assertThat(SqlTarget.driverUrl("jdbc:mysql://db1:3306/app?sslMode=trust"))
+                .isEqualTo("jdbc:mysql://db1:3306/app?sslMode=trust&permitMysqlScheme");
+        assertThat(SqlTarget.driverUrl("jdbc:mariadb://db1:3306/")).isEqualTo("jdbc:mariadb://db1:3306/");
         assertThat(Replication.sourceFromConninfo("user=postgres host=10.0.0.1 port=5433 sslmode=prefer"))
                 .isEqualTo("10.0.0.1:5433");
         assertThatThrownBy(() -> SqlActions.connect("postgresql://x", "u", dev.runbook.core.Secret.of("p")))
