@@ -145,7 +145,9 @@ abstract class TerminateSessionsContract extends ActionContract<TerminateSession
         assertThat(done.count("sessions")).isEqualTo(2);
         assertThat(done.items())
                 .anyMatch(i -> i.outcome() == Outcome.SKIPPED && i.detail().contains("another session"));
-        assertThat(snapshot()).asList().containsExactlyInAnyOrder(true, false, false, true);
+        @SuppressWarnings("unchecked")
+        List<Boolean> alive = (List<Boolean>) snapshot();
+        assertThat(alive).containsExactlyInAnyOrder(true, false, false, true);
     }
 
     @Test

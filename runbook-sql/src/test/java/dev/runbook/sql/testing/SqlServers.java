@@ -35,11 +35,11 @@ public final class SqlServers implements BeforeAllCallback {
         // the root store closes its values when the test JVM's engine finishes
         context.getRoot()
                 .getStore(ExtensionContext.Namespace.GLOBAL)
-                .getOrComputeIfAbsent(SqlServers.class.getName(), k -> new Stopper(), Stopper.class);
+                .getOrComputeIfAbsent(SqlServers.class.getName(), k -> new Stopper());
     }
 
     /** Closed by JUnit when the test JVM's engine finishes. */
-    private static final class Stopper implements ExtensionContext.Store.CloseableResource {
+    private static final class Stopper implements AutoCloseable {
         @Override
         public void close() {
             stopAll();
