@@ -1,5 +1,6 @@
 /**
- * Runbook SDK sql integration. Not built yet: its actions arrive with their own issue. Until then this
- * module holds no public types, so nothing here can be mistaken for a working primitive.
+ * Runbook SDK for PostgreSQL and MySQL/MariaDB: replication status and lag, connection saturation and
+ * long-running queries, ending sessions, skipping one replication event, and promoting a replica with no
+ * acknowledged write lost. Start at {@link dev.runbook.sql.SqlActions}.
  */
 package dev.runbook.sql;
