@@ -6,6 +6,7 @@ import dev.runbook.core.replay.*;
 import dev.runbook.examples.*;
 import dev.runbook.kafka.*;
 import dev.runbook.redis.*;
+import dev.runbook.sql.*;
 import static dev.runbook.core.Conditions.*;
 import java.time.*;
 // The printing shortcuts (JShell's PRINTING startup defines 30 overloads; these three cover them and
