@@ -184,10 +184,18 @@ final class Controller implements AutoCloseable {
         return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
     }
 
-    /** A JSON merge patch of the status subresource. */
+    /**
+     * Replaces the status through the status subresource, with a JSON patch {@code add /status}: the mock
+     * does not replace lists in a JSON merge patch of a status (conditions would never change).
+     */
+    String statusPatch(Object status) {
+        return "[{\"op\":\"add\",\"path\":\"/status\",\"value\":"
+                + client.getKubernetesSerialization().asJson(status) + "}]";
+    }
+
     void patchStatus(String apiPathKind, HasMetadata o, Object status) {
-        String json = client.getKubernetesSerialization().asJson(Map.of("status", status));
-        var ctx = PatchContext.of(PatchType.JSON_MERGE);
+        String json = statusPatch(status);
+        var ctx = PatchContext.of(PatchType.JSON);
         switch (apiPathKind) {
             case "Deployment" ->
                 client.apps()

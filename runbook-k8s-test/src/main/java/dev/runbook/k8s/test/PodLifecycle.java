@@ -103,8 +103,8 @@ final class PodLifecycle {
                 .subresource("status")
                 .patch(
                         io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-                                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
-                        c.client.getKubernetesSerialization().asJson(Map.of("status", status)));
+                                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
+                        c.statusPatch(status));
     }
 
     private PodStatus pending(Pod p, boolean scheduled) {

@@ -94,6 +94,25 @@ class SimulatedClusterIT {
     }
 
     @Test
+    void aRolledOutDeployment_isLeftAlone_soItsResourceVersionStaysPut() {
+        cluster.createDeployment("g", "web", 3);
+        String rv = k8s.apps()
+                .deployments()
+                .inNamespace("g")
+                .withName("web")
+                .get()
+                .getMetadata()
+                .getResourceVersion();
+        var before = k8s.apps().deployments().inNamespace("g").withName("web").get();
+        cluster.settle();
+        cluster.settle();
+        var after = k8s.apps().deployments().inNamespace("g").withName("web").get();
+        assertThat(after.getMetadata().getResourceVersion())
+                .as("%s%n%s", before, after)
+                .isEqualTo(rv);
+    }
+
+    @Test
     void crashLoop_neverCompletes_andTheProgressDeadlineIsExceeded() {
         Deployment d = SimulatedCluster.deployment("b", "api", 2);
         d.getSpec().setProgressDeadlineSeconds(1);
