@@ -9,7 +9,6 @@ import dev.runbook.core.Verification;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -159,13 +158,35 @@ public final class SetConfigValue implements Action {
                 .build();
     }
 
+    /** A JSON merge patch of the one key ({@code null} removes it), with the resourceVersion precondition. */
     private String patch(String resourceVersion) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put(key, value);
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("metadata", Map.of("resourceVersion", resourceVersion));
-        p.put("data", data);
-        return dev.runbook.core.Json.write(p);
+        return "{\"metadata\":{\"resourceVersion\":" + quote(resourceVersion) + "},\"data\":{" + quote(key) + ":"
+                + (value == null ? "null" : quote(value)) + "}}";
+    }
+
+    /**
+     * Removes the key with a JSON patch whose first operation tests the resourceVersion: fabric8's CRUD
+     * mock ignores {@code null} in a JSON merge patch (a real API server deletes the key); a JSON patch
+     * removes it on both. A failed test is a stale plan.
+     */
+    private void removeKey(String resourceVersion) {
+        String jsonPatch = "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":"
+                + quote(resourceVersion) + "},{\"op\":\"remove\",\"path\":\"/data/"
+                + key.replace("~", "~0").replace("/", "~1") + "\"}]";
+        try {
+            k8s.call("remove key " + key + " from configmap " + namespace + "/" + configMap, () -> k8s.client()
+                    .configMaps()
+                    .inNamespace(namespace)
+                    .withName(configMap)
+                    .patch(PatchContext.of(PatchType.JSON), jsonPatch));
+        } catch (RefusedException e) {
+            throw new dev.runbook.core.StalePlanException(
+                    name() + " changed since the plan (" + e.getMessage() + "); plan again and review the new plan");
+        }
+    }
+
+    private static String quote(String s) {
+        return new com.fasterxml.jackson.databind.node.TextNode(s).toString();
     }
 
     @Override
@@ -177,11 +198,15 @@ public final class SetConfigValue implements Action {
             return ApplyResult.unchanged(plan.summary()).build();
         }
         String rv = plan.details().path("resourceVersion").asText();
-        k8s.call("patch configmap " + namespace + "/" + configMap, () -> k8s.client()
-                .configMaps()
-                .inNamespace(namespace)
-                .withName(configMap)
-                .patch(PatchContext.of(PatchType.JSON_MERGE), patch(rv)));
+        if (value == null) {
+            removeKey(rv);
+        } else {
+            k8s.call("patch configmap " + namespace + "/" + configMap, () -> k8s.client()
+                    .configMaps()
+                    .inNamespace(namespace)
+                    .withName(configMap)
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch(rv)));
+        }
         return ApplyResult.changed(
                         (value == null ? "removed " + key : "set " + key + " from " + describe(now) + " to " + value)
                                 + " in " + name())
