@@ -160,7 +160,10 @@ public final class RestartDeployment implements Action {
         Observed now = observe(o);
         if (isOurs(now.restartedAt(), ctx)) {
             return StepPlan.unchanged(
-                    this, ref + " was already restarted by this step (restartedAt " + now.restartedAt() + ")", now);
+                    this,
+                    ref + " was already restarted by this step (restartedAt " + now.restartedAt() + "); rollout: "
+                            + RolloutState.of(ref, o).message(),
+                    now);
         }
         refuseUnsafe(o, now);
         String rv = o.getMetadata().getResourceVersion();
