@@ -193,6 +193,16 @@ public final class K8sActions implements AutoCloseable {
                 target, new WorkloadRef(context(), namespace, WorkloadKind.STATEFULSET, name), replicas, settings);
     }
 
+    /** {@code kubectl rollout undo deployment/<name>} to the previous revision ({@code .toRevision(n)} for another). */
+    public RollbackDeployment rollbackDeployment(String namespace, String name) {
+        return new RollbackDeployment(
+                target,
+                new WorkloadRef(context(), namespace, WorkloadKind.DEPLOYMENT, name),
+                0,
+                RestartDeployment.DEFAULT_TIMEOUT,
+                settings);
+    }
+
     /** Sets one key of a ConfigMap (a feature flag); the inverse restores the old value or removes the key. */
     public SetConfigValue setConfigValue(String namespace, String configMap, String key, String value) {
         return new SetConfigValue(target, namespace, configMap, key, value, settings);

@@ -63,12 +63,22 @@ final class ApiServerDispatcher extends Dispatcher {
             }
         }
         if (call != null && "create".equals(call.verb()) && "pods/eviction".equals(call.resourceWithSub())) {
-            return evict(call);
+            return evict(call, request.getPath().contains("dryRun=All"));
         }
         if (call != null && request.getPath().contains("dryRun=All")) {
             return dryRun(request, call);
         }
-        return inner.dispatch(request);
+        try {
+            return inner.dispatch(request);
+        } catch (RuntimeException e) {
+            // The CRUD mock throws (and never answers) when a JSON patch's test operation fails; a real API
+            // server answers 422.
+            return status(
+                    422,
+                    "Invalid",
+                    "the server rejected our request due to an error in our request: " + e.getMessage(),
+                    call == null ? Call.of("GET", "/api/v1/unknown") : call);
+        }
     }
 
     private static String message(Rule r, Call call) {
@@ -136,7 +146,7 @@ final class ApiServerDispatcher extends Dispatcher {
     }
 
     /** The eviction subresource: refused with 429 when a PodDisruptionBudget would be broken. */
-    private MockResponse evict(Call call) {
+    private MockResponse evict(Call call, boolean dryRun) {
         String podPath = "/api/v1/namespaces/" + call.namespace() + "/pods/" + call.name();
         MockResponse got = get(podPath);
         if (got.code() != 200) {
@@ -169,7 +179,9 @@ final class ApiServerDispatcher extends Dispatcher {
                 return new MockResponse().setResponseCode(429).setBody(json.asJson(st));
             }
         }
-        inner.dispatch(request(HttpMethod.DELETE, podPath));
+        if (!dryRun) {
+            inner.dispatch(request(HttpMethod.DELETE, podPath));
+        }
         return status(201, "", "", call).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Success\"}");
     }
 
