@@ -203,6 +203,16 @@ public final class K8sActions implements AutoCloseable {
                 settings);
     }
 
+    /** {@code kubectl delete pods -l <selector>}; choose {@code .gracePeriod(...)} or {@code .force()}. See {@link DeletePods}. */
+    public DeletePods deletePods(String namespace, String selector) {
+        return new DeletePods(target, namespace, selector, false, settings);
+    }
+
+    /** Evicts the pods of {@code selector} one at a time, respecting PodDisruptionBudgets. See {@link DeletePods}. */
+    public DeletePods evictPods(String namespace, String selector) {
+        return new DeletePods(target, namespace, selector, true, settings);
+    }
+
     /** Sets one key of a ConfigMap (a feature flag); the inverse restores the old value or removes the key. */
     public SetConfigValue setConfigValue(String namespace, String configMap, String key, String value) {
         return new SetConfigValue(target, namespace, configMap, key, value, settings);
