@@ -213,6 +213,19 @@ public final class K8sActions implements AutoCloseable {
         return new DeletePods(target, namespace, selector, true, settings);
     }
 
+    /** The requests and limits of one container of {@code kind/name}; see {@link PatchResources}. */
+    public PatchResources patchResources(String namespace, String kindSlashName, String container) {
+        return new PatchResources(
+                target,
+                WorkloadRef.of(context(), namespace, kindSlashName),
+                container,
+                Map.of(),
+                Map.of(),
+                false,
+                RestartDeployment.DEFAULT_TIMEOUT,
+                settings);
+    }
+
     /** Sets one key of a ConfigMap (a feature flag); the inverse restores the old value or removes the key. */
     public SetConfigValue setConfigValue(String namespace, String configMap, String key, String value) {
         return new SetConfigValue(target, namespace, configMap, key, value, settings);
