@@ -167,7 +167,10 @@ public final class RestartDeployment implements Action {
         }
         refuseUnsafe(o, now);
         String rv = o.getMetadata().getResourceVersion();
-        String dryRun = settings.serverDryRun() ? serverDryRun(rv) : "not sent (K8sActions.serverDryRun(false))";
+        String dryRun = settings.serverDryRun()
+                ? serverDryRun(
+                        rv, ctx.clock().instant().truncatedTo(ChronoUnit.SECONDS) + " runbook " + ctx.idempotencyKey())
+                : "not sent (K8sActions.serverDryRun(false))";
         return StepPlan.builder(this)
                 .summary("restart " + ref + " (" + now.replicas() + " pods): set spec.template restartedAt, then wait"
                         + " for the rollout (at most " + timeout.toSeconds() + " s)")
@@ -195,8 +198,8 @@ public final class RestartDeployment implements Action {
      */
     public record Details(String resourceVersion, String rollout, String serverDryRun) {}
 
-    private String serverDryRun(String rv) {
-        HasMetadata dry = k8s.patch(ref, null, patch("dry-run", rv), true);
+    private String serverDryRun(String rv, String value) {
+        HasMetadata dry = k8s.patch(ref, null, patch(value, rv), true);
         return "accepted by the API server (dryRun=All): restartedAt would be " + Workloads.restartedAt(dry);
     }
 
