@@ -249,7 +249,7 @@ public final class RestartDeployment implements Action {
         }
         return ApplyResult.changed("restarted " + ref + ": " + waited.state().message() + " in " + ms + " ms")
                 .count("pods", waited.state().desired())
-                .details(new Applied(value, generation, ms, waited.unreachable()))
+                .details(new Applied(value, generation, ms, waited.unreachable(), waited.wokenBy()))
                 .build();
     }
 
@@ -260,8 +260,10 @@ public final class RestartDeployment implements Action {
      * @param generation the workload's generation after the patch
      * @param millis from the patch to the end of the rollout
      * @param unreachableReads reads that failed while waiting (an API server that went away)
+     * @param completedBy what showed the finished rollout: the {@code watch}, a {@code resync} read, or the
+     *     {@code first read}
      */
-    public record Applied(String restartedAt, long generation, long millis, int unreachableReads) {}
+    public record Applied(String restartedAt, long generation, long millis, int unreachableReads, String completedBy) {}
 
     private RolloutWaiter.Result waitFor(ActionContext ctx, long generation, String value) {
         return RolloutWaiter.await(

@@ -33,8 +33,15 @@ final class RolloutWaiter {
      * @param interference why the wait stopped early because someone else changed the object, or null
      * @param timedOut whether the timeout passed first
      * @param unreachable how many reads failed (an API server that went away)
+     * @param wokenBy what delivered the last state: {@code watch}, {@code resync} or {@code first read}
      */
-    record Result(RolloutState state, HasMetadata object, String interference, boolean timedOut, int unreachable) {
+    record Result(
+            RolloutState state,
+            HasMetadata object,
+            String interference,
+            boolean timedOut,
+            int unreachable,
+            String wokenBy) {
         boolean done() {
             return state != null && state.done() && interference == null;
         }
@@ -66,6 +73,7 @@ final class RolloutWaiter {
         HasMetadata latest = null;
         RolloutState state = null;
         Instant deadline = clock.instant().plus(timeout);
+        String wokenBy = "first read";
         try {
             watch = tryWatch(k8s, ref, watcher);
             try {
@@ -78,16 +86,16 @@ final class RolloutWaiter {
                     String bad = interference.apply(latest);
                     state = RolloutState.of(ref, latest);
                     if (bad != null) {
-                        return new Result(state, latest, bad, false, unreachable);
+                        return new Result(state, latest, bad, false, unreachable, wokenBy);
                     }
                     if (state.generation() >= minGeneration
                             && (state.failed() || (state.done() && extraDone.test(latest)))) {
-                        return new Result(state, latest, null, false, unreachable);
+                        return new Result(state, latest, null, false, unreachable, wokenBy);
                     }
                 }
                 long left = Duration.between(clock.instant(), deadline).toMillis();
                 if (left <= 0) {
-                    return new Result(state, latest, null, true, unreachable);
+                    return new Result(state, latest, null, true, unreachable, wokenBy);
                 }
                 HasMetadata next = events.poll(Math.min(left, resync.toMillis()), TimeUnit.MILLISECONDS);
                 HasMetadata newer;
@@ -101,6 +109,7 @@ final class RolloutWaiter {
                     }
                     try {
                         latest = k8s.get(ref);
+                        wokenBy = next == WATCH_CLOSED ? "a lost watch" : "resync";
                         if (watch == null) {
                             watch = tryWatch(k8s, ref, watcher);
                         }
@@ -109,11 +118,12 @@ final class RolloutWaiter {
                     }
                 } else {
                     latest = next;
+                    wokenBy = "watch";
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Result(state, latest, null, true, unreachable);
+            return new Result(state, latest, null, true, unreachable, wokenBy);
         } finally {
             if (watch != null) {
                 watch.close();

@@ -286,7 +286,7 @@ public final class SimulatedCluster implements AutoCloseable {
         }
         T created = direct.resource(object).create();
         if (created instanceof Deployment || created instanceof StatefulSet || created instanceof DaemonSet) {
-            awaitRolledOut(created.getKind(), ns, created.getMetadata().getName(), Duration.ofSeconds(10));
+            awaitRolledOut(created.getKind(), ns, created.getMetadata().getName(), Duration.ofSeconds(30));
         }
         return created;
     }

@@ -41,7 +41,9 @@ public final class K8sBench {
                 Runtime.getRuntime().availableProcessors(),
                 podStart);
         restartLatency(rounds, podStart);
-        fleet(contexts, podStart);
+        if (contexts > 0) {
+            fleet(contexts, podStart);
+        }
         System.exit(0);
     }
 
@@ -54,6 +56,7 @@ public final class K8sBench {
             long[] ours = new long[rounds];
             long[] polling = new long[rounds];
             long[] total = new long[rounds];
+            java.util.Map<String, Integer> wokenBy = new java.util.TreeMap<>();
             for (int i = 0; i < rounds; i++) {
                 ActionContext ctx = ActionContext.builder()
                         .runId("bench-" + UUID.randomUUID())
@@ -67,6 +70,7 @@ public final class K8sBench {
                 if (done.outcome() != Outcome.CHANGED) {
                     throw new IllegalStateException(done.summary());
                 }
+                wokenBy.merge(done.details().path("completedBy").asText(), 1, Integer::sum);
                 ours[i] = end
                         - cluster.rolloutCompletedNanos("smp-prod", "dispatch-engine")
                                 .orElseThrow();
@@ -104,6 +108,11 @@ public final class K8sBench {
                     ms(p90(ours)),
                     ms(max(ours)),
                     ms(median(total)));
+            System.out.println("    the finished rollout was seen by: " + wokenBy + "; each round (ms): "
+                    + Arrays.stream(ours)
+                            .sorted()
+                            .mapToObj(n -> String.format(Locale.ROOT, "%.0f", ms(n)))
+                            .toList());
             System.out.printf(
                     Locale.ROOT,
                     "  2 s polling loop (kubectl-style):   median %.1f ms, p90 %.1f ms, max %.1f ms%n",
