@@ -1,5 +1,6 @@
 /**
- * Runbook SDK k8s integration. Not built yet: its actions arrive with their own issue. Until then this
- * module holds no public types, so nothing here can be mistaken for a working primitive.
+ * Kubernetes remediation for Runbook SDK, on the fabric8 client: restart, scale, roll back, delete or
+ * evict pods, set a ConfigMap key, patch a container's resources, and probes of rollouts and pods. The
+ * entry point is {@link dev.runbook.k8s.K8sActions}.
  */
 package dev.runbook.k8s;
