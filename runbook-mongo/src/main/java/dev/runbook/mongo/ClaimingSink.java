@@ -141,12 +141,9 @@ final class ClaimingSink implements ReplaySink<BsonDocument> {
             throw e;
         }
         unmarked.add(new Sent(claimed.id(), claimed.eventId(), clock.instant()));
-        if (finalOnSend
-                && (unmarked.size() >= MARK_BATCH
-                        || Duration.between(unmarked.get(0).at(), clock.instant())
-                                        .compareTo(lease.dividedBy(4))
-                                > 0)) {
-            mark();
+        if (unmarked.size() >= MARK_BATCH
+                || Duration.between(unmarked.get(0).at(), clock.instant()).compareTo(lease.dividedBy(4)) > 0) {
+            checkpoint(); // a buffering target makes its sends final first
         }
     }
 
