@@ -25,7 +25,7 @@ final class TestMongo implements AutoCloseable {
     private static TestMongo shared;
     private static final AtomicInteger COLLECTIONS = new AtomicInteger();
 
-    private final MemoryBackend backend = new MemoryBackend();
+    private final KeptBackend backend = new KeptBackend();
     private MongoServer server;
     private final InetSocketAddress address;
     final MongoClient client;
@@ -35,6 +35,14 @@ final class TestMongo implements AutoCloseable {
         server.bind("127.0.0.1", 0);
         address = server.getLocalAddress();
         client = client(address.getPort());
+    }
+
+    /** The in-memory data outlives a server stop, as a mongod's files do; the server's close drops it otherwise. */
+    static final class KeptBackend extends MemoryBackend {
+        @Override
+        public void close() {
+            // a stop (shutdownNow) keeps the data for the restart; the JVM's end frees it
+        }
     }
 
     static synchronized TestMongo shared() {
