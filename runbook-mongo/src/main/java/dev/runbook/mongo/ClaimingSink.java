@@ -57,6 +57,9 @@ final class ClaimingSink implements ReplaySink<BsonDocument> {
     private final List<String> leaseLostIds = new ArrayList<>();
     private final List<String> leftClaimed = new ArrayList<>();
     private String released;
+    private long claimNanos;
+    private long sendNanos;
+    private long markNanos;
 
     private record Claimed(BsonValue id, String eventId) {}
 
@@ -95,6 +98,7 @@ final class ClaimingSink implements ReplaySink<BsonDocument> {
                 ReplayStatements.date(now),
                 ReplayStatements.date(now.plus(lease)),
                 decision.kind() == ReplayDecision.Kind.REPLAY);
+        long t0 = System.nanoTime();
         BsonDocument before = target.call(
                 "claiming event " + record.position(),
                 () -> collection.findOneAndUpdate(
@@ -103,6 +107,7 @@ final class ClaimingSink implements ReplaySink<BsonDocument> {
                         new FindOneAndUpdateOptions()
                                 .returnDocument(ReturnDocument.BEFORE)
                                 .projection(Projections.include(st.statusField(), st.replayField()))));
+        claimNanos += System.nanoTime() - t0;
         if (before == null) {
             add(contendedIds, record.position());
             current = null;
@@ -134,11 +139,14 @@ final class ClaimingSink implements ReplaySink<BsonDocument> {
             park(claimed, decision.reason());
             return;
         }
+        long t0 = System.nanoTime();
         try {
             downstream.send(record, decision);
         } catch (RuntimeException e) {
             release(claimed, e);
             throw e;
+        } finally {
+            sendNanos += System.nanoTime() - t0;
         }
         unmarked.add(new Sent(claimed.id(), claimed.eventId(), clock.instant()));
         if (unmarked.size() >= MARK_BATCH
@@ -188,7 +196,9 @@ final class ClaimingSink implements ReplaySink<BsonDocument> {
     public void checkpoint() {
         if (!unmarked.isEmpty()) {
             if (!finalOnSend) {
+                long t0 = System.nanoTime();
                 downstream.checkpoint();
+                sendNanos += System.nanoTime() - t0;
             }
             mark();
         }
@@ -196,6 +206,15 @@ final class ClaimingSink implements ReplaySink<BsonDocument> {
 
     /** Marks the unmarked sends replayed, each on its own lease; sorts out those whose lease is gone. */
     private void mark() {
+        long t0 = System.nanoTime();
+        try {
+            markUnmarked();
+        } finally {
+            markNanos += System.nanoTime() - t0;
+        }
+    }
+
+    private void markUnmarked() {
         List<WriteModel<BsonDocument>> updates = new ArrayList<>(unmarked.size());
         BsonDocument done = st.markUpdate(ReplayStatements.date(clock.instant()));
         for (Sent s : unmarked) {
@@ -271,6 +290,7 @@ final class ClaimingSink implements ReplaySink<BsonDocument> {
                 settledByTarget,
                 leaseLost,
                 leaseLostIds,
+                new ReplayDlqOutcome.Timings(claimNanos / 1_000_000, sendNanos / 1_000_000, markNanos / 1_000_000),
                 summary);
     }
 

@@ -25,6 +25,7 @@ import java.util.List;
  * @param settledByTarget events sent whose status the target itself changed before they were marked
  * @param leaseLost events sent whose lease another replayer took over before they were marked
  * @param leaseLostIds their event ids
+ * @param timings where the apply spent its time
  * @param summary the replay engine's summary (counts by event type and error, attempts, time range)
  */
 public record ReplayDlqOutcome(
@@ -39,7 +40,18 @@ public record ReplayDlqOutcome(
         long settledByTarget,
         long leaseLost,
         List<String> leaseLostIds,
+        Timings timings,
         ReplaySummary summary) {
+
+    /**
+     * Milliseconds spent in each part of the apply (the rest is reading pages, deciding and waiting for
+     * the rate limit).
+     *
+     * @param claimMillis claiming events ({@code findOneAndUpdate}, one round trip each)
+     * @param sendMillis sending them to the target (and its checkpoints, for a buffering target)
+     * @param markMillis marking them replayed (bulk writes)
+     */
+    public record Timings(long claimMillis, long sendMillis, long markMillis) {}
 
     /** Ids listed per kind at most. */
     public static final int LISTED = 1000;

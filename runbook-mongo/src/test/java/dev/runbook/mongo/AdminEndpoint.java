@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,7 +36,7 @@ final class AdminEndpoint implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
-    final List<Request> requests = new CopyOnWriteArrayList<>();
+    final List<Request> requests = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     /** Event ids processed, once per idempotency key. */
     final Set<String> processed = ConcurrentHashMap.newKeySet();
 
@@ -76,7 +75,9 @@ final class AdminEndpoint implements AutoCloseable {
     /** Requests per event id. */
     Map<String, Long> perEvent() {
         Map<String, Long> out = new java.util.TreeMap<>();
-        requests.forEach(r -> out.merge(r.eventId(), 1L, Long::sum));
+        synchronized (requests) {
+            requests.forEach(r -> out.merge(r.eventId(), 1L, Long::sum));
+        }
         return out;
     }
 
