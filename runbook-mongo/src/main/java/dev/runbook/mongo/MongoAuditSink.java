@@ -42,7 +42,7 @@ import org.bson.BsonValue;
  * }</pre>
  */
 public final class MongoAuditSink implements AuditSink {
-    private static final int RETRIES = 10;
+    private static final int RETRIES = 50;
 
     private final MongoTarget target;
     private final MongoCollection<BsonDocument> collection;
@@ -102,7 +102,9 @@ public final class MongoAuditSink implements AuditSink {
             } catch (RunbookException e) {
                 if (e.getCause() instanceof MongoWriteException w
                         && w.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-                    tail(); // another writer appended first: link to its record and try again
+                    tail(); // another writer appended first: link to its record and try again, after a short
+                    // random pause so that two busy writers do not keep colliding
+                    pause(attempt);
                     continue;
                 }
                 broken = e.getMessage();
@@ -115,6 +117,15 @@ public final class MongoAuditSink implements AuditSink {
         broken = "other writers kept appending";
         throw new AuditException(source + ": " + RETRIES + " other writers appended before this one could; the"
                 + " run stops before its next change");
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(Math.min(20, attempt + 1) + 1L));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuditException("interrupted while appending an audit record", e);
+        }
     }
 
     private static BsonDocument document(ObjectNode link, AuditEvent e) {
@@ -201,12 +212,12 @@ public final class MongoAuditSink implements AuditSink {
         }
         if (event != null) {
             r.set("event", event);
-            checkAgrees(d, event, n);
+            checkAgrees(d, event, n, r.get("seq").asLong());
         }
         return r;
     }
 
-    private void checkAgrees(BsonDocument d, JsonNode event, int n) {
+    private void checkAgrees(BsonDocument d, JsonNode event, int n, long seq) {
         for (String field : List.of("type", "runId", "runbookId", "stepId", "actor", "outcome", "message")) {
             JsonNode e = event.get(field);
             String stored = string(d, field);
@@ -215,7 +226,7 @@ public final class MongoAuditSink implements AuditSink {
                 inEvent = "";
             }
             if (!Objects.equals(stored, inEvent)) {
-                throw new AuditException(source + " record " + n + " (seq " + d.get("seq") + "): its field '" + field
+                throw new AuditException(source + " record " + n + " (seq " + seq + "): its field '" + field
                         + "' no longer agrees with its event: it was changed after it was written");
             }
         }
@@ -226,7 +237,7 @@ public final class MongoAuditSink implements AuditSink {
                 || t == null
                 || Json.convert(t, java.time.Instant.class).toEpochMilli()
                         != time.asDateTime().getValue()) {
-            throw new AuditException(source + " record " + n + " (seq " + d.get("seq")
+            throw new AuditException(source + " record " + n + " (seq " + seq
                     + "): its field 'time' no longer agrees with its event: it was changed after it was written");
         }
     }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.bson.BsonDocument;
+import org.bson.BsonInt32;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 
@@ -152,13 +153,23 @@ public final class ReplayDlq implements Action {
         }
         Instant now = ctx.clock().instant();
         DlqScope scope = scope(now, upTo);
-        if (summary.stoppedBy() == null && summary.scanned() != scope.claimable()) {
-            long all = count(statements.claimable(ReplayStatements.date(now)));
-            if (all != summary.scanned()) {
-                throw new RefusedException(all + " events in " + collection + " match " + scope.filter()
-                        + " but a scan in _id order reached " + summary.scanned()
-                        + ": their _id values are of more than one type (a range query compares one type);"
-                        + " replay each kind with a filter, or plan again if events were arriving");
+        if (upTo != null) {
+            BsonDocument otherTypes = statements
+                    .claimable(ReplayStatements.date(now))
+                    .append(
+                            "_id",
+                            new BsonDocument(
+                                    "$not",
+                                    new BsonDocument(
+                                            "$type",
+                                            new BsonInt32(upTo.getBsonType().getValue()))));
+            long others = count(otherTypes);
+            if (others > 0) {
+                throw new RefusedException(others + " events in " + collection + " that match " + scope.filter()
+                        + " have an _id that is not "
+                        + upTo.getBsonType().name().toLowerCase(java.util.Locale.ROOT)
+                        + " like the others: a scan in _id order compares one type at a time and would pass over"
+                        + " them; give them _ids of one type, or replay them apart with a filter");
             }
         }
         if (summary.malformed() > 0 && limits.onMalformed() == MalformedPolicy.REFUSE) {

@@ -371,4 +371,16 @@ class ReplayDlqIT extends ActionContract<ReplayDlq> {
         assertThat(events.countDocuments(Filters.eq("status", "dlq"))).isEqualTo(18);
         assertThat(events.countDocuments(Filters.exists("replay.last_error"))).isEqualTo(1);
     }
+
+    @Test
+    void eventsWhoseIdIsOfAnotherType_areRefusedByNumber_notPassedOverSilently() {
+        events.insertOne(TestMongo.events(500, 1, PAID, "timeout", T0).get(0).append("_id", "legacy-500"));
+        Object before = snapshot();
+        assertThatThrownBy(() -> action().plan(ctx()))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("events in " + name)
+                .hasMessageContaining("have an _id that is not")
+                .hasMessageContaining("replay them apart with a filter");
+        assertThat(snapshot()).isEqualTo(before);
+    }
 }
