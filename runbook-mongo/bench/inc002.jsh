@@ -29,7 +29,7 @@ var audit = mongo.auditSink("runbook_audit");
 var engine = RunbookEngine.builder().audit(audit).approvals(ApprovalGate.approveAll("oncall", "INC-002")).build();
 var rb = Runbook.builder("INC-002", "Payment webhook failed").precheck("DLQ depth", mongo.dlqDepth("event_log"), Conditions.atLeast(0)).step("replay the rest of the DLQ", mongo.replayDlq("event_log").maxAttempts(3).onMalformed(MalformedPolicy.SKIP).to(admin)).verify("payment DLQ drained", depth, Conditions.zero()).build();
 var report = engine.apply(rb, engine.plan(rb));
-report.status()
+report
 mongo.dlqDepth("event_log").read()
 mongo.count("event_log", new org.bson.Document("status", "parked")).read()
 audit.verify(audit.head()).size()

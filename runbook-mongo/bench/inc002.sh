@@ -10,7 +10,7 @@ mkfifo "$FIFO"
 exec 3<>"$FIFO"
 java -Dsun.net.httpserver.nodelay=true -cp "$BENCH_CP" dev.runbook.mongo.Inc002Servers <&3 > "$FIFO.out" 2>&1 &
 SERVERS=$!
-trap 'exec 3>&-; wait $SERVERS 2>/dev/null; cat "$FIFO.out" | tail -1; rm -f "$FIFO" "$FIFO.out"' EXIT
+trap 'exec 3>&-; wait $SERVERS 2>/dev/null; tail -1 "$FIFO.out"; rm -f "$FIFO" "$FIFO.out"' EXIT
 until grep -q '^MONGO=' "$FIFO.out" 2>/dev/null; do sleep 0.1; done
 LINE=$(grep '^MONGO=' "$FIFO.out")
 MONGO=$(echo "$LINE" | sed -E 's/^MONGO=([^ ]+) .*/\1/')

@@ -263,8 +263,8 @@ public final class ReplayDlq implements Action {
                         outcome.replayed() + outcome.parked() + outcome.settledByTarget() > 0
                                 ? Outcome.CHANGED
                                 : Outcome.UNCHANGED,
-                        "replayed " + outcome.describe() + " from " + mongo.name() + "." + collection + " to "
-                                + target.name() + " (lease owner " + owner + ")")
+                        outcome.describe() + " from " + mongo.name() + "." + collection + " to " + target.name()
+                                + " (lease owner " + owner + ")")
                 .count("replayed", outcome.replayed())
                 .count("parked", outcome.parked())
                 .count("malformed", outcome.malformedLeft())
