@@ -1,9 +1,15 @@
-// Loaded by ./jshell-runbook after JShell's DEFAULT and PRINTING startups (println(plan) prints a whole table):
+// Loaded by ./jshell-runbook after JShell's DEFAULT startup: every package the READMEs use in JShell.
 import dev.runbook.core.*;
 import dev.runbook.core.audit.*;
 import dev.runbook.core.http.*;
+import dev.runbook.core.replay.*;
 import dev.runbook.examples.*;
 import dev.runbook.kafka.*;
 import dev.runbook.redis.*;
 import static dev.runbook.core.Conditions.*;
-import java.time.Duration;
+import java.time.*;
+// The printing shortcuts (JShell's PRINTING startup defines 30 overloads; these three cover them and
+// start faster): println(plan) prints a whole table.
+void println(Object o) { System.out.println(o); }
+void print(Object o) { System.out.print(o); }
+void printf(String format, Object... args) { System.out.printf(format, args); }

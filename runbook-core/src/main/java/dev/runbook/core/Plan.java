@@ -148,7 +148,10 @@ public record Plan(
             }
         }
         Table.append(sb, rows);
-        sb.append(isReady() ? "  ready to apply" : "  NOT ready: " + refusals().size() + " refusal(s)");
+        sb.append(
+                isReady()
+                        ? "  ready to apply"
+                        : "  NOT ready: " + Plural.of(refusals().size(), "refusal"));
         sb.append(", fingerprint ").append(fingerprint, 0, 12);
         return sb.toString();
     }

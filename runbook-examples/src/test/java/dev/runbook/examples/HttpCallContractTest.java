@@ -30,13 +30,63 @@ class HttpCallContractTest extends ActionContract<HttpCall> {
     }
 
     private HttpCall halfOpen(Secret token, String service) {
-        return Http.post(svc.url("/admin/circuit-breaker/half-open"))
+        return halfOpen("POST", token, service).build();
+    }
+
+    private HttpCall.Builder halfOpen(String method, Secret token, String service) {
+        return HttpCall.builder(method, svc.url("/admin/circuit-breaker/half-open"))
                 .body("{\"service\":\"" + service + "\"}")
                 .header("Authorization", token)
                 .expectStatus(200)
                 .state(svc.url("/admin/circuit-breaker?service=inside"), "/state")
-                .doneWhen("HALF_OPEN", "CLOSED")
-                .build();
+                .doneWhen("HALF_OPEN", "CLOSED");
+    }
+
+    @Override
+    protected Map<String, HttpCall> variants() {
+        Secret token = svc.adminToken();
+        return Map.ofEntries(
+                Map.entry("method", halfOpen("PUT", token, "inside").build()),
+                Map.entry(
+                        "url",
+                        Http.post(svc.url("/admin/circuit-breaker/close"))
+                                .body("{\"service\":\"inside\"}")
+                                .header("Authorization", token)
+                                .expectStatus(200)
+                                .state(svc.url("/admin/circuit-breaker?service=inside"), "/state")
+                                .doneWhen("HALF_OPEN", "CLOSED")
+                                .build()),
+                Map.entry(
+                        "headers",
+                        halfOpen("POST", token, "inside")
+                                .header("X-Reason", "INC-5")
+                                .build()),
+                Map.entry("secretHeaders", halfOpen(Secret.of("Bearer another-token"), "inside")),
+                Map.entry("body", halfOpen(token, "billing")),
+                Map.entry(
+                        "expectStatus",
+                        halfOpen("POST", token, "inside").expectStatus(202).build()),
+                Map.entry(
+                        "stateUrl",
+                        halfOpen("POST", token, "inside")
+                                .state(svc.url("/admin/circuit-breaker?service=billing"), "/state")
+                                .build()),
+                Map.entry(
+                        "statePointer",
+                        halfOpen("POST", token, "inside")
+                                .state(svc.url("/admin/circuit-breaker?service=inside"), "/previous")
+                                .build()),
+                Map.entry(
+                        "doneWhen",
+                        halfOpen("POST", token, "inside").doneWhen("OPEN").build()),
+                Map.entry(
+                        "timeout",
+                        halfOpen("POST", token, "inside")
+                                .timeout(Duration.ofSeconds(3))
+                                .build()),
+                Map.entry(
+                        "destructive",
+                        halfOpen("POST", token, "inside").destructive(false).build()));
     }
 
     @Override

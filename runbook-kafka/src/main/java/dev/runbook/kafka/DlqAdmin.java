@@ -12,7 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -80,16 +80,51 @@ final class DlqAdmin {
         return out;
     }
 
-    /** The group's committed offsets on {@code topic}; {@code stable} waits out pending transactions. */
-    Map<Integer, Long> committed(String group, String topic, boolean stable) {
+    /**
+     * The group's committed offsets on exactly {@code partitions} of {@code topic} (absent: none
+     * committed), pending transactional commits waited out for at most 30 s ({@link StableOffsets} says
+     * why a fetch of all of the group's offsets is never used).
+     *
+     * @throws TargetUnavailableException if a commit stays pending that long
+     */
+    Map<Integer, Long> committed(String group, String topic, Collection<Integer> partitions) {
+        return stableWithin(group, topic, partitions, TIMEOUT_SECONDS * 1000)
+                .orElseThrow(() -> new TargetUnavailableException(
+                        "the committed offsets of group '" + group
+                                + "' on " + topic + " stayed pending for " + TIMEOUT_SECONDS
+                                + " s: a transaction of the"
+                                + " group is still open (a replay running elsewhere?); try again when it ends",
+                        null));
+    }
+
+    /**
+     * Like {@link #committed(String, String, Collection)}, waiting at most {@code waitMillis}; empty when a
+     * commit was still pending then (an open transaction of a crashed run, which the replay's producers
+     * abort before they read again).
+     */
+    java.util.Optional<Map<Integer, Long>> stableWithin(
+            String group, String topic, Collection<Integer> partitions, long waitMillis) {
+        List<TopicPartition> tps =
+                partitions.stream().map(p -> new TopicPartition(topic, p)).toList();
+        return StableOffsets.read(admin, "kafka", group, tps, waitMillis).map(got -> {
+            Map<Integer, Long> out = new TreeMap<>();
+            got.forEach((tp, o) -> out.put(tp.partition(), o));
+            return out;
+        });
+    }
+
+    /** The last committed offsets on {@code partitions}, not waiting for pending transactional commits. */
+    Map<Integer, Long> lastCommitted(String group, String topic, Collection<Integer> partitions) {
+        List<TopicPartition> tps =
+                partitions.stream().map(p -> new TopicPartition(topic, p)).toList();
         Map<Integer, Long> out = new TreeMap<>();
         get(
                         admin.listConsumerGroupOffsets(
-                                        group, new ListConsumerGroupOffsetsOptions().requireStable(stable))
-                                .partitionsToOffsetAndMetadata(),
+                                        Map.of(group, new ListConsumerGroupOffsetsSpec().topicPartitions(tps)))
+                                .partitionsToOffsetAndMetadata(group),
                         "reading committed offsets of group " + group)
                 .forEach((tp, om) -> {
-                    if (om != null && tp.topic().equals(topic)) {
+                    if (om != null && om.offset() >= 0) {
                         out.put(tp.partition(), om.offset());
                     }
                 });

@@ -4,6 +4,7 @@ import dev.runbook.core.Action;
 import dev.runbook.core.ActionContext;
 import dev.runbook.core.ApplyResult;
 import dev.runbook.core.Json;
+import dev.runbook.core.Plural;
 import dev.runbook.core.RefusedException;
 import dev.runbook.core.StepPlan;
 import dev.runbook.core.Verification;
@@ -55,6 +56,19 @@ public final class ExportOffsets implements Action {
                 + (groups.isEmpty() ? "every group" : "groups " + new java.util.TreeSet<>(groups)) + " -> " + file;
     }
 
+    /**
+     * Every parameter apply uses, bound into plans.
+     *
+     * @param file the CSV file written
+     * @param groups the groups exported (empty: every group)
+     */
+    public record Params(String file, java.util.Set<String> groups) {}
+
+    @Override
+    public Params parameters() {
+        return new Params(file.toString(), groups);
+    }
+
     @Override
     public StepPlan plan(ActionContext ctx) {
         FileState state = fileState();
@@ -67,8 +81,8 @@ public final class ExportOffsets implements Action {
                     + " overwritten: choose a new file name, or move the old one away");
         }
         return StepPlan.builder(this)
-                .summary("write " + now.rows() + " committed offsets of "
-                        + now.groups().size() + " group(s) to " + file + (json() ? " (JSON)" : " (CSV)"))
+                .summary("write " + Plural.of(now.rows(), "committed offset") + " of "
+                        + Plural.of(now.groups().size(), "group") + " to " + file + (json() ? " (JSON)" : " (CSV)"))
                 .before(state)
                 .after(now.groups())
                 .blastRadius("groups", now.groups().size())
@@ -98,8 +112,8 @@ public final class ExportOffsets implements Action {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the offsets to " + file + "; check the directory", e);
         }
-        return ApplyResult.changed("wrote " + now.rows() + " committed offsets of "
-                        + now.groups().size() + " group(s) to " + file)
+        return ApplyResult.changed("wrote " + Plural.of(now.rows(), "committed offset") + " of "
+                        + Plural.of(now.groups().size(), "group") + " to " + file)
                 .count("rows", now.rows())
                 .count("groups", now.groups().size())
                 .details(now)
@@ -115,7 +129,8 @@ public final class ExportOffsets implements Action {
         long rows = written.values().stream().mapToLong(List::size).sum();
         long expected = result.outcome() == dev.runbook.core.Outcome.CHANGED ? result.count("rows") : rows;
         return rows == expected
-                ? Verification.passed(file + " holds " + rows + " offsets of " + written.size() + " group(s)")
+                ? Verification.passed(
+                        file + " holds " + Plural.of(rows, "offset") + " of " + Plural.of(written.size(), "group"))
                 : Verification.failed(file + " holds " + rows + " offsets, " + expected + " were written");
     }
 

@@ -118,7 +118,23 @@ final class OffsetReader {
                 admin.listGroups(ListGroupsOptions.forConsumerGroups()).all(), target, "listing consumer groups"));
     }
 
-    /** The group's committed offsets, all partitions. */
+    /**
+     * The group's committed offsets on exactly {@code partitions}, pending transactional commits waited out
+     * ({@link StableOffsets}).
+     */
+    Map<TopicPartition, Long> committed(String group, java.util.Collection<TopicPartition> partitions) {
+        return StableOffsets.read(admin, target, group, partitions, KafkaErrors.TIMEOUT_SECONDS * 1000)
+                .orElseThrow(() -> new dev.runbook.core.TargetUnavailableException(
+                        target + ": the committed offsets of"
+                                + " group '" + group + "' stayed pending for " + KafkaErrors.TIMEOUT_SECONDS + " s: a"
+                                + " transaction that commits offsets for the group is still open; try again when it ends",
+                        null));
+    }
+
+    /**
+     * The group's committed offsets, all partitions, to find which partitions it has: a partition whose
+     * only offset is still in a pending transaction is not among them (see the method above).
+     */
     Map<TopicPartition, Long> committed(String group) {
         Map<TopicPartition, OffsetAndMetadata> raw = KafkaErrors.await(
                 admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(),

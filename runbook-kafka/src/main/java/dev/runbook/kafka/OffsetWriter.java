@@ -3,6 +3,7 @@ package dev.runbook.kafka;
 import dev.runbook.core.ApplyResult;
 import dev.runbook.core.ItemOutcome;
 import dev.runbook.core.Outcome;
+import dev.runbook.core.Plural;
 import dev.runbook.core.StalePlanException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,14 +66,14 @@ final class OffsetWriter {
         }
         ApplyResult.Builder result = out.failed.isEmpty()
                 ? ApplyResult.changed(String.format(
-                        Locale.ROOT, "reset group '%s' %s on %d partition(s)", group, strategy, out.changed))
+                        Locale.ROOT, "reset group '%s' %s on %s", group, strategy, Plural.of(out.changed, "partition")))
                 : ApplyResult.of(
                         Outcome.FAILED,
                         String.format(
                                 Locale.ROOT,
-                                "reset group '%s' on %d partition(s), %d failed: %s; plan again to finish",
+                                "reset group '%s' on %s, %d failed: %s; plan again to finish",
                                 group,
-                                out.changed,
+                                Plural.of(out.changed, "partition"),
                                 out.failed.size(),
                                 out.failed));
         return result.items(out.items)

@@ -5,6 +5,7 @@ import dev.runbook.core.ActionContext;
 import dev.runbook.core.ApplyResult;
 import dev.runbook.core.StepPlan;
 import dev.runbook.core.Verification;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,6 +23,11 @@ public final class PauseConnector extends ConnectorAction {
 
     PauseConnector(ConnectClient client, String name) {
         super(client, name);
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        return Map.of();
     }
 
     @Override

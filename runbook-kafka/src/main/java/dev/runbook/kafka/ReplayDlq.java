@@ -7,6 +7,7 @@ import dev.runbook.core.Change;
 import dev.runbook.core.Json;
 import dev.runbook.core.Outcome;
 import dev.runbook.core.RefusedException;
+import dev.runbook.core.Secret;
 import dev.runbook.core.StalePlanException;
 import dev.runbook.core.StepPlan;
 import dev.runbook.core.Verification;
@@ -23,7 +24,11 @@ import java.util.TreeSet;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * Replays a Kafka DLQ topic into its original topics (from Spring Kafka or Kafka Connect headers) or an
@@ -49,6 +54,9 @@ public final class ReplayDlq implements Action {
      * runbook-replay.<group>.lane-1}). A replay with limits, or of one partition, has one lane.
      */
     static final int LANES = 2;
+
+    /** How long a plan waits for a transactional commit of the replayer's group to settle. */
+    static final int PENDING_WAIT_MILLIS = 5_000;
 
     private final Admin admin;
     private final Map<String, Object> clientConfig;
@@ -148,6 +156,44 @@ public final class ReplayDlq implements Action {
                 + dlqTopic + "' -> " + (selection.target() != null ? "'" + selection.target() + "'" : "origin topics");
     }
 
+    /**
+     * Every parameter apply uses, bound into plans; client settings that hold credentials are bound as
+     * keyed hashes, never shown.
+     *
+     * @param dlqTopic the DLQ topic
+     * @param selection filters, target, limits, parking
+     * @param group the replayer's consumer group
+     * @param checkpointRecords records per transaction
+     * @param client the client settings of the replay's consumer and producer
+     */
+    public record Params(
+            String dlqTopic,
+            ReplaySelection selection,
+            String group,
+            long checkpointRecords,
+            Map<String, Object> client) {}
+
+    @Override
+    public Params parameters() {
+        Map<String, Object> client = new TreeMap<>();
+        clientConfig.forEach((k, v) -> {
+            String value = v instanceof Password p ? p.value() : String.valueOf(v);
+            client.put(k, isPassword(k) || v instanceof Password ? Secret.of(value) : value);
+        });
+        return new Params(dlqTopic, selection, group, checkpointRecords, client);
+    }
+
+    /** Whether the producer or consumer declares this setting a password ({@code sasl.jaas.config}, ...). */
+    static boolean isPassword(String setting) {
+        for (ConfigDef def : List.of(ProducerConfig.configDef(), ConsumerConfig.configDef())) {
+            ConfigDef.ConfigKey key = def.configKeys().get(setting);
+            if (key != null && key.type == ConfigDef.Type.PASSWORD) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public boolean destructive() {
         return false;
@@ -157,19 +203,27 @@ public final class ReplayDlq implements Action {
     public StepPlan plan(ActionContext ctx) {
         DlqAdmin dlq = new DlqAdmin(admin);
         List<Integer> partitions = dlq.partitions(dlqTopic, "DLQ");
-        ReplayDlqState state = new ReplayDlqState(group, dlqTopic, dlq.committed(group, dlqTopic, false));
+        List<String> warnings = new ArrayList<>();
+        Map<Integer, Long> committed = dlq.stableWithin(group, dlqTopic, partitions, PENDING_WAIT_MILLIS)
+                .orElseGet(() -> {
+                    warnings.add("group '" + group + "' has a transactional commit still pending after "
+                            + PENDING_WAIT_MILLIS + " ms (a replay that crashed or is still running?); this plan"
+                            + " reads its last committed offsets, and apply aborts the open transaction first,"
+                            + " then refuses the plan as stale if the offsets moved");
+                    return dlq.lastCommitted(group, dlqTopic, partitions);
+                });
+        ReplayDlqState state = new ReplayDlqState(group, dlqTopic, committed);
         Map<Integer, Long> logStart = dlq.offsets(dlqTopic, partitions, OffsetSpec.earliest());
         Map<Integer, Long> end = dlq.offsets(dlqTopic, partitions, OffsetSpec.latest());
-        List<String> warnings = new ArrayList<>();
         Map<Integer, Long> start = new TreeMap<>();
         for (int p : partitions) {
-            long committed = state.committed().getOrDefault(p, logStart.get(p));
-            if (committed < logStart.get(p)) {
-                warnings.add("partition " + p + ": " + (logStart.get(p) - committed)
+            long at = state.committed().getOrDefault(p, logStart.get(p));
+            if (at < logStart.get(p)) {
+                warnings.add("partition " + p + ": " + (logStart.get(p) - at)
                         + " records after the replayer's offset were deleted by retention before it reached them");
-                committed = logStart.get(p);
+                at = logStart.get(p);
             }
-            start.put(p, Math.min(committed, end.get(p)));
+            start.put(p, Math.min(at, end.get(p)));
         }
         ReplaySummary summary;
         Map<Integer, Long> commit;
@@ -256,7 +310,10 @@ public final class ReplayDlq implements Action {
         try (Lanes lanes = openLanes(details)) {
             // initTransactions in every lane's producer aborted what a crashed run left open; now the offsets are
             // stable, and if they are still the plan's, so is where the sources started
-            plan.requireUnchanged(new ReplayDlqState(group, dlqTopic, dlq.committed(group, dlqTopic, true)));
+            plan.requireUnchanged(new ReplayDlqState(
+                    group,
+                    dlqTopic,
+                    dlq.committed(group, dlqTopic, details.start().keySet())));
             Map<Integer, Long> logStart =
                     dlq.offsets(dlqTopic, List.copyOf(details.start().keySet()), OffsetSpec.earliest());
             details.start().forEach((p, from) -> {
@@ -375,7 +432,9 @@ public final class ReplayDlq implements Action {
     public Verification verify(StepPlan plan, ApplyResult result, ActionContext ctx) {
         ReplayDlqDetails planned = plan.details(ReplayDlqDetails.class);
         ReplayDlqDetails did = Json.convert(result.details(), ReplayDlqDetails.class);
-        Map<Integer, Long> now = new DlqAdmin(admin).committed(group, dlqTopic, true);
+        java.util.Set<Integer> covered = new java.util.TreeSet<>(planned.start().keySet());
+        covered.addAll(did.commit().keySet());
+        Map<Integer, Long> now = new DlqAdmin(admin).committed(group, dlqTopic, covered);
         Map<String, Object> observed = Map.of(
                 "committed", now,
                 "planned", planned.summary().describe(),

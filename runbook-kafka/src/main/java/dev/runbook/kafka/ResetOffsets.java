@@ -4,6 +4,7 @@ import dev.runbook.core.Action;
 import dev.runbook.core.ActionContext;
 import dev.runbook.core.ApplyResult;
 import dev.runbook.core.Change;
+import dev.runbook.core.Plural;
 import dev.runbook.core.StalePlanException;
 import dev.runbook.core.StepPlan;
 import dev.runbook.core.Verification;
@@ -67,6 +68,29 @@ public final class ResetOffsets implements Action {
         return reader.target() + " group '" + group + "' " + scope.describe();
     }
 
+    /**
+     * Every parameter apply uses, bound into plans.
+     *
+     * @param group the consumer group
+     * @param scope the topics and partitions
+     * @param strategy where the reset moves each partition: its kind ({@code ToOffset}, {@code ShiftBy},
+     *     ...) and its value
+     * @param clampToLogRange whether offsets outside the log are clamped instead of refused
+     * @param allowCreate whether partitions without a committed offset get one
+     */
+    public record Params(
+            String group, Object scope, Map<String, Object> strategy, boolean clampToLogRange, boolean allowCreate) {}
+
+    @Override
+    public Params parameters() {
+        return new Params(
+                group,
+                scope,
+                Map.of("kind", strategy.getClass().getSimpleName(), "value", strategy),
+                clamp,
+                allowCreate);
+    }
+
     @Override
     public StepPlan plan(ActionContext ctx) {
         ResetPlanner.Resolved r = ResetPlanner.resolve(this, reader, ctx);
@@ -93,20 +117,26 @@ public final class ResetOffsets implements Action {
             return plan.change(Change.NONE)
                     .summary(String.format(
                             Locale.ROOT,
-                            "unchanged: group '%s' is already %s on all %d partition(s)",
+                            "unchanged: group '%s' is already %s on %s",
                             group,
                             strategy.describe(),
-                            d.partitions().size() + d.deleted().size()))
+                            d.partitions().size() + d.deleted().size() == 1
+                                    ? "its 1 partition"
+                                    : "all "
+                                            + Plural.of(
+                                                    d.partitions().size()
+                                                            + d.deleted().size(),
+                                                    "partition")))
                     .build();
         }
         return plan.summary(String.format(
                         Locale.ROOT,
-                        "reset group '%s' %s on %d of %d partition(s): %,d message(s) re-consumed, %,d skipped%s",
+                        "reset group '%s' %s on %,d of %s: %s re-consumed, %,d skipped%s",
                         group,
                         strategy.describe(),
                         changing,
-                        d.partitions().size() + d.deleted().size(),
-                        d.reconsumed(),
+                        Plural.of(d.partitions().size() + d.deleted().size(), "partition"),
+                        Plural.of(d.reconsumed(), "message"),
                         d.skipped(),
                         d.deleted().isEmpty()
                                 ? ""
@@ -124,7 +154,7 @@ public final class ResetOffsets implements Action {
         GroupOffsets now = ResetPlanner.observe(group, partitions, reader);
         if (atTargets(now, d)) {
             return ApplyResult.unchanged("group '" + group + "' is already at the planned offsets on "
-                            + partitions.size() + " partition(s)")
+                            + Plural.of(partitions.size(), "partition"))
                     .count("partitions", 0)
                     .build();
         }
@@ -154,7 +184,7 @@ public final class ResetOffsets implements Action {
         return off.isEmpty()
                 ? Verification.passed(
                         "group '" + group + "' committed the planned offsets on "
-                                + (d.partitions().size() + d.deleted().size()) + " partition(s)",
+                                + Plural.of(d.partitions().size() + d.deleted().size(), "partition"),
                         now)
                 : Verification.failed("group '" + group + "' is not at the planned offsets: " + off, now);
     }

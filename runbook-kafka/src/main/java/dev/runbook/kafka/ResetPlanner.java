@@ -1,6 +1,7 @@
 package dev.runbook.kafka;
 
 import dev.runbook.core.ActionContext;
+import dev.runbook.core.Plural;
 import dev.runbook.core.RefusedException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,10 +34,16 @@ final class ResetPlanner {
         String group = reset.group();
         OffsetReader.GroupView view = reader.group(group);
         gate(view, reset.allowCreate(), reader.target());
-        Map<TopicPartition, Long> committed = view.exists() ? reader.committed(group) : Map.of();
+        Map<TopicPartition, Long> listed = view.exists() ? reader.committed(group) : Map.of();
 
         List<ExcludedPartition> excluded = new ArrayList<>();
-        Set<TopicPartition> scope = scope(reset, reader, committed, excluded);
+        Set<TopicPartition> scope = scope(reset, reader, listed, excluded);
+        // the offsets themselves are read again for exactly these partitions, stable (pending commits settled)
+        Set<TopicPartition> read = new java.util.HashSet<>(scope);
+        if (reset.strategy() instanceof OffsetStrategy.FromOffsets f) {
+            read.addAll(f.forget());
+        }
+        Map<TopicPartition, Long> committed = view.exists() ? reader.committed(group, read) : Map.of();
         Set<TopicPartition> included = new TreeSet<>(ORDER);
         for (TopicPartition tp : scope) {
             if (ctx.guards().isProtected(tp.topic())) {
@@ -121,17 +128,18 @@ final class ResetPlanner {
         if (!violations.isEmpty()) {
             throw new RefusedException(String.format(
                     Locale.ROOT,
-                    "group '%s' %s: %d partition(s) would get an offset outside the log: %s%s; choose an offset"
+                    "group '%s' %s: %s would get an offset outside the log: %s%s; choose an offset"
                             + " inside the log, or call clampToLogRange() to move them to the nearest end",
                     group,
                     reset.strategy().describe(),
-                    violations.size(),
+                    Plural.of(violations.size(), "partition"),
                     String.join("; ", violations.subList(0, Math.min(SHOWN, violations.size()))),
                     violations.size() > SHOWN ? " ..." : ""));
         }
         long unset = rows.stream().filter(r -> r.committed() == null).count();
         if (unset > 0) {
-            warnings.add(unset + " partition(s) have no committed offset yet; the inverse deletes the new ones"
+            warnings.add(Plural.of(unset, "partition has", "partitions have")
+                    + " no committed offset yet; the inverse deletes the new ones"
                     + " (as kafka-consumer-groups --delete-offsets)");
         }
         List<PartitionOffset> observed = new ArrayList<>(deletes);
@@ -148,7 +156,7 @@ final class ResetPlanner {
     /** The group state and committed offsets of {@code partitions}, as apply and verify re-read them. */
     static GroupOffsets observe(String group, Set<TopicPartition> partitions, OffsetReader reader) {
         OffsetReader.GroupView view = reader.describe(group);
-        Map<TopicPartition, Long> committed = view.exists() ? reader.committed(group) : Map.of();
+        Map<TopicPartition, Long> committed = view.exists() ? reader.committed(group, partitions) : Map.of();
         List<PartitionOffset> rows = new ArrayList<>();
         committed.forEach((tp, o) -> {
             if (partitions.contains(tp)) {
@@ -184,13 +192,13 @@ final class ResetPlanner {
         if (g.state() != GroupState.EMPTY) {
             throw new RefusedException(String.format(
                     Locale.ROOT,
-                    "%s on %s is %s with %d member(s) (hosts %s, clients %s); offsets can only be reset while it"
+                    "%s on %s is %s with %s (hosts %s, clients %s); offsets can only be reset while it"
                             + " is EMPTY: stop the consumers (scale them to 0), wait until the group is Empty, then"
                             + " plan again",
                     name,
                     target,
                     g.state(),
-                    g.members(),
+                    Plural.of(g.members(), "member"),
                     g.hosts(),
                     g.clients()));
         }

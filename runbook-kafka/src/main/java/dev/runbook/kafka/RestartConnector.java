@@ -42,6 +42,19 @@ public final class RestartConnector extends ConnectorAction {
         return new RestartConnector(client, name, includeTasks, only);
     }
 
+    /**
+     * Every parameter apply uses, bound into plans.
+     *
+     * @param includeTasks whether the tasks are restarted too
+     * @param onlyFailed whether only failed instances are restarted
+     */
+    public record Params(boolean includeTasks, boolean onlyFailed) {}
+
+    @Override
+    public Params parameters() {
+        return new Params(includeTasks, onlyFailed);
+    }
+
     @Override
     public String type() {
         return "kafka.restartConnector";

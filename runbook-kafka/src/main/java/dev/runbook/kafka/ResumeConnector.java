@@ -6,6 +6,7 @@ import dev.runbook.core.ApplyResult;
 import dev.runbook.core.Outcome;
 import dev.runbook.core.StepPlan;
 import dev.runbook.core.Verification;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,6 +24,11 @@ public final class ResumeConnector extends ConnectorAction {
 
     ResumeConnector(ConnectClient client, String name) {
         super(client, name);
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        return Map.of();
     }
 
     @Override

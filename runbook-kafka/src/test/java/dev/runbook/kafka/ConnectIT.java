@@ -105,6 +105,11 @@ class ConnectIT {
         }
 
         @Override
+        protected Map<String, ResumeConnector> variants() {
+            return Map.of(); // no parameters: the connector's name is its target
+        }
+
+        @Override
         protected Object snapshot() {
             return connect.connectorStatus(name).read().states();
         }
@@ -129,6 +134,11 @@ class ConnectIT {
         @Override
         protected PauseConnector action() {
             return connect.pauseConnector(name);
+        }
+
+        @Override
+        protected Map<String, PauseConnector> variants() {
+            return Map.of(); // no parameters: the connector's name is its target
         }
 
         @Override
@@ -165,6 +175,13 @@ class ConnectIT {
         @Override
         protected RestartConnector action() {
             return connect.restartConnector(name);
+        }
+
+        @Override
+        protected Map<String, RestartConnector> variants() {
+            return Map.of(
+                    "includeTasks", connect.restartConnector(name).includeTasks(false),
+                    "onlyFailed", connect.restartConnector(name).onlyFailed(false));
         }
 
         @Override

@@ -25,7 +25,7 @@ import org.apache.kafka.connect.runtime.Connect;
  * worker.createConnector("sink", Map.of("connector.class", "FileStreamSink", ...));
  * }</pre>
  */
-final class ConnectTestWorker {
+public final class ConnectTestWorker {
 
     private static ConnectTestWorker instance;
 
@@ -40,7 +40,8 @@ final class ConnectTestWorker {
         this.dir = dir;
     }
 
-    static synchronized ConnectTestWorker get() {
+    /** The worker of this JVM, started (with the broker of {@link KafkaTestCluster}) on first use. */
+    public static synchronized ConnectTestWorker get() {
         if (instance == null) {
             instance = start(KafkaTestCluster.get());
             ConnectTestWorker started = instance;
@@ -74,7 +75,8 @@ final class ConnectTestWorker {
         }
     }
 
-    URI url() {
+    /** The REST API, such as {@code http://127.0.0.1:41234/}. */
+    public URI url() {
         return url;
     }
 

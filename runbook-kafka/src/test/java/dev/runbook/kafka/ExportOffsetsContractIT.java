@@ -54,6 +54,13 @@ class ExportOffsetsContractIT extends ActionContract<ExportOffsets> {
     }
 
     @Override
+    protected Map<String, ExportOffsets> variants() {
+        return Map.of(
+                "file", KAFKA.exportOffsets(dir.resolve("offsets-other.csv"), group),
+                "groups", KAFKA.exportOffsets(dir.resolve("offsets-before.csv"), group, group + "-other"));
+    }
+
+    @Override
     protected Object snapshot() {
         Path file = dir.resolve("offsets-before.csv");
         try {

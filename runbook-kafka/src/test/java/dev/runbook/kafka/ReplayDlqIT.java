@@ -73,6 +73,28 @@ class ReplayDlqIT extends ActionContract<ReplayDlq> {
     }
 
     @Override
+    protected Map<String, ReplayDlq> variants() {
+        Map<String, Object> otherClient = Map.of(
+                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                CommonClientConfigs.CLIENT_ID_CONFIG,
+                "another-replayer");
+        return Map.of(
+                "dlqTopic",
+                        KafkaActions.of(
+                                        kafka.admin(),
+                                        Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))
+                                .replayDlq(dlq + "-other", selection().build())
+                                .withGroup(action().group()),
+                "selection", replay(selection().maxRecords(5).build()),
+                "group", action().withGroup(action().group() + "-other"),
+                "checkpointRecords", action().withCheckpointEvery(7),
+                "client",
+                        KafkaActions.of(kafka.admin(), otherClient)
+                                .replayDlq(dlq, selection().build()));
+    }
+
+    @Override
     protected Object snapshot() {
         Map<String, Object> s = new LinkedHashMap<>();
         for (String t : List.of(orders, payments, parking)) {

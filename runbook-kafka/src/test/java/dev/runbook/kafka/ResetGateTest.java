@@ -44,7 +44,7 @@ class ResetGateTest {
         assertThatThrownBy(() ->
                         ResetPlanner.gate(view(GroupType.CONSUMER, "consumer", GroupState.RECONCILING, true), false, T))
                 .isInstanceOf(RefusedException.class)
-                .hasMessageContaining("is Reconciling with 2 member(s) (hosts [/10.0.0.1, /10.0.0.2]");
+                .hasMessageContaining("is Reconciling with 2 members (hosts [/10.0.0.1, /10.0.0.2]");
     }
 
     private static OffsetReader.GroupView view(GroupType type, String protocol, GroupState state, boolean exists) {

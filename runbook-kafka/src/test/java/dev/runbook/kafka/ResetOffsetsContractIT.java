@@ -38,6 +38,21 @@ class ResetOffsetsContractIT extends ActionContract<ResetOffsets> {
     }
 
     @Override
+    protected Map<String, ResetOffsets> variants() {
+        return Map.of(
+                "group", KAFKA.resetOffsets(group + "-other").topic(topic).toEarliest(),
+                "scope", KAFKA.resetOffsets(group).partitions(topic, 0, 1).toEarliest(),
+                "strategy", KAFKA.resetOffsets(group).topic(topic).toOffset(1),
+                "clampToLogRange",
+                        KAFKA.resetOffsets(group).topic(topic).clampToLogRange().toEarliest(),
+                "allowCreate",
+                        KAFKA.resetOffsets(group)
+                                .topic(topic)
+                                .allowCreatingGroup()
+                                .toEarliest());
+    }
+
+    @Override
     protected Object snapshot() {
         return CLUSTER.committed(group);
     }

@@ -65,6 +65,18 @@ public final class PromoteReplica implements Action {
         return redis.name() + " role";
     }
 
+    /**
+     * Every parameter apply uses, bound into plans.
+     *
+     * @param maxLagBytes the most replication bytes the replica may be behind
+     */
+    public record Params(long maxLagBytes) {}
+
+    @Override
+    public Params parameters() {
+        return new Params(maxLagBytes);
+    }
+
     private Role role(ReplicationInfo r) {
         return new Role(redis.name(), r.role(), r.isReplica() ? r.masterHost() + ":" + r.masterPort() : null);
     }

@@ -5,6 +5,7 @@ import dev.runbook.core.ActionContext;
 import dev.runbook.core.ApplyResult;
 import dev.runbook.core.Change;
 import dev.runbook.core.Outcome;
+import dev.runbook.core.Plural;
 import dev.runbook.core.StalePlanException;
 import dev.runbook.core.StepPlan;
 import dev.runbook.core.Throttle;
@@ -157,6 +158,12 @@ public final class ScanDeleteByPattern implements Action {
         return redis.name() + " keys '" + s.pattern() + "'" + (s.type() == null ? "" : " of type " + s.type());
     }
 
+    /** Every setting, bound into plans: a runbook rebuilt with other settings is refused at apply. */
+    @Override
+    public ScanDeleteSettings parameters() {
+        return s;
+    }
+
     @Override
     public StepPlan plan(ActionContext ctx) {
         KeyPatterns.checkDeletePattern(s.pattern(), s.minPrefix(), s.allowShortPrefix());
@@ -170,7 +177,12 @@ public final class ScanDeleteByPattern implements Action {
                     .change(Change.NONE)
                     .summary("unchanged: no unprotected key matches '" + s.pattern() + "' on " + redis.name()
                             + (count.protectedMatched() > 0
-                                    ? " (" + count.protectedMatched() + " protected keys match and are kept)"
+                                    ? " ("
+                                            + Plural.of(
+                                                    count.protectedMatched(),
+                                                    "protected key matches and is",
+                                                    "protected keys match and are")
+                                            + " kept)"
                                     : ""))
                     .before(observed)
                     .after(new Intended(0, 0))
@@ -180,10 +192,10 @@ public final class ScanDeleteByPattern implements Action {
         if (count.matching() > s.maxKeys()) {
             throw new dev.runbook.core.RefusedException(String.format(
                     Locale.ROOT,
-                    "pattern '%s' matches %,d keys on %s, more than maxKeys %,d; narrow the pattern, or raise the"
+                    "pattern '%s' matches %s on %s, more than maxKeys %,d; narrow the pattern, or raise the"
                             + " limit with .maxKeys(%d) after reviewing the sample %s",
                     s.pattern(),
-                    count.matching(),
+                    Plural.of(count.matching(), "key"),
                     redis.name(),
                     s.maxKeys(),
                     count.matching(),
@@ -194,9 +206,9 @@ public final class ScanDeleteByPattern implements Action {
         StepPlan.Builder b = StepPlan.builder(this)
                 .summary(String.format(
                         Locale.ROOT,
-                        "%s %,d keys matching '%s' on %s (~%s freed%s)",
+                        "%s %s matching '%s' on %s (~%s freed%s)",
                         s.del() ? "DEL" : "UNLINK",
-                        count.matching(),
+                        Plural.of(count.matching(), "key"),
                         s.pattern(),
                         redis.name(),
                         ScanDeleteDryRun.bytes(dry.estimatedBytes()),
@@ -216,8 +228,8 @@ public final class ScanDeleteByPattern implements Action {
                     + " .rate(keysPerSecond)");
         }
         if (count.protectedMatched() > 0) {
-            b.warning(count.protectedMatched() + " matching keys are protected and will be kept, e.g. "
-                    + count.protectedSample());
+            b.warning(Plural.of(count.protectedMatched(), "matching key is", "matching keys are")
+                    + " protected and will be kept, e.g. " + count.protectedSample());
         }
         if (dry.expiringAnyway() > 0) {
             b.warning("about " + dry.expiringAnyway() + " of the keys have a TTL and would expire anyway");
@@ -254,10 +266,10 @@ public final class ScanDeleteByPattern implements Action {
         if (recounted > cap) {
             throw new StalePlanException(String.format(
                     Locale.ROOT,
-                    "%,d keys match '%s' on %s now; the plan counted %,d and allows at most %,d: the set grew"
+                    "%s '%s' on %s now; the plan counted %,d and allows at most %,d: the set grew"
                             + " since the plan (is an application writing them?). Nothing was deleted; plan"
                             + " again, or accept growth with .allowGrowth(n)",
-                    recounted,
+                    Plural.of(recounted, "key matches", "keys match"),
                     s.pattern(),
                     redis.name(),
                     planned.matching(),
@@ -281,9 +293,9 @@ public final class ScanDeleteByPattern implements Action {
         } else {
             r = ApplyResult.changed(String.format(
                     Locale.ROOT,
-                    "%s %,d keys matching '%s' on %s in %,d ms",
+                    "%s %s matching '%s' on %s in %,d ms",
                     s.del() ? "deleted" : "unlinked",
-                    d.deleted(),
+                    Plural.of(d.deleted(), "key"),
                     s.pattern(),
                     redis.name(),
                     d.millis()));
@@ -303,14 +315,16 @@ public final class ScanDeleteByPattern implements Action {
         if (c.matching() == 0) {
             return Verification.passed(
                     "no unprotected key matches '" + s.pattern() + "' on " + redis.name()
-                            + (c.protectedMatched() > 0 ? " (" + c.protectedMatched() + " protected keys kept)" : ""),
+                            + (c.protectedMatched() > 0
+                                    ? " (" + Plural.of(c.protectedMatched(), "protected key") + " kept)"
+                                    : ""),
                     Map.of("matching", 0, "protectedMatched", c.protectedMatched()));
         }
         return Verification.failed(
                 String.format(
                         Locale.ROOT,
-                        "%,d keys match '%s' on %s after apply (created since, or left at the plan's limit), e.g. %s",
-                        c.matching(),
+                        "%s '%s' on %s after apply (created since, or left at the plan's limit), e.g. %s",
+                        Plural.of(c.matching(), "key matches", "keys match"),
                         s.pattern(),
                         redis.name(),
                         c.sampleKeys()),

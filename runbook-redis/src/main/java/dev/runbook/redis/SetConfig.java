@@ -60,6 +60,19 @@ public final class SetConfig implements Action {
         return redis.name() + " config " + parameter;
     }
 
+    /**
+     * Every parameter apply uses, bound into plans.
+     *
+     * @param parameter the config parameter
+     * @param value the value to set
+     */
+    public record Params(String parameter, String value) {}
+
+    @Override
+    public Params parameters() {
+        return new Params(parameter, value);
+    }
+
     @Override
     public boolean destructive() {
         return false;

@@ -76,6 +76,20 @@ public final class SetKey implements Action {
         return redis.name() + " key " + wanted.key();
     }
 
+    /**
+     * Every parameter apply uses, bound into plans.
+     *
+     * @param key the key
+     * @param value the value to set
+     * @param ttlMillis the time to live in milliseconds, or -1 for none
+     */
+    public record Params(String key, String value, long ttlMillis) {}
+
+    @Override
+    public Params parameters() {
+        return new Params(wanted.key(), wanted.value(), ttlMillis);
+    }
+
     @Override
     public boolean destructive() {
         return false;

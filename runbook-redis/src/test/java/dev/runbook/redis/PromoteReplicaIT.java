@@ -7,6 +7,7 @@ import dev.runbook.core.Outcome;
 import dev.runbook.core.StepPlan;
 import dev.runbook.test.ActionContract;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,11 @@ class PromoteReplicaIT extends ActionContract<PromoteReplica> {
     @Override
     protected PromoteReplica action() {
         return onReplica.promoteReplica();
+    }
+
+    @Override
+    protected Map<String, PromoteReplica> variants() {
+        return Map.of("maxLagBytes", onReplica.promoteReplica().maxLagBytes(0));
     }
 
     @Override

@@ -75,6 +75,27 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
     }
 
     @Override
+    protected Map<String, ScanDeleteByPattern> variants() {
+        return Map.ofEntries(
+                Map.entry(
+                        "pattern",
+                        redis.scanDelete("cache:wms:stock:1*")
+                                .protect("cache:wms:stock:pinned:*")
+                                .count(50)),
+                Map.entry("count", action().count(60)),
+                Map.entry("type", action().type("string")),
+                Map.entry("del", action().useDel()),
+                Map.entry("minPrefix", action().minPrefix(2)),
+                Map.entry("allowShortPrefix", action().allowShortPrefix()),
+                Map.entry("protect", redis.scanDelete(PATTERN).count(50)), // the pinned keys no longer protected
+                Map.entry("maxKeys", action().maxKeys(10)),
+                Map.entry("allowGrowth", action().allowGrowth(5)),
+                Map.entry("rate", action().rate(1_000)),
+                Map.entry("sampleSize", action().sampleSize(10)),
+                Map.entry("recountFirst", action().recountFirst()));
+    }
+
+    @Override
     protected Object snapshot() {
         return TestRedis.keys(primary);
     }
@@ -177,7 +198,7 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
         ScanDeleteByPattern hashes = action().type("hash").useDel();
         StepPlan plan = hashes.plan(ctx);
         assertThat(plan.details(ScanDeleteDryRun.class).matching()).isEqualTo(1);
-        assertThat(plan.summary()).startsWith("DEL 1 keys");
+        assertThat(plan.summary()).startsWith("DEL 1 key matching");
         assertThat(hashes.apply(plan, ctx).count("deleted")).isEqualTo(1);
         assertThat(TestRedis.on(primary).exists("cache:wms:stock:h1")).isZero();
         assertThat(TestRedis.keys(primary)).hasSize(300 + 40);
@@ -210,6 +231,18 @@ class ScanDeleteByPatternIT extends ActionContract<ScanDeleteByPattern> {
         StepPlan onlyProtected = redis.scanDelete("session:*").plan(ctx);
         assertThat(onlyProtected.change()).isEqualTo(Change.NONE);
         assertThat(onlyProtected.summary()).contains("10 protected keys match and are kept");
+    }
+
+    @Test
+    void oneKey_isCountedInTheSingular() {
+        ActionContext ctx = context();
+        ScanDeleteByPattern one = redis.scanDelete("other:1*").protect("other:1?");
+        StepPlan plan = one.plan(ctx);
+        assertThat(plan.summary()).startsWith("UNLINK 1 key matching 'other:1*'");
+        assertThat(plan.warnings()).anySatisfy(w -> assertThat(w).startsWith("10 matching keys are protected"));
+        assertThat(one.apply(plan, ctx).summary()).startsWith("unlinked 1 key matching 'other:1*'");
+        assertThat(TestRedis.on(primary).exists("other:1")).isZero();
+        assertThat(TestRedis.on(primary).exists("other:10", "other:19")).isEqualTo(2);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.runbook.core.Action;
 import dev.runbook.core.ActionContext;
 import dev.runbook.core.StepPlan;
 import dev.runbook.test.ActionContract;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +40,13 @@ class SetConfigIT extends ActionContract<SetConfig> {
     @Override
     protected SetConfig action() {
         return redis.setConfig("maxmemory-policy", "allkeys-lru");
+    }
+
+    @Override
+    protected Map<String, SetConfig> variants() {
+        return Map.of(
+                "parameter", redis.setConfig("lazyfree-lazy-eviction", "allkeys-lru"),
+                "value", redis.setConfig("maxmemory-policy", "volatile-ttl"));
     }
 
     @Override

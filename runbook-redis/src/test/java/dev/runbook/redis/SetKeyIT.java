@@ -8,6 +8,7 @@ import dev.runbook.core.StepPlan;
 import dev.runbook.test.ActionContract;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +41,14 @@ class SetKeyIT extends ActionContract<SetKey> {
     @Override
     protected SetKey action() {
         return redis.setKey("inventory:101", "42");
+    }
+
+    @Override
+    protected Map<String, SetKey> variants() {
+        return Map.of(
+                "key", redis.setKey("inventory:102", "42"),
+                "value", redis.setKey("inventory:101", "43"),
+                "ttlMillis", redis.setKey("inventory:101", "42").ttl(Duration.ofMinutes(5)));
     }
 
     @Override
