@@ -7,6 +7,7 @@ import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.WriteModel;
+import dev.runbook.core.Plural;
 import dev.runbook.core.replay.DlqRecord;
 import dev.runbook.core.replay.ReplayDecision;
 import dev.runbook.core.replay.ReplaySink;
@@ -221,7 +222,7 @@ final class ClaimingSink implements ReplaySink<BsonDocument> {
             updates.add(new UpdateOneModel<>(st.owned(s.id(), owner), done));
         }
         long matched = target.call(
-                        "marking " + unmarked.size() + " events replayed",
+                        "marking " + Plural.of(unmarked.size(), "event") + " replayed",
                         () -> collection.bulkWrite(updates, new BulkWriteOptions().ordered(false)))
                 .getMatchedCount();
         if (matched == unmarked.size()) {
@@ -237,7 +238,7 @@ final class ClaimingSink implements ReplaySink<BsonDocument> {
         BsonArray ids = new BsonArray();
         unmarked.forEach(s -> ids.add(s.id()));
         Map<BsonValue, BsonDocument> now = new HashMap<>();
-        target.call("reading " + unmarked.size() + " events back", () -> collection
+        target.call("reading " + Plural.of(unmarked.size(), "event") + " back", () -> collection
                         .find(new BsonDocument("_id", new BsonDocument("$in", ids)))
                         .projection(Projections.include(st.statusField(), st.replayField())))
                 .forEach(d -> now.put(d.get("_id"), d));
@@ -296,7 +297,8 @@ final class ClaimingSink implements ReplaySink<BsonDocument> {
 
     /** One sentence on what is where after a failure: marked, released, left claimed until the lease ends. */
     String afterFailure() {
-        StringBuilder b = new StringBuilder(String.format("%,d events were sent and marked replayed", replayed));
+        StringBuilder b =
+                new StringBuilder(Plural.of(replayed, "event was", "events were") + " sent and marked replayed");
         if (parked > 0) {
             b.append(String.format(", %,d parked", parked));
         }
@@ -309,8 +311,9 @@ final class ClaimingSink implements ReplaySink<BsonDocument> {
         }
         if (!leftClaimed.isEmpty()) {
             b.append("; ")
-                    .append(leftClaimed.size())
-                    .append(" sent or unsent events stay claimed by ")
+                    .append(Plural.of(leftClaimed.size(), "event"))
+                    .append(leftClaimed.size() == 1 ? " stays" : " stay")
+                    .append(" claimed (sent or not) by ")
                     .append(owner.getValue())
                     .append(" until their lease ends (at most ")
                     .append(lease)

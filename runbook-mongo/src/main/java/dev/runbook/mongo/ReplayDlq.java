@@ -6,6 +6,7 @@ import dev.runbook.core.ActionContext;
 import dev.runbook.core.ApplyResult;
 import dev.runbook.core.Change;
 import dev.runbook.core.Outcome;
+import dev.runbook.core.Plural;
 import dev.runbook.core.RefusedException;
 import dev.runbook.core.RunbookException;
 import dev.runbook.core.StepPlan;
@@ -165,15 +166,17 @@ public final class ReplayDlq implements Action {
                                             new BsonInt32(upTo.getBsonType().getValue()))));
             long others = count(otherTypes);
             if (others > 0) {
-                throw new RefusedException(others + " events in " + collection + " that match " + scope.filter()
-                        + " have an _id that is not "
-                        + upTo.getBsonType().name().toLowerCase(java.util.Locale.ROOT)
-                        + " like the others: a scan in _id order compares one type at a time and would pass over"
-                        + " them; give them _ids of one type, or replay them apart with a filter");
+                throw new RefusedException(
+                        Plural.of(others, "event") + " in " + collection + " that match " + scope.filter()
+                                + " have an _id that is not "
+                                + upTo.getBsonType().name().toLowerCase(java.util.Locale.ROOT)
+                                + " like the others: a scan in _id order compares one type at a time and would pass over"
+                                + " them; give them _ids of one type, or replay them apart with a filter");
             }
         }
         if (summary.malformed() > 0 && limits.onMalformed() == MalformedPolicy.REFUSE) {
-            throw new RefusedException(summary.malformed() + " events in " + mongo.name() + "." + collection
+            throw new RefusedException(Plural.of(summary.malformed(), "event") + " in " + mongo.name() + "."
+                    + collection
                     + " are malformed, e.g. " + summary.malformedSamples() + "; fix them, or onMalformed(SKIP) to"
                     + " leave them, or onMalformed(PARK) to set them aside (status '" + fields.parkedStatus()
                     + "' with the reason), and plan again");
@@ -187,11 +190,13 @@ public final class ReplayDlq implements Action {
                 summary);
         List<String> warnings = new ArrayList<>();
         if (scope.held() > 0) {
-            warnings.add(scope.held() + " events of this filter are held by another replayer's lease; this replay"
-                    + " passes over them (they count as contended)");
+            warnings.add(
+                    Plural.of(scope.held(), "event") + " of this filter held by another replayer's lease; this replay"
+                            + " passes over them (they count as contended)");
         }
         if (summary.malformed() > 0) {
-            warnings.add(summary.malformed() + " malformed events are left in the DLQ: " + summary.malformedSamples());
+            warnings.add(Plural.of(summary.malformed(), "malformed event") + " left in the DLQ: "
+                    + summary.malformedSamples());
         }
         if (summary.isEmpty()) {
             return StepPlan.builder(this)
@@ -305,7 +310,7 @@ public final class ReplayDlq implements Action {
         observed.put("leftOnPurpose", allowed);
         if (claimed > 0) {
             return Verification.failed(
-                    claimed + " events of " + collection + " are still claimed by " + ctx.idempotencyKey()
+                    Plural.of(claimed, "event") + " of " + collection + " still claimed by " + ctx.idempotencyKey()
                             + " and not marked (a crashed earlier apply); rerun the step once their lease ("
                             + lease + ") has expired",
                     observed);
@@ -315,14 +320,17 @@ public final class ReplayDlq implements Action {
         }
         if (s.stoppedBy() == null && waiting > allowed) {
             return Verification.failed(
-                    waiting + " events of the replayed scope of " + collection + " are in the DLQ again or still,"
+                    Plural.of(waiting, "event") + " of the replayed scope of " + collection
+                            + " in the DLQ again or still,"
                             + " more than the " + allowed + " left on purpose (malformed or held by another"
                             + " replayer): the target may have failed them again; look at "
                             + fields.replay("last_error") + " and " + fields.error(),
                     observed);
         }
         return Verification.passed(
-                "nothing left claimed; " + o.describe() + "; " + waiting + " events of the scope in the DLQ", observed);
+                "nothing left claimed; " + o.describe() + "; " + Plural.of(waiting, "event")
+                        + " of the scope in the DLQ",
+                observed);
     }
 
     private MongoDlqSource source(ActionContext ctx, BsonValue upTo) {

@@ -296,7 +296,7 @@ class ReplayDlqIT extends ActionContract<ReplayDlq> {
         ActionContext ctx = ctx();
         ReplayDlq skip = base().onMalformed(MalformedPolicy.SKIP).to(admin.endpoint());
         StepPlan plan = skip.plan(ctx);
-        assertThat(plan.warnings()).anySatisfy(w -> assertThat(w).contains("4 malformed events are left"));
+        assertThat(plan.warnings()).anySatisfy(w -> assertThat(w).contains("4 malformed events left in the DLQ"));
         ApplyResult result = skip.apply(plan, ctx);
         assertThat(result.count("malformed")).isEqualTo(4);
         assertThat(skip.verify(plan, result, ctx).ok()).isTrue();
