@@ -4,6 +4,10 @@ package dev.runbook.mongo;
  * The DLQ events a {@link ReplayDlq} plan covers, as it counted them; apply counts again and refuses a
  * plan whose counts moved.
  *
+ * <pre>{@code
+ * DlqScope seen = plan.before(DlqScope.class);   // claimable 40, held 0, upTo {"_id": {"$oid": "..."}}
+ * }</pre>
+ *
  * @param collection the DLQ collection
  * @param filter the events' filter, as the plan shows it (placeholders for the time)
  * @param upTo the last {@code _id} in scope (extended JSON), or null when nothing is in scope

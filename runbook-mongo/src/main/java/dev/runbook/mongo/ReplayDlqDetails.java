@@ -16,6 +16,12 @@ import org.bson.json.JsonWriterSettings;
  * digits folded), oldest and newest failure ({@code summary.earliest/latest}), earlier attempts
  * ({@code summary.previousAttempts}), sample event ids ({@code summary.sampleKeys}).
  *
+ * <pre>{@code
+ * ReplayDlqDetails d = plan.details(ReplayDlqDetails.class);
+ * d.summary().byOrigin();          // [inside.payment.succeeded / invalid signature: 12, ...]
+ * d.statements().get("claim");     // findOneAndUpdate {"_id": "<_id>", ...} {"$set": ...}
+ * }</pre>
+ *
  * @param collection the DLQ collection
  * @param target where the events go, such as {@code POST http://svc/admin/events/{id}/replay}
  * @param upTo the last {@code _id} in scope, as extended JSON ({@code {"_id": {"$oid": "..."}}})
