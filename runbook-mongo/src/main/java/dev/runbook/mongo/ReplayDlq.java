@@ -167,8 +167,8 @@ public final class ReplayDlq implements Action {
             long others = count(otherTypes);
             if (others > 0) {
                 throw new RefusedException(
-                        Plural.of(others, "event") + " in " + collection + " that match " + scope.filter()
-                                + " have an _id that is not "
+                        Plural.of(others, "event") + " in " + collection + " matching " + scope.filter()
+                                + (others == 1 ? " has" : " have") + " an _id that is not "
                                 + upTo.getBsonType().name().toLowerCase(java.util.Locale.ROOT)
                                 + " like the others: a scan in _id order compares one type at a time and would pass over"
                                 + " them; give them _ids of one type, or replay them apart with a filter");

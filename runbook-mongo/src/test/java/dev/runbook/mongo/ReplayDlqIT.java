@@ -378,8 +378,8 @@ class ReplayDlqIT extends ActionContract<ReplayDlq> {
         Object before = snapshot();
         assertThatThrownBy(() -> action().plan(ctx()))
                 .isInstanceOf(RefusedException.class)
-                .hasMessageContaining("events in " + name)
-                .hasMessageContaining("have an _id that is not")
+                .hasMessageContaining("1 event in " + name)
+                .hasMessageContaining("has an _id that is not object_id")
                 .hasMessageContaining("replay them apart with a filter");
         assertThat(snapshot()).isEqualTo(before);
     }
