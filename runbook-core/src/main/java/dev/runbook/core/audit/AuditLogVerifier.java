@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Checks a {@link JsonLinesAuditSink} file: sequence numbers consecutive from 1, each record's {@code
@@ -64,37 +65,79 @@ public final class AuditLogVerifier {
             throw new AuditException("cannot read audit file " + file + ": " + e.getMessage(), e);
         }
         List<JsonNode> records = new ArrayList<>();
-        String prev = JsonLinesAuditSink.GENESIS;
-        long expectedSeq = 1;
+        List<String> names = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String text = lines.get(i);
             if (text.isBlank()) {
                 continue;
             }
-            int lineNo = i + 1;
-            JsonNode line;
             try {
-                line = Json.mapper().readTree(text);
+                records.add(Json.mapper().readTree(text));
             } catch (IOException e) {
                 throw new AuditException(
-                        file + " line " + lineNo + " is not JSON: the audit log was edited or truncated");
+                        file + " line " + (i + 1) + " is not JSON: the audit log was edited or truncated");
             }
+            names.add(file + " line " + (i + 1));
+        }
+        return check(records, names::get);
+    }
+
+    /**
+     * Verifies records that a sink stored elsewhere (a database collection), read back in {@code seq}
+     * order as {@code {seq, prev, event, hash}} trees ({@link AuditChain#link}), and returns them.
+     *
+     * @param source what the records are, for messages: {@code mongodb smp.runbook_audit}
+     * @throws AuditException naming the first record that breaks the chain
+     */
+    public static List<JsonNode> verify(List<JsonNode> records, String source) {
+        return check(records, i -> source + " record " + (i + 1));
+    }
+
+    /**
+     * As {@link #verify(List, String)}, and the chain must end at {@code expectedHead}.
+     *
+     * @throws AuditException naming the first record that breaks the chain, or saying that records were
+     *     removed from its end
+     */
+    public static List<JsonNode> verify(List<JsonNode> records, String source, String expectedHead) {
+        verify(records, source);
+        String last = records.isEmpty()
+                ? AuditChain.GENESIS
+                : records.get(records.size() - 1).get("hash").asText();
+        if (!last.equals(expectedHead)) {
+            boolean known =
+                    records.stream().anyMatch(r -> r.get("hash").asText().equals(expectedHead));
+            throw new AuditException(source + " ends at record " + records.size() + " with hash " + abbrev(last)
+                    + ", not at the expected head " + abbrev(expectedHead) + ": "
+                    + (known
+                            ? "records were appended after the head was taken; take the head again"
+                            : "records were removed from its end (or the head belongs to another log)"));
+        }
+        return records;
+    }
+
+    private static List<JsonNode> check(List<JsonNode> records, IntFunction<String> name) {
+        String prev = AuditChain.GENESIS;
+        long expectedSeq = 1;
+        for (int i = 0; i < records.size(); i++) {
+            JsonNode line = records.get(i);
+            String where = name.apply(i);
             if (line.get("seq") == null || line.get("seq").asLong() != expectedSeq) {
-                throw new AuditException(file + " line " + lineNo + " has seq " + line.get("seq") + ", expected "
-                        + expectedSeq + ": a record was removed, inserted or reordered");
+                throw new AuditException(where + " has seq " + line.get("seq") + ", expected " + expectedSeq
+                        + ": a record was removed, inserted or reordered");
             }
             if (!prev.equals(text(line, "prev"))) {
-                throw new AuditException(file + " line " + lineNo
-                        + " does not chain to the record before it: a record was removed or reordered");
+                throw new AuditException(
+                        where + " does not chain to the record before it: a record was removed or reordered");
             }
-            String recomputed = JsonLinesAuditSink.chainHash(prev, line.get("event"));
-            if (!recomputed.equals(text(line, "hash"))) {
-                throw new AuditException(file + " line " + lineNo + " (seq " + expectedSeq
+            JsonNode event = line.get("event");
+            String recomputed = event == null ? null : AuditChain.hash(prev, event);
+            if (recomputed == null || !recomputed.equals(text(line, "hash"))) {
+                throw new AuditException(where + " (seq " + expectedSeq
                         + ") was changed after it was written: its hash does not match its content");
             }
             prev = recomputed;
             expectedSeq++;
-            records.add(line);
         }
         return records;
     }

@@ -35,7 +35,7 @@ import java.util.List;
  */
 public final class JsonLinesAuditSink implements AuditSink {
     /** The {@code prev} of the first record. */
-    public static final String GENESIS = "0".repeat(64);
+    public static final String GENESIS = AuditChain.GENESIS;
 
     private final Path file;
     private final FileChannel channel;
@@ -90,12 +90,8 @@ public final class JsonLinesAuditSink implements AuditSink {
             throw new AuditException("audit file " + file + " refuses writes since an earlier write failed (" + broken
                     + "); verify it with AuditLogVerifier, fix it, and open it again");
         }
-        ObjectNode line = Json.mapper().createObjectNode();
-        line.put("seq", seq + 1);
-        line.put("prev", lastHash);
-        line.set("event", Json.tree(event));
-        String hash = chainHash(lastHash, line.get("event"));
-        line.put("hash", hash);
+        ObjectNode line = AuditChain.link(seq + 1, lastHash, Json.tree(event));
+        String hash = line.get("hash").asText();
         byte[] bytes = (Json.write(line) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             var buf = java.nio.ByteBuffer.wrap(bytes);
@@ -125,11 +121,6 @@ public final class JsonLinesAuditSink implements AuditSink {
     /** How many records the file holds. */
     public synchronized long size() {
         return seq;
-    }
-
-    /** The hash that chains a record to its predecessor. */
-    static String chainHash(String prev, JsonNode event) {
-        return Json.sha256(prev + "\n" + Json.write(event));
     }
 
     @Override

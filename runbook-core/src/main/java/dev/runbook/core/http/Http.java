@@ -42,6 +42,16 @@ public final class Http {
     }
 
     /**
+     * An admin endpoint that replays one dead letter per request, {@code {id}} in the URL replaced by its
+     * replay id, which is also sent as the {@code Idempotency-Key}: a replay sink for any DLQ source.
+     *
+     * @throws IllegalArgumentException if the template has no {@code {id}} or is not an absolute http(s) URL
+     */
+    public static HttpReplayEndpoint.Builder replayEndpoint(String urlTemplate) {
+        return HttpReplayEndpoint.builder(urlTemplate);
+    }
+
+    /**
      * A health probe GETting {@code url}.
      *
      * @throws IllegalArgumentException if the URL is not an absolute http(s) URL

@@ -15,7 +15,8 @@ import java.util.function.LongConsumer;
 
 /**
  * The replay logic every DLQ source and sink shares: decide each record with a {@link ReplaySelection},
- * stop at the record and byte limits, throttle to the rate limit, send, and checkpoint every 100,000
+ * stop at the record and byte limits, throttle to the rate limit, claim it ({@link ReplaySink#claim}:
+ * a record another replayer holds is passed over), send, and checkpoint every 100,000
  * records (or 64 MB, or ~5 s under a rate limit, or 10 s of sending however slow) and at the end.
  * The dry run runs the same decisions without a sink, so its summary is what the replay will do.
  *
@@ -276,6 +277,11 @@ public final class ReplayEngine {
                     if (d.sends()) {
                         if (throttle != null) {
                             throttle.acquire(1);
+                        }
+                        if (!sink.claim(r, d)) {
+                            summary.contended(r);
+                            handled++;
+                            continue;
                         }
                         sink.send(r, d);
                     }

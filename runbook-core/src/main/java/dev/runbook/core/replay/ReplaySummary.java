@@ -1,13 +1,15 @@
 package dev.runbook.core.replay;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a replay would do (dry run) or did: counts by origin, first and last positions, time range,
- * sample keys, target mapping and bytes. The dry run and the replay produce it from the same decisions,
- * so their figures reconcile.
+ * sample keys, target mapping, bytes, and how often the sent records had been replayed before. The dry
+ * run and the replay produce it from the same decisions, so their figures reconcile.
  *
  * <pre>{@code
  * ReplaySummary s = ReplayEngine.dryRun(source, selection);
@@ -30,6 +32,10 @@ import java.util.Map;
  * @param targets sent records per target (parking included)
  * @param malformedSamples up to ten malformed records as {@code position: problem}
  * @param stoppedBy {@code maxRecords} or {@code maxBytes} when a limit ended the scope early, else null
+ * @param contended records another replayer held, or that changed after they were read, when the sink
+ *     claimed them ({@link ReplaySink#claim}): not sent, left as they were; always 0 in a dry run
+ * @param contendedSamples up to ten contended records' positions
+ * @param previousAttempts sent records by how many times they had been replayed before (0: never)
  */
 public record ReplaySummary(
         long scanned,
@@ -46,13 +52,19 @@ public record ReplaySummary(
         List<String> sampleKeys,
         Map<String, Long> targets,
         List<String> malformedSamples,
-        String stoppedBy) {
+        String stoppedBy,
+        long contended,
+        List<String> contendedSamples,
+        Map<Integer, Long> previousAttempts) {
 
     public ReplaySummary {
         byOrigin = List.copyOf(byOrigin == null ? List.of() : byOrigin);
         sampleKeys = List.copyOf(sampleKeys == null ? List.of() : sampleKeys);
         targets = Map.copyOf(targets == null ? Map.of() : targets);
         malformedSamples = List.copyOf(malformedSamples == null ? List.of() : malformedSamples);
+        contendedSamples = List.copyOf(contendedSamples == null ? List.of() : contendedSamples);
+        previousAttempts =
+                Collections.unmodifiableMap(new TreeMap<>(previousAttempts == null ? Map.of() : previousAttempts));
     }
 
     /** Records sent anywhere: replayed plus parked. */
@@ -68,11 +80,12 @@ public record ReplaySummary(
     /** One line for a plan or report. */
     public String describe() {
         return String.format(
-                "%,d replayed, %,d parked, %,d skipped by filters, %,d malformed of %,d scanned (%,d bytes)%s",
+                "%,d replayed, %,d parked, %,d skipped by filters, %,d malformed%s of %,d scanned (%,d bytes)%s",
                 replayed,
                 parked,
                 skipped,
                 malformed,
+                contended == 0 ? "" : String.format(", %,d contended (held by another replayer)", contended),
                 scanned,
                 bytes,
                 stoppedBy == null ? "" : "; stopped by " + stoppedBy);

@@ -40,6 +40,11 @@ final class SummaryBuilder {
     private long[] lastTargetCount;
     private final List<String> malformedSamples = new ArrayList<>();
     private String stoppedBy;
+    private long contended;
+    private final List<String> contendedSamples = new ArrayList<>();
+    private final Map<Integer, long[]> previousAttempts = new TreeMap<>();
+    private int lastAttempts = -1;
+    private long[] lastAttemptsCount;
 
     long sent() {
         return replayed + parked;
@@ -51,6 +56,15 @@ final class SummaryBuilder {
 
     void stoppedBy(String limit) {
         this.stoppedBy = limit;
+    }
+
+    /** Counts a record that was to be sent but that the sink could not claim. */
+    void contended(DlqRecord<?> r) {
+        scanned++;
+        contended++;
+        if (contendedSamples.size() < SAMPLES) {
+            contendedSamples.add(r.position());
+        }
     }
 
     void add(DlqRecord<?> r, ReplayDecision d) {
@@ -74,6 +88,7 @@ final class SummaryBuilder {
             parked++;
         }
         bytes += r.bytes();
+        countAttempts(r.previousAttempts());
         countOrigin(r.origin());
         countTarget(String.valueOf(d.target()));
         if (first == null) {
@@ -105,6 +120,14 @@ final class SummaryBuilder {
         lastOriginCount[0]++;
     }
 
+    private void countAttempts(int n) {
+        if (n != lastAttempts) {
+            lastAttempts = n;
+            lastAttemptsCount = previousAttempts.computeIfAbsent(n, k -> new long[1]);
+        }
+        lastAttemptsCount[0]++;
+    }
+
     private void countTarget(String target) {
         if (!target.equals(lastTarget)) {
             lastTarget = target;
@@ -124,7 +147,10 @@ final class SummaryBuilder {
         parked += s.parked();
         skipped += s.skipped();
         malformed += s.malformed();
+        contended += s.contended();
         bytes += s.bytes();
+        s.previousAttempts().forEach((n, c) -> previousAttempts.computeIfAbsent(n, k -> new long[1])[0] += c);
+        lastAttempts = -1;
         for (ReplaySummary.OriginCount o : s.byOrigin()) {
             byOrigin.computeIfAbsent(Arrays.asList(o.topic(), o.group(), o.exception()), k -> new long[1])[0] +=
                     o.count();
@@ -154,6 +180,11 @@ final class SummaryBuilder {
                 malformedSamples.add(sample);
             }
         }
+        for (String sample : s.contendedSamples()) {
+            if (contendedSamples.size() < SAMPLES) {
+                contendedSamples.add(sample);
+            }
+        }
         if (stoppedBy == null) {
             stoppedBy = s.stoppedBy();
         }
@@ -178,7 +209,16 @@ final class SummaryBuilder {
                 List.copyOf(sampleKeys),
                 counts(targets),
                 malformedSamples,
-                stoppedBy);
+                stoppedBy,
+                contended,
+                contendedSamples,
+                attemptCounts());
+    }
+
+    private Map<Integer, Long> attemptCounts() {
+        Map<Integer, Long> out = new TreeMap<>();
+        previousAttempts.forEach((k, n) -> out.put(k, n[0]));
+        return out;
     }
 
     private static Map<String, Long> counts(Map<String, long[]> counters) {

@@ -173,4 +173,34 @@ class AuditLogVerifierTest {
                 .hasMessageContaining("refuses writes");
         assertThat(AuditLogVerifier.verify(file, head)).isNotEmpty();
     }
+
+    @Test
+    void recordsStoredElsewhere_verifyWithTheSameChain_andTamperingIsNamedBySource() throws IOException {
+        List<com.fasterxml.jackson.databind.JsonNode> records = new ArrayList<>();
+        for (String line : lines()) {
+            records.add(dev.runbook.core.Json.mapper().readTree(line));
+        }
+        assertThat(AuditLogVerifier.verify(records, "db.audit", head)).hasSameSizeAs(records);
+
+        List<com.fasterxml.jackson.databind.JsonNode> linked = new ArrayList<>();
+        String prev = AuditChain.GENESIS;
+        for (com.fasterxml.jackson.databind.JsonNode r : records) {
+            com.fasterxml.jackson.databind.node.ObjectNode again =
+                    AuditChain.link(r.get("seq").asLong(), prev, r.get("event").deepCopy());
+            assertThat(dev.runbook.core.Json.write(again))
+                    .as("link() writes what the file sink wrote")
+                    .isEqualTo(dev.runbook.core.Json.write(r));
+            linked.add(again);
+            prev = again.get("hash").asText();
+        }
+
+        ((com.fasterxml.jackson.databind.node.ObjectNode) records.get(2).get("event")).put("actor", "mallory");
+        assertThatThrownBy(() -> AuditLogVerifier.verify(records, "db.audit"))
+                .isInstanceOf(AuditException.class)
+                .hasMessageContaining("db.audit record 3 (seq 3) was changed after it was written");
+        assertThatThrownBy(() -> AuditLogVerifier.verify(linked.subList(0, 4), "db.audit", head))
+                .hasMessageContaining("records were removed from its end");
+        assertThatThrownBy(() -> AuditChain.link(0, AuditChain.GENESIS, records.get(0)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runbook.core.ActionContext;
+import dev.runbook.core.Json;
 import dev.runbook.core.RefusedException;
 import dev.runbook.core.TargetUnavailableException;
 import java.time.Instant;
@@ -560,6 +561,72 @@ class ReplayEngineTest {
                 };
             }
         };
+    }
+
+    /** A sink shared with another replayer, which holds every third record when this one claims it. */
+    static final class ContendedSink implements ReplaySink<String> {
+        final List<String> claimed = new ArrayList<>();
+        final List<String> sent = new ArrayList<>();
+
+        @Override
+        public boolean claim(DlqRecord<String> record, ReplayDecision decision) {
+            claimed.add(record.position());
+            return claimed.size() % 3 != 0;
+        }
+
+        @Override
+        public void send(DlqRecord<String> record, ReplayDecision decision) {
+            assertThat(claimed).as("claimed before it is sent").endsWith(record.position());
+            sent.add(record.position());
+        }
+
+        @Override
+        public void consumed(List<DlqRecord<String>> records) {}
+
+        @Override
+        public void checkpoint() {}
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
+    void claim_aRecordAnotherReplayerHolds_isNotSent_countedContended_andNotCountedAgainstMaxRecords() {
+        ContendedSink sink = new ContendedSink();
+        ReplaySummary done = ReplayEngine.replay(
+                new ListSource(sample(), 4),
+                sink,
+                ReplaySelection.builder().maxRecords(5).build(),
+                ctx());
+        assertThat(sink.claimed)
+                .containsExactly("dlq/0/0", "dlq/0/1", "dlq/0/2", "dlq/0/3", "dlq/0/4", "dlq/0/5", "dlq/0/6");
+        assertThat(sink.sent).containsExactly("dlq/0/0", "dlq/0/1", "dlq/0/3", "dlq/0/4", "dlq/0/6");
+        assertThat(done.replayed()).as("five claimed and sent").isEqualTo(5);
+        assertThat(done.contended()).isEqualTo(2);
+        assertThat(done.contendedSamples()).containsExactly("dlq/0/2", "dlq/0/5");
+        assertThat(done.scanned()).isEqualTo(7);
+        assertThat(done.stoppedBy()).isEqualTo("maxRecords");
+        assertThat(done.describe()).contains("2 contended");
+    }
+
+    @Test
+    void summary_countsSentRecordsByEarlierAttempts_theSameInDryRunAndReplay() {
+        List<DlqRecord<String>> records = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            records.add(rec(i, "orders", "g", "E", i % 4));
+        }
+        ReplaySelection sel = ReplaySelection.builder()
+                .maxAttempts(3)
+                .parkingTarget("orders-parking")
+                .build();
+        ReplaySummary dry = ReplayEngine.dryRun(new ListSource(records, 2), sel);
+        assertThat(dry.previousAttempts()).isEqualTo(Map.of(0, 3L, 1, 2L, 2, 2L, 3, 2L));
+        assertThat(dry.parked()).as("3 earlier attempts reach maxAttempts").isEqualTo(2);
+        ReplaySummary done = ReplayEngine.replay(new ListSource(records, 2), new ListSink(), sel, ctx());
+        assertThat(done).isEqualTo(dry);
+        assertThat(Json.read(Json.write(done), ReplaySummary.class))
+                .as("through JSON")
+                .isEqualTo(done);
     }
 
     private static ActionContext ctx() {

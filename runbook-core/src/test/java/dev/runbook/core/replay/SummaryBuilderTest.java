@@ -67,6 +67,13 @@ class SummaryBuilderTest {
         }
         b.add(bad, malformed);
         whole.add(bad, malformed);
+        DlqRecord<String> retried = new DlqRecord<>(
+                "dlq/1/10", "k-retried", rec(0, "orders", "h", null).origin(), null, 2, T0, 5, null);
+        b.add(retried, replay("orders"));
+        whole.add(retried, replay("orders"));
+        DlqRecord<String> held = rec(200, "orders", "h", null);
+        b.contended(held);
+        whole.contended(held);
         b.stoppedBy("maxRecords");
         whole.stoppedBy("maxRecords");
 
@@ -81,7 +88,13 @@ class SummaryBuilderTest {
                 .startsWith("k0");
         assertThat(s.earliest()).as("B's records are the older ones").isEqualTo(T0.plusSeconds(10 - 108));
         assertThat(s.firstPosition()).isEqualTo("dlq/0/0");
-        assertThat(s.lastPosition()).isEqualTo("dlq/0/108");
+        assertThat(s.lastPosition()).isEqualTo("dlq/1/10");
+        assertThat(s.previousAttempts())
+                .as("sent records by earlier attempts, both lanes")
+                .isEqualTo(Map.of(0, 21L, 2, 1L));
+        assertThat(s.contended()).isEqualTo(1);
+        assertThat(s.contendedSamples()).containsExactly("dlq/0/200");
+        assertThat(s.scanned()).isEqualTo(12 + 9 + 1 + 1 + 1);
     }
 
     @Test
