@@ -132,10 +132,15 @@ public final class DeleteIndices implements Action {
                         s.includeWriteIndices()));
     }
 
-    /** Deletes indices that are an alias's write index too (writes through that alias then fail). */
+    /**
+     * Deletes indices that are an alias's write index too (writes through that alias then fail); an index
+     * that other aliases also point to needs {@link #includeAliased()} as well.
+     */
     public DeleteIndices includeWriteIndices() {
         return new DeleteIndices(
-                es, s.withInclude(s.includeHidden(), s.includeSystem(), s.includeDataStreamIndices(), true, true));
+                es,
+                s.withInclude(
+                        s.includeHidden(), s.includeSystem(), s.includeDataStreamIndices(), s.includeAliased(), true));
     }
 
     /** More globs ({@code orders-2025-12*}) whose indices are never deleted, on top of the context's guards. */
@@ -290,11 +295,13 @@ public final class DeleteIndices implements Action {
                     + String.join("; ", moved.subList(0, Math.min(5, moved.size())))
                     + (moved.size() > 5 ? "; ..." : "") + ". Nothing was deleted; plan again and review the new plan");
         }
-        Set<String> plannedNames =
-                planned.indices().stream().map(IndexInfo.Identity::name).collect(Collectors.toSet());
-        long appeared = now.indices().stream()
-                .filter(i -> !plannedNames.contains(i.name()))
-                .count();
+        Set<String> reviewed = plan.details(DeleteIndicesDryRun.class).indices().stream()
+                .map(e -> e.index().name())
+                .collect(Collectors.toSet());
+        List<String> appeared = now.indices().stream()
+                .map(IndexInfo::name)
+                .filter(n -> !reviewed.contains(n))
+                .toList();
         IndexDeleter.Result r = IndexDeleter.delete(es, present, ctx);
         List<String> vanished = new ArrayList<>(gone);
         vanished.addAll(r.vanished());
@@ -329,16 +336,19 @@ public final class DeleteIndices implements Action {
                     r.requests(),
                     r.requests() == 1 ? "" : "s",
                     vanished.isEmpty() ? "" : "; " + vanished.size() + " were already gone",
-                    appeared > 0
-                            ? "; " + appeared + " other matching indices (kept, or new since the plan) left"
-                            : ""));
+                    appeared.isEmpty()
+                            ? ""
+                            : "; " + appeared.size() + (appeared.size() == 1 ? " index" : " indices")
+                                    + " matching the pattern appeared since the plan and "
+                                    + (appeared.size() == 1 ? "was" : "were") + " left: "
+                                    + appeared.subList(0, Math.min(5, appeared.size()))));
         }
         vanished.forEach(v -> out.item(v, Outcome.UNCHANGED, "already gone"));
         return out.count("deleted", r.deleted().size())
                 .count("vanished", vanished.size())
                 .count("failed", r.failed().size())
                 .count("requests", r.requests())
-                .count("leftUnplanned", appeared)
+                .count("appeared", appeared.size())
                 .details(Map.of("deleted", r.deleted(), "failed", r.failed()))
                 .build();
     }

@@ -41,7 +41,8 @@ final class Exclusions {
         if (!i.writeIndexOf().isEmpty() && !s.includeWriteIndices()) {
             return "write index of alias " + String.join(",", i.writeIndexOf()) + " (.includeWriteIndices())";
         }
-        if (!i.aliases().isEmpty() && !s.includeAliased()) {
+        boolean onlyWriteAliases = s.includeWriteIndices() && i.writeIndexOf().containsAll(i.aliases());
+        if (!i.aliases().isEmpty() && !s.includeAliased() && !onlyWriteAliases) {
             return "has alias " + String.join(",", i.aliases()) + " (.includeAliased())";
         }
         if (i.created() == null) {

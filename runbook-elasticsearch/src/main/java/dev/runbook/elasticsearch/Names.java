@@ -20,7 +20,7 @@ final class Names {
     /** Elasticsearch's default {@code http.max_initial_line_length} is 4 KB; leave room for the rest. */
     static final int MAX_PATH_BYTES = 3_000;
 
-    private static final String FORBIDDEN_IN_NAMES = "*?,\"<>| \\/#:";
+    private static final String FORBIDDEN_IN_NAMES = "*?,\"<>| \\/#:%";
 
     private Names() {}
 

@@ -75,7 +75,7 @@ final class ServerProcesses {
     }
 
     /** Lays out config, data, logs and tmp under {@code dir} and starts {@code bin/elasticsearch}. */
-    static Process launch(Path dist, Path dir, Map<String, String> yml, String heap, String runAs) {
+    static Process launch(Path dist, Path dir, Path data, Map<String, String> yml, String heap, String runAs) {
         try {
             Path conf = dir.resolve("config");
             copyTree(dist.resolve("config"), conf);
@@ -83,12 +83,13 @@ final class ServerProcesses {
             yml.forEach((k, v) ->
                     b.append(k).append(": \"").append(v.replace("\"", "\\\"")).append("\"\n"));
             Files.writeString(conf.resolve("elasticsearch.yml"), b.toString(), StandardCharsets.UTF_8);
-            for (String d : List.of("data", "logs", "tmp")) {
+            for (String d : List.of("logs", "tmp")) {
                 Files.createDirectories(dir.resolve(d));
             }
+            Files.createDirectories(data);
             Path home = dist;
             if (runAs != null) {
-                run(List.of("chown", "-R", runAs + ":", dir.toString()));
+                run(List.of("chown", "-R", runAs + ":", dir.toString(), data.toString()));
                 if (!canRead(runAs, dist)) {
                     // the distribution lies under a folder the user cannot enter (such as /root): copy it
                     home = dir.resolve("dist");

@@ -73,7 +73,7 @@ public record Watermarks(
         if (usedShare == null) {
             return bytes(w);
         }
-        long free = (long) Math.ceil(total * (1.0 - usedShare));
+        long free = Math.round(total * (1.0 - usedShare));
         if (maxHeadroom != null && !maxHeadroom.isBlank() && !maxHeadroom.trim().equals("-1")) {
             free = Math.min(free, bytes(maxHeadroom.trim().toLowerCase(Locale.ROOT)));
         }
