@@ -151,6 +151,10 @@ public final class ElasticsearchActions implements AutoCloseable {
         return target.requests();
     }
 
+    EsTarget target() {
+        return target;
+    }
+
     /** The cluster, for people. */
     public String name() {
         return target.name();

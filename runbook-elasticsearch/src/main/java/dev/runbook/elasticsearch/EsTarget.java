@@ -75,7 +75,15 @@ final class EsTarget implements AutoCloseable {
     <T> T callRaw(String what, Request<T> request) {
         requests.incrementAndGet();
         try {
-            return request.send(client);
+            try {
+                return request.send(client);
+            } catch (IOException e) {
+                ElasticsearchException answered = asErrorAnswer(e);
+                if (answered == null) {
+                    throw e;
+                }
+                throw answered;
+            }
         } catch (ElasticsearchException e) {
             if (e.status() == 401 || (e.status() == 403 && "security_exception".equals(type(e)))) {
                 throw new TargetUnavailableException(
@@ -99,6 +107,56 @@ final class EsTarget implements AutoCloseable {
         } catch (UncheckedIOException e) {
             throw unavailable(what, e.getCause());
         }
+    }
+
+    /**
+     * An HTTP error answer that the client could not map to its error type (it reports some, such as a
+     * 409 from {@code _create}, as a transport failure): the same answer as an {@link
+     * ElasticsearchException}, so that it is handled as the refusal it is. {@code null} if no answer came.
+     */
+    private static ElasticsearchException asErrorAnswer(IOException e) {
+        int status = e instanceof TransportException te ? te.statusCode() : 0;
+        Throwable c = e;
+        while (c != null && !(c instanceof org.elasticsearch.client.ResponseException) && c.getCause() != c) {
+            c = c.getCause();
+        }
+        String body = null;
+        if (c instanceof org.elasticsearch.client.ResponseException re) {
+            status = re.getResponse().getStatusLine().getStatusCode();
+            try {
+                body = org.apache.http.util.EntityUtils.toString(
+                        re.getResponse().getEntity());
+            } catch (IOException | RuntimeException ignored) {
+                body = null;
+            }
+        }
+        if (status < 400) {
+            return null;
+        }
+        String type = "http_" + status;
+        String reason = e.getMessage();
+        if (body != null) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode n =
+                        dev.runbook.core.Json.mapper().readTree(body);
+                com.fasterxml.jackson.databind.JsonNode err = n.path("error");
+                if (err.isObject()) {
+                    type = err.path("type").asText(type);
+                    reason = err.path("reason").asText(reason);
+                } else if (err.isTextual()) {
+                    reason = err.asText();
+                }
+            } catch (IOException | RuntimeException ignored) {
+                reason = body;
+            }
+        }
+        int code = status;
+        String t = type;
+        String r = reason;
+        return new ElasticsearchException(
+                e instanceof TransportException te ? te.endpointId() : "unknown",
+                co.elastic.clients.elasticsearch._types.ErrorResponse.of(
+                        x -> x.status(code).error(ec -> ec.type(t).reason(r))));
     }
 
     private TargetUnavailableException unavailable(String what, IOException e) {

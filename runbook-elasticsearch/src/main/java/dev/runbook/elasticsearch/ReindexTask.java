@@ -24,7 +24,30 @@ final class ReindexTask {
 
     /** The task id ({@code node:number}) of a newly started reindex. */
     static String start(EsTarget es, ReindexSettings s) {
-        String id = es.call(
+        String id;
+        try {
+            id = startRaw(es, s);
+        } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
+            String why = EsTarget.reason(e);
+            if (e.status() == 404 || e.status() == 405 || why.contains("no handler found")) {
+                throw new dev.runbook.core.RefusedException(
+                        es.name() + " has no _reindex API (" + why + "): it runs"
+                                + " without the reindex module (a minimal distribution such as the integ-test zip); nothing was"
+                                + " started. Reindex on a full distribution",
+                        e);
+            }
+            throw new dev.runbook.core.RefusedException(
+                    es.name() + " refused _reindex from '" + s.source() + "' to '" + s.dest() + "': " + why, e);
+        }
+        if (id == null || id.isBlank()) {
+            throw new dev.runbook.core.RefusedException(es.name() + " accepted _reindex from '" + s.source() + "' to '"
+                    + s.dest() + "' but returned no task id; check GET _tasks?actions=*reindex");
+        }
+        return id;
+    }
+
+    private static String startRaw(EsTarget es, ReindexSettings s) {
+        return es.callRaw(
                         "start _reindex from '" + s.source() + "' to '" + s.dest() + "'",
                         c -> c.reindex(r -> {
                             r.source(src -> src.index(s.source()))
@@ -42,11 +65,6 @@ final class ReindexTask {
                             return r;
                         }))
                 .task();
-        if (id == null || id.isBlank()) {
-            throw new dev.runbook.core.RefusedException(es.name() + " accepted _reindex from '" + s.source() + "' to '"
-                    + s.dest() + "' but returned no task id; check GET _tasks?actions=*reindex");
-        }
-        return id;
     }
 
     /** The request body {@link #start} sends, for the dry run. */
@@ -54,7 +72,7 @@ final class ReindexTask {
         return "POST /_reindex?wait_for_completion=false&refresh=true&slices="
                 + (s.slices() == 0 ? "auto" : String.valueOf(s.slices()))
                 + (s.requestsPerSecond() > 0 ? "&requests_per_second=" + s.requestsPerSecond() : "")
-                + " {\"conflicts\":\"proceed\",\"source\":{\"index\":\"" + s.source() + "\"},\"dest\":{\"index\":\""
+                + " {\"conflicts\":\"proceed\",\"source\":{\"index\":[\"" + s.source() + "\"]},\"dest\":{\"index\":\""
                 + s.dest() + "\",\"op_type\":\"create\"}}";
     }
 

@@ -41,6 +41,10 @@ public final class SwapAlias implements Action {
         this.p = p;
     }
 
+    static SwapAlias of(EsTarget es, Params p) {
+        return new SwapAlias(es, p);
+    }
+
     static SwapAlias to(EsTarget es, String alias, String index) {
         return new SwapAlias(es, new Params(alias, index, null, null));
     }

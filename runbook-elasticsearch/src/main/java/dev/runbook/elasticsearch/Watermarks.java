@@ -97,11 +97,14 @@ public record Watermarks(
 
     @Override
     public String toString() {
-        return "low " + low + head(lowMaxHeadroom) + ", high " + high + head(highMaxHeadroom) + ", flood stage "
-                + floodStage + head(floodStageMaxHeadroom) + (enabled ? "" : " (disk threshold decider disabled)");
+        return "low " + low + head(low, lowMaxHeadroom) + ", high " + high + head(high, highMaxHeadroom)
+                + ", flood stage " + floodStage + head(floodStage, floodStageMaxHeadroom)
+                + (enabled ? "" : " (disk threshold decider disabled)");
     }
 
-    private static String head(String h) {
-        return h == null || h.equals("-1") ? "" : " (max headroom " + h + ")";
+    /** A max headroom applies to a share only, not to an amount of free space. */
+    private static String head(String watermark, String h) {
+        boolean share = !watermark.trim().toLowerCase(Locale.ROOT).matches(".*[a-z]$");
+        return h == null || h.equals("-1") || !share ? "" : " (max headroom " + h + ")";
     }
 }
