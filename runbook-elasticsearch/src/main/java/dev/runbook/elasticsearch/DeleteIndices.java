@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -198,7 +197,7 @@ public final class DeleteIndices implements Action {
             String reason = listing.indices().isEmpty()
                     ? "no index matches '" + s.pattern() + "' on " + es.name() + " (hidden and closed ones included)"
                     : "all " + entries.size() + " indices matching '" + s.pattern() + "' are kept: "
-                            + summarize(entries);
+                            + dry.keptSummary();
             return StepPlan.builder(this)
                     .change(Change.NONE)
                     .summary("unchanged: " + reason)
@@ -251,7 +250,7 @@ public final class DeleteIndices implements Action {
                 .resources(names)
                 .details(dry);
         if (dry.excluded() > 0) {
-            b.warning("kept: " + summarize(entries));
+            b.warning("kept: " + dry.keptSummary());
         }
         ClusterHealth health = ClusterHealth.read(es);
         if (!health.primariesActive()) {
@@ -283,7 +282,7 @@ public final class DeleteIndices implements Action {
             if (c == null) {
                 gone.add(p.name());
             } else if (!c.identity().equals(p)) {
-                moved.add(describeChange(p, c.identity()));
+                moved.add(p.changeTo(c.identity()));
             } else {
                 present.add(p.name());
             }
@@ -382,44 +381,6 @@ public final class DeleteIndices implements Action {
         List<String> globs = new ArrayList<>(g.protectedPatterns());
         globs.addAll(s.protect());
         return globs;
-    }
-
-    private static String summarize(List<DeleteIndicesDryRun.Entry> entries) {
-        Map<String, List<String>> byReason = new TreeMap<>();
-        for (DeleteIndicesDryRun.Entry e : entries) {
-            if (e.excludedBecause() != null) {
-                byReason.computeIfAbsent(Exclusions.kind(e.excludedBecause()), k -> new ArrayList<>())
-                        .add(e.index().name());
-            }
-        }
-        return byReason.entrySet().stream()
-                .map(e -> e.getValue().size() + " " + e.getKey() + " "
-                        + e.getValue().subList(0, Math.min(3, e.getValue().size()))
-                        + (e.getValue().size() > 3 ? "..." : ""))
-                .collect(Collectors.joining(", "));
-    }
-
-    private static String describeChange(IndexInfo.Identity was, IndexInfo.Identity now) {
-        if (was.uuid() != null && !was.uuid().equals(now.uuid())) {
-            return was.name() + " was deleted and created again (uuid " + was.uuid() + " is now " + now.uuid() + ")";
-        }
-        List<String> d = new ArrayList<>();
-        if (!was.aliases().equals(now.aliases())) {
-            d.add("aliases " + was.aliases() + " -> " + now.aliases());
-        }
-        if (!was.writeIndexOf().equals(now.writeIndexOf())) {
-            d.add("write index of " + was.writeIndexOf() + " -> " + now.writeIndexOf());
-        }
-        if (!String.valueOf(was.status()).equals(String.valueOf(now.status()))) {
-            d.add("status " + was.status() + " -> " + now.status());
-        }
-        if (was.hidden() != now.hidden() || was.system() != now.system()) {
-            d.add("hidden/system " + was.hidden() + "/" + was.system() + " -> " + now.hidden() + "/" + now.system());
-        }
-        if (!String.valueOf(was.dataStream()).equals(String.valueOf(now.dataStream()))) {
-            d.add("data stream " + was.dataStream() + " -> " + now.dataStream());
-        }
-        return was.name() + ": " + String.join(", ", d);
     }
 
     @Override

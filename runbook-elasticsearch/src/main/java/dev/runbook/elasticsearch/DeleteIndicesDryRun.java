@@ -1,7 +1,11 @@
 package dev.runbook.elasticsearch;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * What a {@link DeleteIndices} plan shows a reviewer: every index the pattern matches, with health,
@@ -34,6 +38,22 @@ public record DeleteIndicesDryRun(
      * @param excludedBecause why it is kept, or {@code null} if it is deleted
      */
     public record Entry(IndexInfo index, String excludedBecause) {}
+
+    /** The kept indices grouped by reason: {@code 1 system index [.tasks], 2 has alias [a, b]}. */
+    public String keptSummary() {
+        Map<String, List<String>> byReason = new TreeMap<>();
+        for (Entry e : indices) {
+            if (e.excludedBecause() != null) {
+                byReason.computeIfAbsent(Exclusions.kind(e.excludedBecause()), k -> new ArrayList<>())
+                        .add(e.index().name());
+            }
+        }
+        return byReason.entrySet().stream()
+                .map(e -> e.getValue().size() + " " + e.getKey() + " "
+                        + e.getValue().subList(0, Math.min(3, e.getValue().size()))
+                        + (e.getValue().size() > 3 ? "..." : ""))
+                .collect(Collectors.joining(", "));
+    }
 
     @Override
     public String toString() {

@@ -2,6 +2,7 @@ package dev.runbook.elasticsearch;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -77,5 +78,30 @@ public record IndexInfo(
             List<String> writeIndexOf,
             boolean hidden,
             boolean system,
-            String dataStream) {}
+            String dataStream) {
+
+        /** What changed from this to {@code now}, for a stale-plan message. */
+        String changeTo(Identity now) {
+            if (uuid != null && !uuid.equals(now.uuid())) {
+                return name + " was deleted and created again (uuid " + uuid + " is now " + now.uuid() + ")";
+            }
+            List<String> d = new ArrayList<>();
+            if (!aliases.equals(now.aliases())) {
+                d.add("aliases " + aliases + " -> " + now.aliases());
+            }
+            if (!writeIndexOf.equals(now.writeIndexOf())) {
+                d.add("write index of " + writeIndexOf + " -> " + now.writeIndexOf());
+            }
+            if (!String.valueOf(status).equals(String.valueOf(now.status()))) {
+                d.add("status " + status + " -> " + now.status());
+            }
+            if (hidden != now.hidden() || system != now.system()) {
+                d.add("hidden/system " + hidden + "/" + system + " -> " + now.hidden() + "/" + now.system());
+            }
+            if (!String.valueOf(dataStream).equals(String.valueOf(now.dataStream()))) {
+                d.add("data stream " + dataStream + " -> " + now.dataStream());
+            }
+            return name + ": " + String.join(", ", d);
+        }
+    }
 }

@@ -1,18 +1,14 @@
 package dev.runbook.elasticsearch;
 
-import co.elastic.clients.elasticsearch.indices.get_mapping.IndexMappingRecord;
-import co.elastic.clients.json.JsonpUtils;
 import dev.runbook.core.Action;
 import dev.runbook.core.ActionContext;
 import dev.runbook.core.ApplyResult;
-import dev.runbook.core.Json;
 import dev.runbook.core.Outcome;
 import dev.runbook.core.RefusedException;
 import dev.runbook.core.StepPlan;
 import dev.runbook.core.Verification;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,10 +42,12 @@ public final class Reindex implements Action {
 
     private final EsTarget es;
     private final ReindexSettings s;
+    private final ReindexChecks checks;
 
     Reindex(EsTarget es, ReindexSettings settings) {
         this.es = es;
         this.s = settings;
+        this.checks = new ReindexChecks(es, settings);
     }
 
     /** Parallel slices; {@code 0} lets Elasticsearch choose ({@code slices=auto}). Default 1. */
@@ -113,8 +111,8 @@ public final class Reindex implements Action {
     public StepPlan plan(ActionContext ctx) {
         Names.requireName(s.source(), "source index");
         Names.requireName(s.dest(), "destination index");
-        Observed o = observe();
-        ReindexDryRun dry = dryRun(o);
+        Observed o = checks.observe();
+        ReindexDryRun dry = checks.dryRun(o);
         if (o.runningTask() == null && o.destDocs() >= o.sourceDocs()) {
             return StepPlan.unchanged(
                     this,
@@ -171,101 +169,6 @@ public final class Reindex implements Action {
         return b.build();
     }
 
-    private Observed observe() {
-        List<IndexInfo> sources = sourceIndices();
-        IndexInfo dest = IndexListing.read(es, s.dest()).indices().stream()
-                .filter(i -> i.name().equals(s.dest()))
-                .findFirst()
-                .orElseThrow(() -> new RefusedException("destination index '" + s.dest() + "' does not exist on "
-                        + es.name() + "; create it with the corrected mapping first (PUT " + s.dest()
-                        + " {\"mappings\": {...}}): an index created by the reindex itself would get a dynamic"
-                        + " mapping"));
-        if (sources.stream().anyMatch(i -> i.name().equals(s.dest()))) {
-            throw new RefusedException("'" + s.dest() + "' is also the source; reindex into a new index");
-        }
-        for (IndexInfo i : sources) {
-            requireReadable(i, "source");
-        }
-        requireReadable(dest, "destination");
-        String mapping = mappingOf(s.dest());
-        return new Observed(
-                sources.stream().map(IndexInfo::uuid).toList(),
-                count(s.source()),
-                dest.uuid(),
-                count(s.dest()),
-                Json.sha256(mapping),
-                ReindexTask.running(es, s.source(), s.dest()).orElse(null));
-    }
-
-    private List<IndexInfo> sourceIndices() {
-        List<IndexInfo> direct = IndexListing.read(es, s.source()).indices().stream()
-                .filter(i -> i.name().equals(s.source()))
-                .toList();
-        if (!direct.isEmpty()) {
-            return direct;
-        }
-        List<IndexInfo> out = new ArrayList<>();
-        for (AliasEntry e : AliasTable.read(es, s.source())) {
-            IndexListing.read(es, e.index()).indices().stream()
-                    .filter(i -> i.name().equals(e.index()))
-                    .forEach(out::add);
-        }
-        if (out.isEmpty()) {
-            throw new RefusedException("source '" + s.source() + "' is neither an index nor an alias on " + es.name()
-                    + "; check the name with indices(\"" + s.source() + "*\")");
-        }
-        return out;
-    }
-
-    private void requireReadable(IndexInfo i, String role) {
-        if (!"open".equals(i.status())) {
-            throw new RefusedException(
-                    role + " index '" + i.name() + "' on " + es.name() + " is closed; open it first");
-        }
-        if ("red".equals(i.health())) {
-            throw new RefusedException(role + " index '" + i.name() + "' on " + es.name() + " is red (a primary"
-                    + " shard is unassigned): a reindex would "
-                    + (role.equals("source") ? "miss its documents" : "fail")
-                    + "; fix its allocation first (GET _cluster/allocation/explain)");
-        }
-    }
-
-    private String mappingOf(String index) {
-        Map<String, IndexMappingRecord> m = es.call(
-                        "read the mapping of '" + index + "'", c -> c.indices().getMapping(r -> r.index(index)))
-                .result();
-        IndexMappingRecord r = m.get(index);
-        if (r == null || r.mappings() == null || r.mappings().properties().isEmpty()) {
-            throw new RefusedException("destination index '" + index + "' on " + es.name() + " has no mapping: the"
-                    + " reindex would map fields dynamically, the drift this step fixes; create it with the"
-                    + " corrected mapping (PUT " + index + " {\"mappings\": {\"properties\": {...}}})");
-        }
-        return JsonpUtils.toJsonString(r.mappings(), es.client()._jsonpMapper());
-    }
-
-    private long count(String index) {
-        return es.call("count documents in '" + index + "'", c -> c.count(r -> r.index(index)))
-                .count();
-    }
-
-    private ReindexDryRun dryRun(Observed o) {
-        List<IndexInfo> sources = sourceIndices();
-        long bytes = sources.stream()
-                .mapToLong(i -> i.bytes() == null ? 0 : i.bytes())
-                .sum();
-        DiskAllocation disk = DiskAllocation.read(es);
-        return new ReindexDryRun(
-                s.source(),
-                s.dest(),
-                o.sourceDocs(),
-                o.destDocs(),
-                bytes,
-                disk.headroomBytes(),
-                disk.watermarks().toString(),
-                o.runningTask(),
-                ReindexTask.requestLine(s));
-    }
-
     @Override
     public ApplyResult apply(StepPlan plan, ActionContext ctx) {
         if (!plan.actionType().equals(TYPE) || !plan.target().equals(target())) {
@@ -276,7 +179,7 @@ public final class Reindex implements Action {
             return ApplyResult.unchanged(plan.summary()).build();
         }
         Observed planned = plan.before(Observed.class);
-        plan.requireUnchanged(observe());
+        plan.requireUnchanged(checks.observe());
         String taskId = planned.runningTask() != null ? planned.runningTask() : ReindexTask.start(es, s);
         Instant started = ctx.clock().instant();
         Instant deadline = started.plus(s.timeout());
@@ -351,8 +254,8 @@ public final class Reindex implements Action {
 
     @Override
     public Verification verify(StepPlan plan, ApplyResult result, ActionContext ctx) {
-        long source = count(s.source());
-        long dest = count(s.dest());
+        long source = checks.count(s.source());
+        long dest = checks.count(s.dest());
         Map<String, Long> seen = Map.of("sourceDocs", source, "destDocs", dest);
         if (source == dest) {
             return Verification.passed(
