@@ -141,7 +141,7 @@ public final class ElasticsearchServer implements AutoCloseable {
         private final Map<String, String> settings = new LinkedHashMap<>();
         private String heap = "512m";
         private String user = "runbook-es";
-        private Duration startTimeout = Duration.ofMinutes(3);
+        private Duration startTimeout = Duration.ofMinutes(5);
         private boolean keepDirectory;
         private boolean dataOnTmpfs;
 
@@ -187,7 +187,7 @@ public final class ElasticsearchServer implements AutoCloseable {
             return this;
         }
 
-        /** How long to wait for the node to answer (default 3 minutes). */
+        /** How long to wait for the node to answer (default 5 minutes: a loaded 2-core machine needs 2 or more). */
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;

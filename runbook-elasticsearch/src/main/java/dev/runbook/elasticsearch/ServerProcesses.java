@@ -176,19 +176,24 @@ final class ServerProcesses {
 
     static String logTail(Path dir, int lines) {
         StringBuilder out = new StringBuilder();
-        for (Path f : List.of(dir.resolve("console.log"), dir.resolve("logs/runbook-test.log"))) {
+        List<String> shown = null;
+        for (Path f : List.of(dir.resolve("logs/runbook-test.log"), dir.resolve("console.log"))) {
             if (!Files.isRegularFile(f)) {
                 continue;
             }
             try {
                 List<String> all = Files.readAllLines(f, StandardCharsets.UTF_8);
+                List<String> tail = all.subList(Math.max(0, all.size() - lines), all.size());
+                if (tail.equals(shown)) {
+                    continue; // the console repeats the node's log
+                }
                 out.append("--- ")
                         .append(f)
                         .append(" (last ")
-                        .append(Math.min(lines, all.size()))
+                        .append(tail.size())
                         .append(" lines)\n");
-                all.subList(Math.max(0, all.size() - lines), all.size())
-                        .forEach(l -> out.append(l).append('\n'));
+                tail.forEach(l -> out.append(l).append('\n'));
+                shown = tail;
             } catch (IOException | UncheckedIOException e) {
                 out.append("--- ").append(f).append(": ").append(e.getMessage()).append('\n');
             }
