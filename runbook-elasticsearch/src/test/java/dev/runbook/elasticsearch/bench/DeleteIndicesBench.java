@@ -115,6 +115,13 @@ public final class DeleteIndicesBench {
             System.out.printf(
                     Locale.ROOT,
                     "  %-52s %10.2f s %10d %10d%n",
+                    "(a) first plan in a fresh JVM (client loading, JIT)",
+                    coldS,
+                    planRequests,
+                    n);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-52s %10.2f s %10d %10d%n",
                     "(a) DeleteIndices plan (dry run: every index listed)",
                     planS,
                     planRequests,
