@@ -3,6 +3,7 @@ package dev.runbook.core.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runbook.core.Json;
+import java.util.List;
 
 /**
  * The hash chain every chained audit sink writes and {@link AuditLogVerifier} checks: record {@code seq}
@@ -12,8 +13,9 @@ import dev.runbook.core.Json;
  * AuditLogVerifier#verify(java.util.List, String)}, so every store is checked by the same code.
  *
  * <pre>{@code
- * ObjectNode record = AuditChain.link(seq + 1, head, Json.tree(event));
+ * ObjectNode record = AuditChain.link(seq + 1, head, event);   // store it, then:
  * head = record.get("hash").asText();
+ * List<JsonNode> ok = AuditChain.verify(recordsInSeqOrder, "index runbook-audit", expectedHead);
  * }</pre>
  */
 public final class AuditChain {
@@ -42,5 +44,22 @@ public final class AuditChain {
         line.set("event", event);
         line.put("hash", hash(prev, event));
         return line;
+    }
+
+    /** {@link #link(long, String, JsonNode)} for an audit event. */
+    public static ObjectNode link(long seq, String prev, AuditEvent event) {
+        return link(seq, prev, Json.tree(event));
+    }
+
+    /**
+     * Checks records given in {@code seq} order ({@link AuditLogVerifier#verify(List, String, String)}; no
+     * head check when {@code expectedHead} is null), and returns them.
+     *
+     * @throws AuditException naming {@code source} and the first record that breaks the chain
+     */
+    public static List<JsonNode> verify(List<JsonNode> records, String source, String expectedHead) {
+        return expectedHead == null
+                ? AuditLogVerifier.verify(records, source)
+                : AuditLogVerifier.verify(records, source, expectedHead);
     }
 }

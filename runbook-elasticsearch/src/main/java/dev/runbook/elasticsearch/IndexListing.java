@@ -1,0 +1,129 @@
+package dev.runbook.elasticsearch;
+
+import co.elastic.clients.elasticsearch._types.Bytes;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.ExpandWildcard;
+import co.elastic.clients.elasticsearch.cat.indices.IndicesRecord;
+import co.elastic.clients.elasticsearch.indices.AliasDefinition;
+import co.elastic.clients.elasticsearch.indices.get_alias.IndexAliases;
+import co.elastic.clients.elasticsearch.indices.resolve_index.ResolveIndexItem;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The concrete indices a pattern matches, hidden and closed ones included, with the facts a delete
+ * needs: from the resolve-index API (names, attributes, data streams), {@code _alias} (aliases and write
+ * indices) and {@code _cat/indices} (health, status, docs, size, creation date). Three reads, whatever
+ * the number of indices.
+ *
+ * <pre>{@code
+ * System.out.println(es.indices("orders-2025-*").read());
+ * }</pre>
+ *
+ * @param pattern the pattern as given
+ * @param indices the matching indices, sorted by name
+ */
+public record IndexListing(String pattern, List<IndexInfo> indices) {
+
+    public IndexListing {
+        indices = List.copyOf(indices);
+    }
+
+    static IndexListing read(EsTarget es, String pattern) {
+        List<ResolveIndexItem> resolved = es.call(
+                        "resolve index '" + pattern + "'", c -> c.indices().resolveIndex(r -> r.name(pattern)
+                                .expandWildcards(ExpandWildcard.All)
+                                .ignoreUnavailable(true)
+                                .allowNoIndices(true)))
+                .indices();
+        if (resolved.isEmpty()) {
+            return new IndexListing(pattern, List.of());
+        }
+        Map<String, IndexAliases> aliases = es.call("read the aliases of '" + pattern + "'", c -> c.indices()
+                        .getAlias(r -> r.index(pattern)
+                                .expandWildcards(ExpandWildcard.All)
+                                .ignoreUnavailable(true)
+                                .allowNoIndices(true)))
+                .result();
+        Map<String, IndicesRecord> cat = new HashMap<>();
+        List<IndicesRecord> rows;
+        try {
+            rows = es.callRaw("list indices '" + pattern + "'", c -> c.cat().indices(r -> r.index(pattern)
+                            .expandWildcards(ExpandWildcard.All)
+                            .bytes(Bytes.Bytes)
+                            .h("index", "uuid", "health", "status", "docs.count", "store.size", "creation.date")))
+                    .valueBody();
+        } catch (ElasticsearchException e) {
+            if (e.status() != 404) {
+                throw new dev.runbook.core.RefusedException(
+                        es.name() + " refused to list indices '" + pattern + "': " + EsTarget.reason(e), e);
+            }
+            rows = List.of(); // deleted between the two reads
+        }
+        rows.forEach(r -> cat.put(r.index(), r));
+        List<IndexInfo> out = new ArrayList<>();
+        for (ResolveIndexItem item : resolved) {
+            IndicesRecord r = cat.get(item.name());
+            IndexAliases a = aliases.get(item.name());
+            List<String> names = new ArrayList<>();
+            List<String> writes = new ArrayList<>();
+            if (a != null) {
+                for (Map.Entry<String, AliasDefinition> e : a.aliases().entrySet()) {
+                    names.add(e.getKey());
+                    if (Boolean.TRUE.equals(e.getValue().isWriteIndex())) {
+                        writes.add(e.getKey());
+                    }
+                }
+            } else {
+                names.addAll(item.aliases());
+            }
+            List<String> attrs = item.attributes();
+            out.add(new IndexInfo(
+                    item.name(),
+                    r == null ? null : r.uuid(),
+                    r == null ? null : r.health(),
+                    attrs.contains("closed") ? "close" : "open",
+                    r == null ? null : number(r.docsCount()),
+                    r == null ? null : number(r.storeSize()),
+                    r == null || r.creationDate() == null
+                            ? null
+                            : Instant.ofEpochMilli(Long.parseLong(r.creationDate())),
+                    names,
+                    writes,
+                    attrs.contains("hidden"),
+                    attrs.contains("system"),
+                    item.dataStream()));
+        }
+        out.sort(Comparator.comparing(IndexInfo::name));
+        return new IndexListing(pattern, out);
+    }
+
+    private static Long number(String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The total store size of the indices whose size is known, in bytes. */
+    public long totalBytes() {
+        return indices.stream()
+                .mapToLong(i -> i.bytes() == null ? 0 : i.bytes())
+                .sum();
+    }
+
+    @Override
+    public String toString() {
+        return IndexTable.render(
+                indices.stream().map(i -> new IndexTable.Row(i, null)).toList(),
+                indices.size() + " indices match '" + pattern + "' (" + IndexTable.bytes(totalBytes()) + ")");
+    }
+}
