@@ -105,7 +105,7 @@ public final class Guards {
      * guards.toBuilder().budget("keys", n)}). Empty when the plan is within limits or changes nothing.
      *
      * <pre>{@code
-     * List<String> why = guards.violations("02-flush", stepPlan, clock);
+     * List<String> why = guards.violations("flush", stepPlan, clock);
      * }</pre>
      */
     public List<String> violations(String stepId, StepPlan plan, Clock clock) {

@@ -1,5 +1,8 @@
 package dev.runbook.examples;
 
+import dev.runbook.kafka.test.KafkaTestCluster;
+import dev.runbook.kafka.test.ConnectTestWorker;
+import dev.runbook.redis.test.RedisServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.kafka.ConnectTestWorker;
@@ -36,14 +39,14 @@ import org.junit.jupiter.api.io.TempDir;
  * directory. A README's blocks run in one session, in order, as a reader types them.
  */
 class JShellReadmeIT {
-    private static RedisServerProcess redis;
+    private static RedisServer redis;
 
     @TempDir
     static Path dir;
 
     @BeforeAll
     static void servers() {
-        redis = RedisServerProcess.start();
+        redis = RedisServer.start();
     }
 
     @AfterAll

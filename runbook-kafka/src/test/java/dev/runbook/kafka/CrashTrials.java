@@ -1,5 +1,6 @@
 package dev.runbook.kafka;
 
+import dev.runbook.kafka.test.KafkaTestCluster;
 import dev.runbook.core.ActionContext;
 import dev.runbook.core.StalePlanException;
 import dev.runbook.core.StepPlan;

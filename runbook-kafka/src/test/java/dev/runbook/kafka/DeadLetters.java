@@ -1,5 +1,6 @@
 package dev.runbook.kafka;
 
+import dev.runbook.kafka.test.KafkaTestCluster;
 import dev.runbook.core.replay.ReplayHeaders;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package dev.runbook.kafka;
 
+import dev.runbook.kafka.test.KafkaTestCluster;
+import dev.runbook.kafka.test.ActiveConsumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.runbook.kafka;
 
+import dev.runbook.kafka.test.KafkaTestCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.core.ActionContext;

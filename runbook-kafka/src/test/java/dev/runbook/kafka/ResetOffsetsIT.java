@@ -1,5 +1,7 @@
 package dev.runbook.kafka;
 
+import dev.runbook.kafka.test.KafkaTestCluster;
+import dev.runbook.kafka.test.ActiveConsumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -283,7 +285,7 @@ class ResetOffsetsIT {
         String guarded = CLUSTER.createTopic(KafkaTestCluster.unique("payments"), 1);
         CLUSTER.commit(group, Map.of(new TopicPartition(doomed, 0), 0L, new TopicPartition(guarded, 0), 0L));
         // the group coordinator drops the offsets of a deleted topic; the planner also excludes any left
-        KafkaTestCluster.get(CLUSTER.admin().deleteTopics(List.of(doomed)).all());
+        KafkaTestCluster.await(CLUSTER.admin().deleteTopics(List.of(doomed)).all());
         ActionContext guardedCtx = ActionContext.builder()
                 .guards(Guards.builder().protect("payments-*").build())
                 .build();
