@@ -65,7 +65,8 @@ public record LibraryFloor(String library, String minimum, String because, Strin
         return new RefusedException(artifact + " " + found + " is on the class path, but the Runbook SDK needs "
                 + artifact + " " + minimum + " or newer (it uses " + because + "). Depend on " + library + " "
                 + minimum + "+ in your pom (mvn dependency:tree -Dincludes=" + library
-                + " shows who brings the old one), or import dev.runbook:runbook-platform, which aligns it");
+                + " shows who brings the old one); the versions the SDK is tested with are in the README's \"Use"
+                + " it from your service\"");
     }
 
     /** Compares dotted versions numerically ({@code 3.7.1 < 4.0.0 < 4.10.0}); qualifiers are ignored. */

@@ -188,7 +188,8 @@ public final class RunbookEngine {
         return "RunbookEngine[environment " + environment + ", actor " + actor
                 + (incidentId == null ? "" : ", incident " + incidentId) + ", " + guards + ", approvals "
                 + approvals + ", " + Plural.of(sinks.size(), "audit sink") + ", journal " + journal
-                + ", retries " + maxAttempts + ", step timeout " + (stepTimeout == null ? "none" : Outcomes.human(stepTimeout))
+                + ", retries " + maxAttempts + ", step timeout "
+                + (stepTimeout == null ? "none" : Outcomes.human(stepTimeout))
                 + ", connect timeout " + Outcomes.human(connectTimeout) + ", " + bindingKey + "]";
     }
 

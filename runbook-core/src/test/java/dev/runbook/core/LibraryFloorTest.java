@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 
 class LibraryFloorTest {
-    private final LibraryFloor kafka = new LibraryFloor(
-            "org.apache.kafka:kafka-clients", "4.1.0", "Admin.listGroups", "java.lang.String");
+    private final LibraryFloor kafka =
+            new LibraryFloor("org.apache.kafka:kafka-clients", "4.1.0", "Admin.listGroups", "java.lang.String");
 
     @Test
     void versionsCompareNumerically() {

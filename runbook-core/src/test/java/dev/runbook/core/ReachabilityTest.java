@@ -62,8 +62,7 @@ class ReachabilityTest {
                 .step("reset a", on(hung, "a"))
                 .step("reset b", on(hung, "b"))
                 .build();
-        RunbookEngine engine =
-                f.engine().connectTimeout(Duration.ofMillis(300)).build();
+        RunbookEngine engine = f.engine().connectTimeout(Duration.ofMillis(300)).build();
         long t0 = System.nanoTime();
         Plan plan = engine.plan(rb);
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -101,9 +100,11 @@ class ReachabilityTest {
         Endpoint refused = Endpoint.of("redis://127.0.0.1:1", timeout -> {
             throw new TargetUnavailableException("redis://127.0.0.1:1 could not connect: Connection refused", null);
         });
-        Plan plan = f.engine().build().plan(Runbook.builder("ORD-1", "cache")
-                .step("set a", on(refused, "a"))
-                .build());
+        Plan plan = f.engine()
+                .build()
+                .plan(Runbook.builder("ORD-1", "cache")
+                        .step("set a", on(refused, "a"))
+                        .build());
         assertThat(plan.refusals()).singleElement().asString().contains("Connection refused");
     }
 }

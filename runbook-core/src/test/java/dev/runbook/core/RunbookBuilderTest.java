@@ -42,8 +42,7 @@ class RunbookBuilderTest {
         Runbook rb = build("2");
         assertThat(rb.steps())
                 .extracting(Step::id)
-                .containsExactly(
-                        "memory-is-high", "flush-the-stock-cache", "memory-recovers", "tell-the-team");
+                .containsExactly("memory-is-high", "flush-the-stock-cache", "memory-recovers", "tell-the-team");
         assertThat(rb.fingerprint()).isEqualTo(build("2").fingerprint());
         assertThat(rb.fingerprint())
                 .as("the fingerprint is the runbook's structure; parameters are bound per step (PlanBindingTest)")

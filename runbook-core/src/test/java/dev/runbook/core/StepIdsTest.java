@@ -54,9 +54,8 @@ class StepIdsTest {
         assertThatThrownBy(() -> Runbook.builder("ORD-1", "t").id("x"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("add a step first");
-        assertThatThrownBy(() -> Runbook.builder("ORD-1", "t")
-                        .step("a", f.set("a", "2"))
-                        .id("has space"))
+        assertThatThrownBy(() ->
+                        Runbook.builder("ORD-1", "t").step("a", f.set("a", "2")).id("has space"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'has space'")
                 .hasMessageContaining("letters, digits");

@@ -1,8 +1,8 @@
 package dev.runbook.examples;
 
-import dev.runbook.redis.test.RedisServer;
 import dev.runbook.core.Runbook;
 import dev.runbook.redis.RedisActions;
+import dev.runbook.redis.test.RedisServer;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;

@@ -173,10 +173,7 @@ class DemoIT {
                     DemoApprovals.printing(gate, console),
                     console);
 
-            assertThat(r.report())
-                    .failed()
-                    .step("delete-the-stock-cache-keys")
-                    .hasErrorContaining("not approved");
+            assertThat(r.report()).failed().step("delete-the-stock-cache-keys").hasErrorContaining("not approved");
             RedisState after = scenario.state();
             assertThat(after.groups()).isEqualTo(before.groups());
             assertThat(after.policy()).isEqualTo("noeviction");
@@ -195,10 +192,7 @@ class DemoIT {
                 this.console);
 
         DemoResult r = results.get(0);
-        assertThat(r.report())
-                .failed()
-                .step("half-open-the-breaker-for-inside")
-                .hasErrorContaining("not approved");
+        assertThat(r.report()).failed().step("half-open-the-breaker-for-inside").hasErrorContaining("not approved");
         assertThat(r.fixed()).isFalse();
         assertThat(r.after()).contains("OPEN after 0 half-open call(s)");
         assertThat(printed()).contains("Type 'yes' to approve").contains("denied by console");

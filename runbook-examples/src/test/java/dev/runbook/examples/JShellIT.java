@@ -1,8 +1,8 @@
 package dev.runbook.examples;
 
-import dev.runbook.redis.test.RedisServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runbook.redis.test.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;

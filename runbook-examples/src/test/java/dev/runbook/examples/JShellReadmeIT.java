@@ -1,12 +1,10 @@
 package dev.runbook.examples;
 
-import dev.runbook.kafka.test.KafkaTestCluster;
-import dev.runbook.kafka.test.ConnectTestWorker;
-import dev.runbook.redis.test.RedisServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runbook.kafka.ConnectTestWorker;
-import dev.runbook.kafka.KafkaTestCluster;
+import dev.runbook.kafka.test.ConnectTestWorker;
+import dev.runbook.kafka.test.KafkaTestCluster;
+import dev.runbook.redis.test.RedisServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

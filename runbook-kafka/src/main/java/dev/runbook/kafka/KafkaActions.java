@@ -127,7 +127,10 @@ public final class KafkaActions implements AutoCloseable {
 
     /** Lag of one group: per partition, per topic and total (log end minus committed). */
     public Probe<ConsumerLag> consumerLag(String group) {
-        return Probe.of(reader.target() + " lag of group '" + group + "'", reader.endpoint(), () -> ConsumerLag.read(reader, group));
+        return Probe.of(
+                reader.target() + " lag of group '" + group + "'",
+                reader.endpoint(),
+                () -> ConsumerLag.read(reader, group));
     }
 
     /** Lag of every consumer group. */

@@ -1,7 +1,5 @@
 package dev.runbook.kafka;
 
-import dev.runbook.kafka.test.KafkaTestCluster;
-import dev.runbook.kafka.test.ConnectTestWorker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +11,8 @@ import dev.runbook.core.StepPlan;
 import dev.runbook.core.TargetUnavailableException;
 import dev.runbook.core.replay.ReplaySelection;
 import dev.runbook.core.replay.ReplaySummary;
+import dev.runbook.kafka.test.ConnectTestWorker;
+import dev.runbook.kafka.test.KafkaTestCluster;
 import dev.runbook.test.ActionContract;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.runbook.kafka;
 
-import dev.runbook.kafka.test.KafkaTestCluster;
 import dev.runbook.core.ActionContext;
 import dev.runbook.core.StepPlan;
 import dev.runbook.core.Verification;
+import dev.runbook.kafka.test.KafkaTestCluster;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

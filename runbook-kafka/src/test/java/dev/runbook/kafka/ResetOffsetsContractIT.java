@@ -1,9 +1,9 @@
 package dev.runbook.kafka;
 
-import dev.runbook.kafka.test.KafkaTestCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.core.StepPlan;
+import dev.runbook.kafka.test.KafkaTestCluster;
 import dev.runbook.test.ActionContract;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;

@@ -1,7 +1,5 @@
 package dev.runbook.kafka;
 
-import dev.runbook.kafka.test.KafkaTestCluster;
-import dev.runbook.kafka.test.ActiveConsumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +12,8 @@ import dev.runbook.core.RefusedException;
 import dev.runbook.core.StalePlanException;
 import dev.runbook.core.StepPlan;
 import dev.runbook.core.TargetUnavailableException;
+import dev.runbook.kafka.test.ActiveConsumer;
+import dev.runbook.kafka.test.KafkaTestCluster;
 import dev.runbook.test.MutableClock;
 import java.time.Duration;
 import java.time.Instant;

@@ -77,7 +77,8 @@ final class KeyPatterns {
                     .limit(3)
                     .toList();
             if (!hit.isEmpty()) {
-                out.add("protect pattern '" + glob + "' " + (regex ? "looks like a regular expression" : "has no wildcard")
+                out.add("protect pattern '" + glob + "' "
+                        + (regex ? "looks like a regular expression" : "has no wildcard")
                         + " and protects none of the keys to delete, yet keys to delete start with '" + prefix
                         + "' (e.g. " + hit + "): did you mean '" + (regex ? asGlob(glob) : glob + "*") + "'?");
             }
@@ -96,7 +97,10 @@ final class KeyPatterns {
     }
 
     private static String asGlob(String regex) {
-        return regex.replace(".*", "*").replace(".+", "*").replaceAll("^\\^", "").replaceAll("\\$$", "");
+        return regex.replace(".*", "*")
+                .replace(".+", "*")
+                .replaceAll("^\\^", "")
+                .replaceAll("\\$$", "");
     }
 
     /** Compiles {@code session:*}-style globs ({@code *} and {@code ?}). */

@@ -111,8 +111,10 @@ public final class RedisActions implements AutoCloseable {
         try {
             return RedisURI.create(uri);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + uri + "' is not a Redis URI (" + e.getMessage()
-                    + "); write redis://host:port[/database], such as redis://127.0.0.1:6379", e);
+            throw new IllegalArgumentException(
+                    "'" + uri + "' is not a Redis URI (" + e.getMessage()
+                            + "); write redis://host:port[/database], such as redis://127.0.0.1:6379",
+                    e);
         }
     }
 

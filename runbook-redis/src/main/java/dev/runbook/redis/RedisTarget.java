@@ -90,14 +90,17 @@ final class RedisTarget implements AutoCloseable {
         dev.runbook.core.Endpoint e = endpoint;
         if (e == null) {
             Object handle = client != null ? client : clusterClient != null ? clusterClient : shared;
-            String id = name != null ? name : "redis (client " + Integer.toHexString(System.identityHashCode(handle)) + ")";
-            e = dev.runbook.core.Endpoint.of(id, timeout -> call("answer PING", () -> {
-                if (isCluster()) {
-                    nodes();
-                    return null;
-                }
-                return sync().ping();
-            }));
+            String id =
+                    name != null ? name : "redis (client " + Integer.toHexString(System.identityHashCode(handle)) + ")";
+            e = dev.runbook.core.Endpoint.of(
+                    id,
+                    timeout -> call("answer PING", () -> {
+                        if (isCluster()) {
+                            nodes();
+                            return null;
+                        }
+                        return sync().ping();
+                    }));
             endpoint = e;
         }
         return e;

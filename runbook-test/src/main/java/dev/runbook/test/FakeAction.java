@@ -165,7 +165,9 @@ public final class FakeAction implements Action {
 
     @Override
     public java.util.Set<String> blastRadiusNames() {
-        return spec.real() != null ? spec.real().blastRadiusNames() : spec.blastRadius().keySet();
+        return spec.real() != null
+                ? spec.real().blastRadiusNames()
+                : spec.blastRadius().keySet();
     }
 
     /** The real action a fake of one stands for ({@link #of(Action)}), if any. */
@@ -184,7 +186,8 @@ public final class FakeAction implements Action {
         if (count < 0) {
             throw new IllegalArgumentException("blast radius '" + what + "' must be >= 0, was " + count);
         }
-        java.util.Set<String> names = spec.real() == null ? java.util.Set.of() : spec.real().blastRadiusNames();
+        java.util.Set<String> names =
+                spec.real() == null ? java.util.Set.of() : spec.real().blastRadiusNames();
         if (!names.isEmpty() && !names.contains(what)) {
             throw new IllegalArgumentException(spec.type() + " reports blast radius " + new java.util.TreeSet<>(names)
                     + ", not '" + what + "'; a budget on '" + what + "' would never apply to it");

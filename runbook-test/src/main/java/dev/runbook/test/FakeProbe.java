@@ -83,8 +83,8 @@ public final class FakeProbe<T> implements Probe<T> {
         Supplier<T> next = script.pollFirst();
         if (next == null) {
             if (last == null) {
-                throw new IllegalStateException("fake probe '" + name + "' has no value; script one with set(value) or"
-                        + " then(values...)");
+                throw new IllegalStateException(
+                        "fake probe '" + name + "' has no value; script one with set(value) or" + " then(values...)");
             }
             return last.get();
         }

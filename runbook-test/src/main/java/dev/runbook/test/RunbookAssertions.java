@@ -44,11 +44,12 @@ public final class RunbookAssertions {
     public static void assertDoesNotReveal(Secret secret, Object... where) {
         List<String> found = new ArrayList<>();
         for (Object o : where) {
-            Revealed.where(secret, o).forEach(f -> found.add(f + " of " + o.getClass().getSimpleName()));
+            Revealed.where(secret, o)
+                    .forEach(f -> found.add(f + " of " + o.getClass().getSimpleName()));
         }
         if (!found.isEmpty()) {
-            throw new AssertionError("expected the secret's value never to appear, but it is in: "
-                    + String.join("; ", found));
+            throw new AssertionError(
+                    "expected the secret's value never to appear, but it is in: " + String.join("; ", found));
         }
     }
 }

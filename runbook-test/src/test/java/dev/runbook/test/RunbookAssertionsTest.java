@@ -122,11 +122,7 @@ class RunbookAssertionsTest {
 
         Report report = engine.apply(runbook, plan);
 
-        assertThat(report)
-                .failed()
-                .step("flush")
-                .hasOutcome(Outcome.FAILED)
-                .hasErrorContaining("StalePlanException");
+        assertThat(report).failed().step("flush").hasOutcome(Outcome.FAILED).hasErrorContaining("StalePlanException");
         org.assertj.core.api.Assertions.assertThat(flush.applies()).isZero();
     }
 }
