@@ -53,7 +53,37 @@ public final class KafkaActions implements AutoCloseable {
 
     /** Refuses an older kafka-clients on the class path, naming the version found and the one needed. */
     private static void requireClientFloor() {
-        KAFKA_CLIENTS.require(AppInfoParser.getVersion(), Admin.class.getClassLoader());
+        KAFKA_CLIENTS.require(clientVersion(), Admin.class.getClassLoader());
+    }
+
+    /**
+     * The version of the kafka-clients jar that {@link Admin} comes from (its {@code
+     * kafka/kafka-version.properties}); other Kafka jars on the class path carry the same file, so the
+     * class loader's first one may be theirs. {@link AppInfoParser#getVersion()} when not from a jar.
+     */
+    private static String clientVersion() {
+        try {
+            var source = Admin.class.getProtectionDomain().getCodeSource();
+            if (source != null && source.getLocation().getPath().endsWith(".jar")) {
+                try (var jar = new java.util.jar.JarFile(
+                        new java.io.File(source.getLocation().toURI()))) {
+                    var entry = jar.getEntry("kafka/kafka-version.properties");
+                    if (entry != null) {
+                        var props = new java.util.Properties();
+                        try (var in = jar.getInputStream(entry)) {
+                            props.load(in);
+                        }
+                        String v = props.getProperty("version");
+                        if (v != null) {
+                            return v.trim();
+                        }
+                    }
+                }
+            }
+        } catch (java.io.IOException | java.net.URISyntaxException | SecurityException e) {
+            // fall back to what the client says of itself
+        }
+        return AppInfoParser.getVersion();
     }
 
     /** Connects to {@code bootstrapServers} (such as {@code 127.0.0.1:9092}) with default settings. */
