@@ -1,6 +1,7 @@
 package dev.runbook.core;
 
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One typed remediation primitive: plan (read-only), apply (exactly the plan, or refuse), verify (the
@@ -78,5 +79,23 @@ public interface Action {
     /** Whether applying loses something a rollback cannot restore; destructive steps need approval. */
     default boolean destructive() {
         return true;
+    }
+
+    /**
+     * The server this action talks to, which the engine checks once per plan before planning a step on
+     * it, so that a server that does not answer refuses the plan in seconds (see {@link Endpoint}). Empty
+     * (the default) for an action that talks to no server or checks it itself.
+     */
+    default Optional<Endpoint> endpoint() {
+        return Optional.empty();
+    }
+
+    /**
+     * The names of the blast-radius figures this action's plans report ({@code keys}, {@code
+     * partitions}, {@code messages}), the names guard budgets are set on. Fakes of the action ({@code
+     * FakeAction.of(action)} in {@code runbook-test}) accept only these. Empty when not declared.
+     */
+    default Set<String> blastRadiusNames() {
+        return Set.of();
     }
 }

@@ -49,7 +49,12 @@ public final class Guards {
     /**
      * The limits every production user should start from: the names the seeds say never to touch
      * ({@code session:*}, {@code lock:*}, Kubernetes' {@code kube-system/*}, Elasticsearch system indices
-     * {@code .*}), and approval in {@code prod}.
+     * {@code .*}), and approval in {@code prod}. The approval applies only to an engine built with
+     * {@code .environment("prod")}: an engine's environment is {@code dev} unless set.
+     *
+     * <pre>{@code
+     * RunbookEngine.builder().environment("prod").guards(Guards.defaults())...
+     * }</pre>
      */
     public static Guards defaults() {
         return builder()
@@ -105,7 +110,7 @@ public final class Guards {
      * guards.toBuilder().budget("keys", n)}). Empty when the plan is within limits or changes nothing.
      *
      * <pre>{@code
-     * List<String> why = guards.violations("02-flush", stepPlan, clock);
+     * List<String> why = guards.violations("flush", stepPlan, clock);
      * }</pre>
      */
     public List<String> violations(String stepId, StepPlan plan, Clock clock) {

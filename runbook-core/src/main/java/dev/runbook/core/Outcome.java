@@ -4,7 +4,7 @@ package dev.runbook.core;
  * What happened to a step or an item when a plan was applied.
  *
  * <pre>{@code
- * if (report.step("02-flush").outcome() == Outcome.CHANGED) { ... }
+ * if (report.step("flush").outcome() == Outcome.CHANGED) { ... }
  * }</pre>
  */
 public enum Outcome {

@@ -8,7 +8,7 @@ import java.util.Objects;
  * One step of a {@link Plan}: what it will do, or why it will not.
  *
  * <pre>{@code
- * PlannedStep s = plan.step("02-flush-stock-cache");
+ * PlannedStep s = plan.step("flush-stock-cache");
  * s.action().radius("keys"); // 1_000_000
  * }</pre>
  *

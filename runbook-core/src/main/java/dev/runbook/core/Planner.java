@@ -10,9 +10,11 @@ import java.util.List;
  */
 final class Planner {
     private final RunbookEngine engine;
+    private final Reachability reachability;
 
     Planner(RunbookEngine engine) {
         this.engine = engine;
+        this.reachability = new Reachability(engine.connectTimeout);
     }
 
     Plan plan(Runbook runbook, String planId) {
@@ -35,7 +37,13 @@ final class Planner {
 
     PlannedStep planStep(Step step, String planId) {
         if (step instanceof Step.Check<?> c && c.kind() == StepKind.PRECHECK) {
-            CheckResult r = c.evaluate();
+            CheckResult r;
+            try {
+                reachability.require(c.probe().endpoint(), c.id());
+                r = c.evaluate();
+            } catch (TargetUnavailableException e) {
+                r = new CheckResult(c.probe().name(), c.condition().description(), false, null, e.getMessage());
+            }
             List<String> refusals =
                     r.passed() ? List.of() : List.of("precheck '" + c.title() + "' does not hold: " + r.sentence());
             return new PlannedStep(
@@ -108,6 +116,7 @@ final class Planner {
         try {
             // Recorded before planning, so that what apply compares is what this plan was made with.
             parameters = Parameters.of(a.action(), engine.bindingKey);
+            reachability.require(a.action().endpoint(), a.id());
             sp = a.action().plan(ctx);
         } catch (RuntimeException e) {
             // A refusal, or a bug or client error in the action: either way this step cannot be applied.

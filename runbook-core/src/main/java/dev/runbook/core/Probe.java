@@ -1,6 +1,8 @@
 package dev.runbook.core;
 
+import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A read-only measurement: consumer lag, replica lag, memory ratio, ready replicas, DLQ depth, health.
@@ -25,24 +27,27 @@ public interface Probe<T> {
      */
     T read();
 
-    /** A probe that derives a value from this one: {@code memory.map(Memory::ratio)}. */
+    /**
+     * The server this probe reads, which the engine checks once per plan before a precheck reads it (see
+     * {@link Endpoint}); empty by default.
+     */
+    default Optional<Endpoint> endpoint() {
+        return Optional.empty();
+    }
+
+    /** A probe that derives a value from this one: {@code memory.map(Memory::ratio)}; same endpoint. */
     default <R> Probe<R> map(String name, Function<? super T, ? extends R> f) {
         Probe<T> self = this;
-        return new Probe<>() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public R read() {
-                return f.apply(self.read());
-            }
-        };
+        return of(name, self.endpoint().orElse(null), () -> f.apply(self.read()));
     }
 
     /** A probe from a name and a supplier. */
-    static <T> Probe<T> of(String name, java.util.function.Supplier<T> reader) {
+    static <T> Probe<T> of(String name, Supplier<T> reader) {
+        return of(name, null, reader);
+    }
+
+    /** A probe from a name, the server it reads (or null) and a supplier. */
+    static <T> Probe<T> of(String name, Endpoint endpoint, Supplier<T> reader) {
         return new Probe<>() {
             @Override
             public String name() {
@@ -52,6 +57,11 @@ public interface Probe<T> {
             @Override
             public T read() {
                 return reader.get();
+            }
+
+            @Override
+            public Optional<Endpoint> endpoint() {
+                return Optional.ofNullable(endpoint);
             }
 
             @Override

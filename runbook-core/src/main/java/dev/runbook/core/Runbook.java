@@ -100,13 +100,18 @@ public record Runbook(
             sb.append(", ").append(service);
         }
         sb.append(")\n");
+        int width = steps.stream().mapToInt(s -> s.id().length()).max().orElse(0);
         for (Step s : steps) {
-            sb.append(String.format(Locale.ROOT, "  %-28s %-8s %s%n", s.id(), s.kind(), s.title()));
+            sb.append(String.format(Locale.ROOT, "  %-" + width + "s  %-8s %s%n", s.id(), s.kind(), s.title()));
         }
         return sb.toString();
     }
 
-    /** Builds a {@link Runbook} step by step; step ids are numbered in order. */
+    /**
+     * Builds a {@link Runbook} step by step. Each step's id comes from its title ({@code "flush the stock
+     * cache"} gives {@code flush-the-stock-cache}; a repeated title gets {@code -2}, {@code -3}), so adding
+     * or moving a step changes no other step's id; {@link #id(String)} names a step explicitly.
+     */
     public static final class Builder {
         private final String id;
         private final String title;
@@ -116,6 +121,7 @@ public record Runbook(
         private final List<Step> steps = new ArrayList<>();
         private OnFailure onFailure = OnFailure.STOP;
         private Duration verifyTimeout = Duration.ofSeconds(30);
+        private final Set<String> explicitIds = new HashSet<>();
 
         private Builder(String id, String title) {
             if (id == null || id.isBlank()) {
@@ -194,6 +200,62 @@ public record Runbook(
         }
 
         /**
+         * Gives the step added last this id instead of the one derived from its title, for ids that tests,
+         * dashboards and journals refer to: {@code .step("delete the cache", flush).id("delete-cache")}.
+         *
+         * @throws IllegalArgumentException for an id that is blank, has characters other than letters,
+         *     digits, {@code . _ -}, or is already used in this runbook
+         * @throws IllegalStateException if no step was added yet
+         */
+        public Builder id(String stepId) {
+            if (steps.isEmpty()) {
+                throw new IllegalStateException("id('" + stepId + "') names the step added last; add a step first");
+            }
+            if (stepId == null || !stepId.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("step id '" + stepId + "' of runbook " + id
+                        + " must be letters, digits, '.', '_' or '-', such as 'delete-cache'");
+            }
+            Step last = steps.get(steps.size() - 1);
+            for (Step s : steps) {
+                if (s != last && s.id().equals(stepId)) {
+                    throw new IllegalArgumentException("runbook " + id + " already has a step with id '" + stepId
+                            + "' (" + s.title() + "); choose another id");
+                }
+            }
+            steps.set(steps.size() - 1, withId(last, stepId));
+            explicitIds.add(stepId);
+            return this;
+        }
+
+        private static Step withId(Step s, String newId) {
+            if (s instanceof Step.Check<?> c) {
+                return checkWithId(c, newId);
+            }
+            if (s instanceof Step.Act a) {
+                return new Step.Act(newId, a.title(), a.action(), a.verifyTimeout());
+            }
+            if (s instanceof Step.Wait<?> w) {
+                return waitWithId(w, newId);
+            }
+            Step.Manual m = (Step.Manual) s;
+            return new Step.Manual(newId, m.title(), m.instructions());
+        }
+
+        private static <T> Step.Check<T> checkWithId(Step.Check<T> c, String newId) {
+            return new Step.Check<>(newId, c.title(), c.kind(), c.probe(), c.condition());
+        }
+
+        private static <T> Step.Wait<T> waitWithId(Step.Wait<T> w, String newId) {
+            return new Step.Wait<>(newId, w.title(), w.probe(), w.condition(), w.timeout(), w.poll());
+        }
+
+        @Override
+        public String toString() {
+            return "Runbook.Builder[" + id + " '" + title + "', " + Plural.of(steps.size(), "step") + ": "
+                    + steps.stream().map(Step::id).toList() + "]";
+        }
+
+        /**
          * The runbook.
          *
          * @throws IllegalStateException if it has no steps
@@ -212,7 +274,16 @@ public record Runbook(
             if (slug.length() > 40) {
                 slug = slug.substring(0, 40).replaceAll("-$", "");
             }
-            return String.format(Locale.ROOT, "%02d-%s", steps.size() + 1, slug.isEmpty() ? "step" : slug);
+            String base = slug.isEmpty() ? "step" : slug;
+            String candidate = base;
+            for (int n = 2; taken(candidate); n++) {
+                candidate = base + "-" + n;
+            }
+            return candidate;
+        }
+
+        private boolean taken(String candidate) {
+            return explicitIds.contains(candidate) || steps.stream().anyMatch(s -> s.id().equals(candidate));
         }
     }
 }

@@ -50,6 +50,7 @@ public final class RunbookEngine {
     final Duration stepTimeout;
     final Duration verifyPoll;
     final BindingKey bindingKey;
+    final Duration connectTimeout;
 
     private RunbookEngine(Builder b) {
         this.clock = b.clock;
@@ -66,9 +67,15 @@ public final class RunbookEngine {
         this.stepTimeout = b.stepTimeout;
         this.verifyPoll = b.verifyPoll;
         this.bindingKey = b.bindingKey;
+        this.connectTimeout = b.connectTimeout;
     }
 
-    /** Starts an engine with no guards, no audit sinks, an in-memory journal, and every approval denied. */
+    /**
+     * Starts an engine with no guards, no audit sinks, an in-memory journal, every approval denied, and
+     * environment {@code dev}: say {@code .environment("prod")} in production, or the guards' {@link
+     * Guards.Builder#requireApprovalIn(String...) approval in prod} (part of {@link Guards#defaults()})
+     * never applies.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -175,6 +182,17 @@ public final class RunbookEngine {
         return base + "-" + RUN_TIME.format(clock.instant()) + "-" + shortId();
     }
 
+    /** The settings, for people: {@code RunbookEngine[environment prod, actor alice, ...]}. */
+    @Override
+    public String toString() {
+        return "RunbookEngine[environment " + environment + ", actor " + actor
+                + (incidentId == null ? "" : ", incident " + incidentId) + ", " + guards + ", approvals "
+                + approvals + ", " + Plural.of(sinks.size(), "audit sink") + ", journal " + journal
+                + ", retries " + maxAttempts + ", step timeout "
+                + (stepTimeout == null ? "none" : Outcomes.human(stepTimeout))
+                + ", connect timeout " + Outcomes.human(connectTimeout) + ", " + bindingKey + "]";
+    }
+
     static String shortId() {
         return UUID.randomUUID().toString().substring(0, 8);
     }
@@ -196,6 +214,7 @@ public final class RunbookEngine {
         private Duration stepTimeout;
         private Duration verifyPoll = Duration.ofMillis(250);
         private BindingKey bindingKey = BindingKey.fromEnvironment();
+        private Duration connectTimeout = Duration.ofSeconds(5);
 
         /** The clock for plans, audit times, freezes and waits; the system UTC clock unless set. */
         public Builder clock(Clock clock) {
@@ -245,7 +264,11 @@ public final class RunbookEngine {
             return this;
         }
 
-        /** The environment applied to, such as {@code prod}; plans record it and apply checks it. */
+        /**
+         * The environment applied to, such as {@code prod}; plans record it and apply checks it. {@code dev}
+         * unless set, where {@link Guards#defaults()}' approval in {@code prod} does not apply: a production
+         * engine says {@code .environment("prod")}.
+         */
         public Builder environment(String environment) {
             this.environment = Objects.requireNonNull(environment, "environment");
             return this;
@@ -298,6 +321,27 @@ public final class RunbookEngine {
         public Builder bindingKey(BindingKey key) {
             this.bindingKey = Objects.requireNonNull(key, "key");
             return this;
+        }
+
+        /**
+         * How long planning waits for a server to answer its first request (see {@link Endpoint}): each
+         * endpoint is checked once per plan; one that does not answer in time refuses its steps at once.
+         * 5 s unless set.
+         *
+         * @throws IllegalArgumentException if the timeout is not positive
+         */
+        public Builder connectTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("connect timeout must be > 0, was " + timeout);
+            }
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            return "RunbookEngine.Builder[environment " + environment + ", actor " + actor + ", " + guards + ", "
+                    + Plural.of(sinks.size(), "audit sink") + "]";
         }
 
         /** The engine; it is immutable and may run several runbooks at once. */

@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * ActionContext#standalone()}.
  *
  * <pre>{@code
- * ActionContext ctx = ActionContext.builder().runId("r1").stepId("01-flush").guards(Guards.defaults()).build();
+ * ActionContext ctx = ActionContext.builder().runId("r1").stepId("flush").guards(Guards.defaults()).build();
  * }</pre>
  */
 public final class SimpleActionContext implements ActionContext {

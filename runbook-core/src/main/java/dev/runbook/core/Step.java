@@ -13,7 +13,7 @@ import java.util.Objects;
  */
 public sealed interface Step permits Step.Check, Step.Act, Step.Wait, Step.Manual {
 
-    /** Stable id, such as {@code 02-flush-stock-cache}. */
+    /** Stable id, such as {@code flush-stock-cache}. */
     String id();
 
     /** What the step does, for people. */
@@ -52,7 +52,7 @@ public sealed interface Step permits Step.Check, Step.Act, Step.Wait, Step.Manua
                         probe.name(),
                         condition.description(),
                         condition.predicate() != null && test(value),
-                        String.valueOf(value),
+                        Shown.value(value),
                         null);
             } catch (RuntimeException e) {
                 return new CheckResult(probe.name(), condition.description(), false, null, e.getMessage());

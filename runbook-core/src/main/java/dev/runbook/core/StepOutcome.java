@@ -11,7 +11,7 @@ import java.util.Objects;
  * all as data.
  *
  * <pre>{@code
- * StepOutcome s = report.step("02-flush-stock-cache");
+ * StepOutcome s = report.step("flush-stock-cache");
  * s.outcome(); s.counts().get("deleted"); s.error();
  * }</pre>
  *

@@ -24,7 +24,8 @@ public record WaitResult<T>(
 
     @Override
     public String toString() {
-        return (satisfied ? "satisfied: " : "timed out: ") + probe + " " + condition + " (last " + lastValue + ", "
+        return (satisfied ? "satisfied: " : "timed out: ") + probe + " " + condition + " (last "
+                + Shown.value(lastValue) + ", "
                 + reads + " reads in " + waited.toMillis() + " ms"
                 + (lastError == null ? "" : ", last error: " + lastError) + ")";
     }

@@ -25,21 +25,21 @@ class ApprovalTest {
                 .approvals(req -> Approval.denied("carol", "not during the peak"))
                 .build();
         Plan plan = engine.plan(rb);
-        assertThat(plan.step("01-set-a").requiresApproval()).isTrue();
+        assertThat(plan.step("set-a").requiresApproval()).isTrue();
 
         Report report = engine.apply(rb, plan);
 
         assertThat(report.status()).isEqualTo(RunStatus.FAILED);
-        assertThat(report.step("01-set-a").outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(report.step("01-set-a").error())
+        assertThat(report.step("set-a").outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(report.step("set-a").error())
                 .startsWith("ApprovalDeniedException")
                 .contains("carol")
                 .contains("not during the peak");
-        assertThat(report.step("02-set-b").outcome()).isEqualTo(Outcome.NOT_ATTEMPTED);
+        assertThat(report.step("set-b").outcome()).isEqualTo(Outcome.NOT_ATTEMPTED);
         assertThat(a.applies.get() + b.applies.get()).isZero();
         assertThat(f.store.get("a")).isEqualTo("1");
         AuditEvent denied = f.audit.events(AuditEvent.Type.APPROVAL_DENIED).get(0);
-        assertThat(denied.stepId()).isEqualTo("01-set-a");
+        assertThat(denied.stepId()).isEqualTo("set-a");
         assertThat(denied.actor()).isEqualTo("alice");
         assertThat(denied.data().get("approver").asText()).isEqualTo("carol");
         assertThat(denied.data().get("reason").asText()).isEqualTo("not during the peak");
@@ -57,7 +57,7 @@ class ApprovalTest {
                 })
                 .build();
         Report report = engine.apply(rb, engine.plan(rb));
-        assertThat(report.step("01-set-a").error()).contains("slack is down");
+        assertThat(report.step("set-a").error()).contains("slack is down");
         assertThat(a.applies.get()).isZero();
     }
 
@@ -66,7 +66,7 @@ class ApprovalTest {
         SetValue a = f.set("a", "2").destructive(false);
         Runbook rb = Runbook.builder("INC-5", "approvals").step("set a", a).build();
         RunbookEngine dev = f.engine().approvals(ApprovalGate.denyAll("nobody")).build();
-        assertThat(dev.plan(rb).step("01-set-a").requiresApproval()).isFalse();
+        assertThat(dev.plan(rb).step("set-a").requiresApproval()).isFalse();
 
         RunbookEngine prod = f.engine()
                 .environment("prod")
@@ -74,7 +74,7 @@ class ApprovalTest {
                 .approvals(ApprovalGate.denyAll("nobody"))
                 .build();
         Report report = prod.apply(rb, prod.plan(rb));
-        assertThat(report.step("01-set-a").outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(report.step("set-a").outcome()).isEqualTo(Outcome.FAILED);
         assertThat(a.applies.get()).isZero();
     }
 
@@ -103,7 +103,7 @@ class ApprovalTest {
         assertThat(a.approver()).isEqualTo("alice");
         assertThat(a.reason()).isEqualTo("flush approved in #oncall");
         assertThat(out.toString(StandardCharsets.UTF_8))
-                .contains("Approve step 01-set-a of INC-5")
+                .contains("Approve step set-a of INC-5")
                 .contains("set a from 1 to 2")
                 .contains("Type 'yes' to approve");
     }
@@ -131,6 +131,6 @@ class ApprovalTest {
                 .build();
         Plan plan = f.engine().build().plan(rb);
         return new ApprovalRequest(
-                ApprovalRequest.Kind.APPROVE_STEP, "run-1", "INC-5", "dev", "alice", plan.step("01-set-a"), null);
+                ApprovalRequest.Kind.APPROVE_STEP, "run-1", "INC-5", "dev", "alice", plan.step("set-a"), null);
     }
 }

@@ -30,7 +30,7 @@ class DryRunAndStalePlanTest {
         assertThat(f.store).isEqualTo(before);
         assertThat(f.audit.events()).as("planning writes no audit record").isEmpty();
         assertThat(plan.isReady()).isTrue();
-        assertThat(plan.step("01-set-a").summary()).isEqualTo("set a from 1 to 2");
+        assertThat(plan.step("set-a").summary()).isEqualTo("set a from 1 to 2");
     }
 
     @Test
@@ -58,7 +58,7 @@ class DryRunAndStalePlanTest {
 
         assertThatThrownBy(() -> engine.apply(changed, plan))
                 .isInstanceOf(StalePlanException.class)
-                .hasMessageContaining("step 01-set-a (test.setValue on map key a): parameter 'value' is now \"3\";"
+                .hasMessageContaining("step set-a (test.setValue on map key a): parameter 'value' is now \"3\";"
                         + " the reviewed plan had \"2\"")
                 .hasMessageContaining("plan again");
         assertThat(f.store.get("a")).isEqualTo("1");
@@ -99,13 +99,13 @@ class DryRunAndStalePlanTest {
         Report report = engine.apply(rb, plan);
 
         assertThat(report.status()).isEqualTo(RunStatus.FAILED);
-        StepOutcome first = report.step("01-set-a");
+        StepOutcome first = report.step("set-a");
         assertThat(first.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(first.error())
                 .startsWith("StalePlanException")
                 .contains("someone else")
                 .contains("plan again");
-        assertThat(report.step("02-set-b").outcome()).isEqualTo(Outcome.NOT_ATTEMPTED);
+        assertThat(report.step("set-b").outcome()).isEqualTo(Outcome.NOT_ATTEMPTED);
         assertThat(f.store).containsEntry("a", "someone else").containsEntry("b", "1");
         assertThat(b.applies.get()).isZero();
         f.audit.assertPaired();
@@ -121,8 +121,8 @@ class DryRunAndStalePlanTest {
         Report second = engine.apply(rb, engine.plan(rb));
 
         assertThat(first.status()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(first.step("01-set-a").outcome()).isEqualTo(Outcome.CHANGED);
-        assertThat(second.step("01-set-a").outcome()).isEqualTo(Outcome.UNCHANGED);
+        assertThat(first.step("set-a").outcome()).isEqualTo(Outcome.CHANGED);
+        assertThat(second.step("set-a").outcome()).isEqualTo(Outcome.UNCHANGED);
         assertThat(a.applies.get()).as("a NONE plan is not applied").isEqualTo(1);
         assertThat(f.store.get("a")).isEqualTo("2");
         f.audit.assertPaired();

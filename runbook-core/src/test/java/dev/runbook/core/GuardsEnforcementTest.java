@@ -29,7 +29,7 @@ class GuardsEnforcementTest {
         assertThat(plan.refusals())
                 .singleElement()
                 .asString()
-                .contains("01-set-a")
+                .contains("set-a")
                 .contains("5,000 keys")
                 .contains("budget 'keys' is 1,000")
                 .contains("guards.toBuilder().budget(\"keys\", 5000)");
@@ -49,7 +49,7 @@ class GuardsEnforcementTest {
         assertThat(plan.refusals())
                 .anySatisfy(r -> assertThat(r).contains("'session:1'").contains("protected pattern"))
                 .anySatisfy(r -> assertThat(r)
-                        .contains("02-set-b")
+                        .contains("set-b")
                         .contains("change freeze 'Black Friday'")
                         .contains("liftFreezes()"));
         assertThat(f.store).doesNotContainKey("session:1");
@@ -71,11 +71,11 @@ class GuardsEnforcementTest {
         Report report = engine.apply(rb, plan);
 
         assertThat(report.status()).isEqualTo(RunStatus.FAILED);
-        assertThat(report.step("01-set-a").error())
+        assertThat(report.step("set-a").error())
                 .startsWith("GuardViolationException")
                 .contains("change freeze 'release'")
                 .contains("checked again at apply");
-        assertThat(report.step("02-set-b").outcome()).isEqualTo(Outcome.NOT_ATTEMPTED);
+        assertThat(report.step("set-b").outcome()).isEqualTo(Outcome.NOT_ATTEMPTED);
         assertThat(a.applies.get() + b.applies.get()).isZero();
         assertThat(f.store.get("a")).isEqualTo("1");
         f.audit.assertPaired();
@@ -95,8 +95,8 @@ class GuardsEnforcementTest {
                 .build()
                 .apply(rb, plan);
 
-        assertThat(report.step("01-set-a").outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(report.step("01-set-a").error()).contains("budget 'keys' is 100");
+        assertThat(report.step("set-a").outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(report.step("set-a").error()).contains("budget 'keys' is 100");
         assertThat(a.applies.get()).isZero();
     }
 
@@ -111,13 +111,13 @@ class GuardsEnforcementTest {
         Guards guards =
                 Guards.builder().maxRate("keys/s", 0.25).budget("keys", 2).build();
 
-        assertThat(guards.violations("01-x", sp, f.clock))
+        assertThat(guards.violations("x", sp, f.clock))
                 .anySatisfy(v -> assertThat(v)
                         .contains("0.5000/s keys/s")
                         .contains("rate budget 'keys/s' is 0.2500/s")
                         .contains("maxRate(\"keys/s\", 0.5)"))
                 .anySatisfy(v -> assertThat(v).contains("budget(\"keys\", 3)"));
-        assertThat(guards.violations("01-x", StepPlan.unchanged(action, "done", null), f.clock))
+        assertThat(guards.violations("x", StepPlan.unchanged(action, "done", null), f.clock))
                 .as("a NONE plan breaks no budget")
                 .isEmpty();
         assertThat(Guards.defaults().isProtected("session:42")).isTrue();

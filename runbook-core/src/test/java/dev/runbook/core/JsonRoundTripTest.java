@@ -92,7 +92,7 @@ class JsonRoundTripTest {
         assertThat(back).isEqualTo(plan);
         assertThat(back.toJson()).isEqualTo(plan.toJson());
         assertThat(back.isIntact()).isTrue();
-        assertThat(back.step("02-touch").action().before(Observed.class).at())
+        assertThat(back.step("touch").action().before(Observed.class).at())
                 .isEqualTo(Instant.parse("2026-11-21T03:00:00.123456789Z"));
         assertThat(plan.toJson()).doesNotContain("\"noop\"").doesNotContain("\"ready\"");
         assertThat(engine.apply(rb, back).status()).isEqualTo(RunStatus.SUCCEEDED);
@@ -108,9 +108,9 @@ class JsonRoundTripTest {
         Report back = Report.fromJson(report.toJson());
 
         assertThat(back).isEqualTo(report);
-        assertThat(back.step("02-touch").items()).singleElement().satisfies(i -> assertThat(i.detail())
+        assertThat(back.step("touch").items()).singleElement().satisfies(i -> assertThat(i.detail())
                 .isEqualTo("7 -> 8"));
-        assertThat(back.step("02-touch").details().get("big").asLong()).isEqualTo(5_000_000_000L);
+        assertThat(back.step("touch").details().get("big").asLong()).isEqualTo(5_000_000_000L);
     }
 
     @Test

@@ -109,10 +109,10 @@ class SecretsTest {
             seen.add(rb.toString());
             seen.add(plan.toString());
             seen.add(plan.toJson());
-            seen.add(plan.step("01-log-in").action().toString());
+            seen.add(plan.step("log-in").action().toString());
             seen.add(report.toString());
             seen.add(report.toJson());
-            seen.add(report.step("01-log-in").toString());
+            seen.add(report.step("log-in").toString());
             f.audit.events().forEach(e -> seen.add(e.toJson() + e));
         }
         seen.add(Files.readString(auditFile));

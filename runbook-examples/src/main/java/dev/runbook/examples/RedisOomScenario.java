@@ -2,6 +2,7 @@ package dev.runbook.examples;
 
 import dev.runbook.core.Runbook;
 import dev.runbook.redis.RedisActions;
+import dev.runbook.redis.test.RedisServer;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
@@ -39,14 +40,14 @@ public final class RedisOomScenario implements DemoScenario {
     private static final String STOCK = "cache:wms:stock";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private final RedisServerProcess server;
+    private final RedisServer server;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final RedisActions actions;
     private final RedisState staged;
     private final String oomReply;
 
-    private RedisOomScenario(RedisServerProcess server) {
+    private RedisOomScenario(RedisServer server) {
         this.server = server;
         this.client = RedisClient.create(server.uri());
         this.connection = client.connect();
@@ -77,7 +78,7 @@ public final class RedisOomScenario implements DemoScenario {
      * @throws IllegalStateException if {@code redis-server} is not on the PATH (with the apt-get line)
      */
     public static RedisOomScenario start() {
-        RedisServerProcess server = RedisServerProcess.start("--maxmemory-policy", "noeviction");
+        RedisServer server = RedisServer.start("--maxmemory-policy", "noeviction");
         try {
             return new RedisOomScenario(server);
         } catch (RuntimeException e) {
@@ -159,7 +160,7 @@ public final class RedisOomScenario implements DemoScenario {
     }
 
     /** The server, for tests. */
-    public RedisServerProcess server() {
+    public RedisServer server() {
         return server;
     }
 

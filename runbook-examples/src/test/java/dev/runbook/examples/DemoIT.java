@@ -46,7 +46,7 @@ class DemoIT {
         DemoResult inc004 = results.get(0);
         assertThat(inc004.report())
                 .succeeded()
-                .step("03-delete-the-stock-cache-keys")
+                .step("delete-the-stock-cache-keys")
                 .hasOutcome(Outcome.CHANGED);
         assertThat(inc004.fixed()).isTrue();
         assertThat(inc004.after())
@@ -58,14 +58,14 @@ class DemoIT {
         DemoResult inc005 = results.get(1);
         assertThat(inc005.plan())
                 .isReady()
-                .hasStep("03-half-open-the-breaker-for-inside")
+                .hasStep("half-open-the-breaker-for-inside")
                 .changes();
         assertThat(inc005.report())
                 .succeeded()
-                .step("03-half-open-the-breaker-for-inside")
+                .step("half-open-the-breaker-for-inside")
                 .hasOutcome(Outcome.CHANGED)
                 .and()
-                .step("04-integration-svc-is-healthy")
+                .step("integration-svc-is-healthy")
                 .hasOutcome(Outcome.UNCHANGED);
         assertThat(inc005.fixed()).isTrue();
         assertThat(inc005.after()).isEqualTo("breaker for inside is CLOSED after 1 half-open call(s)");
@@ -78,10 +78,10 @@ class DemoIT {
         assertThat(printed())
                 .contains("=== INC-004 · Redis OOM")
                 .contains("OOM command not allowed")
-                .contains("approval for 03-delete-the-stock-cache-keys: approved by demo-policy")
+                .contains("approval for delete-the-stock-cache-keys: approved by demo-policy")
                 .contains("=== INC-005 · Integration circuit breaker triggered")
                 .contains("ready to apply")
-                .contains("approval for 03-half-open-the-breaker-for-inside: approved by demo-policy")
+                .contains("approval for half-open-the-breaker-for-inside: approved by demo-policy")
                 .contains("SUCCEEDED")
                 .contains("hash chain verified")
                 .doesNotContain("Bearer demo-");
@@ -104,7 +104,7 @@ class DemoIT {
 
             assertThat(r.plan())
                     .isReady()
-                    .hasStep("03-delete-the-stock-cache-keys")
+                    .hasStep("delete-the-stock-cache-keys")
                     .withBlastRadius("keys", 200_000)
                     .requiresApproval();
             assertThat(r.plan().toString())
@@ -113,13 +113,13 @@ class DemoIT {
                     .containsPattern("1,000 of 207,050 keys: [0-9,]+ cache");
             assertThat(r.report())
                     .succeeded()
-                    .step("03-delete-the-stock-cache-keys")
+                    .step("delete-the-stock-cache-keys")
                     .hasOutcome(Outcome.CHANGED)
                     .and()
-                    .step("04-set-maxmemory-policy-allkeys-lru")
+                    .step("set-maxmemory-policy-allkeys-lru")
                     .hasOutcome(Outcome.CHANGED)
                     .and()
-                    .step("07-tell-the-team")
+                    .step("tell-the-team")
                     .hasOutcome(Outcome.CHANGED);
             RedisState after = scenario.state(); // read from the server again, not from the report
             assertThat(after.count("cache:wms:stock")).isZero();
@@ -152,7 +152,7 @@ class DemoIT {
 
             Plan plan = engine.plan(scenario.runbook());
 
-            assertThat(plan).isReady().hasStep("03-delete-the-stock-cache-keys").changes();
+            assertThat(plan).isReady().hasStep("delete-the-stock-cache-keys").changes();
             RedisState after = scenario.state();
             assertThat(after.groups()).isEqualTo(before.groups());
             assertThat(after.policy()).isEqualTo("noeviction");
@@ -173,10 +173,7 @@ class DemoIT {
                     DemoApprovals.printing(gate, console),
                     console);
 
-            assertThat(r.report())
-                    .failed()
-                    .step("03-delete-the-stock-cache-keys")
-                    .hasErrorContaining("not approved");
+            assertThat(r.report()).failed().step("delete-the-stock-cache-keys").hasErrorContaining("not approved");
             RedisState after = scenario.state();
             assertThat(after.groups()).isEqualTo(before.groups());
             assertThat(after.policy()).isEqualTo("noeviction");
@@ -195,10 +192,7 @@ class DemoIT {
                 this.console);
 
         DemoResult r = results.get(0);
-        assertThat(r.report())
-                .failed()
-                .step("03-half-open-the-breaker-for-inside")
-                .hasErrorContaining("not approved");
+        assertThat(r.report()).failed().step("half-open-the-breaker-for-inside").hasErrorContaining("not approved");
         assertThat(r.fixed()).isFalse();
         assertThat(r.after()).contains("OPEN after 0 half-open call(s)");
         assertThat(printed()).contains("Type 'yes' to approve").contains("denied by console");

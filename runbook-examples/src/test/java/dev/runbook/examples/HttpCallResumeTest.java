@@ -100,7 +100,7 @@ class HttpCallResumeTest {
                                 .expectStatus(202)
                                 .build())
                 .build();
-        CrashingJournal journal = new CrashingJournal("01-replay-event-evt-42");
+        CrashingJournal journal = new CrashingJournal("replay-event-evt-42");
         RunbookEngine engine = RunbookEngine.builder()
                 .approvals(TestApprovals.approvingAll())
                 .journal(journal)
@@ -116,11 +116,11 @@ class HttpCallResumeTest {
 
         assertThat(resumed)
                 .succeeded()
-                .step("01-replay-event-evt-42")
+                .step("replay-event-evt-42")
                 .hasOutcome(Outcome.UNCHANGED)
-                .hasMessageContaining("already sent with idempotency key " + journal.runId + "/01-replay-event-evt-42")
+                .hasMessageContaining("already sent with idempotency key " + journal.runId + "/replay-event-evt-42")
                 .and()
-                .step("02-replay-event-evt-43")
+                .step("replay-event-evt-43")
                 .hasOutcome(Outcome.CHANGED);
         assertThat(svc.replayedEvents()).containsExactly("evt-42", "evt-43");
     }

@@ -34,7 +34,7 @@ class IntegrationCircuitBreakerTest {
 
         assertThat(plan)
                 .isReady()
-                .hasStep("03-half-open-the-breaker-for-inside")
+                .hasStep("half-open-the-breaker-for-inside")
                 .withChange(Change.CHANGE)
                 .withBlastRadius("requests", 1)
                 .withSummaryContaining("/state is OPEN")
@@ -50,15 +50,15 @@ class IntegrationCircuitBreakerTest {
 
         assertThat(report)
                 .succeeded()
-                .step("03-half-open-the-breaker-for-inside")
+                .step("half-open-the-breaker-for-inside")
                 .hasOutcome(Outcome.CHANGED)
                 .verificationPassed()
                 .and()
-                .step("05-the-breaker-for-inside-is-closed")
+                .step("the-breaker-for-inside-is-closed")
                 .hasOutcome(Outcome.UNCHANGED);
         assertThat(svc.breaker()).isEqualTo("CLOSED");
         assertThat(svc.halfOpenCalls()).isEqualTo(1);
-        assertThat(approvals.askedFor()).containsExactly("03-half-open-the-breaker-for-inside", "06-tell-the-team");
+        assertThat(approvals.askedFor()).containsExactly("half-open-the-breaker-for-inside", "tell-the-team");
         audit.assertPaired();
     }
 
@@ -68,7 +68,7 @@ class IntegrationCircuitBreakerTest {
 
         assertThat(engine.plan(runbook))
                 .isNotReady()
-                .hasStep("01-inside-is-healthy-again")
+                .hasStep("inside-is-healthy-again")
                 .isRefusedWith("does not hold");
         assertThat(svc.halfOpenCalls()).isZero();
     }
@@ -82,10 +82,10 @@ class IntegrationCircuitBreakerTest {
 
         assertThat(report)
                 .failed()
-                .step("01-inside-is-healthy-again")
+                .step("inside-is-healthy-again")
                 .hasOutcome(Outcome.FAILED)
                 .and()
-                .step("03-half-open-the-breaker-for-inside")
+                .step("half-open-the-breaker-for-inside")
                 .hasOutcome(Outcome.NOT_ATTEMPTED);
         assertThat(svc.halfOpenCalls()).isZero();
         assertThat(svc.breaker()).isEqualTo("OPEN");
@@ -93,11 +93,11 @@ class IntegrationCircuitBreakerTest {
 
     @Test
     void aDeniedApprovalLeavesTheBreakerOpen(RunbookEngine engine, TestApprovals approvals) {
-        approvals.deny("03-half-open-the-breaker-for-inside");
+        approvals.deny("half-open-the-breaker-for-inside");
 
         Report report = engine.apply(runbook, engine.plan(runbook));
 
-        assertThat(report).failed().step("03-half-open-the-breaker-for-inside").hasErrorContaining("not approved");
+        assertThat(report).failed().step("half-open-the-breaker-for-inside").hasErrorContaining("not approved");
         assertThat(svc.breaker()).isEqualTo("OPEN");
     }
 }

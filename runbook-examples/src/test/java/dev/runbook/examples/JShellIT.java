@@ -2,6 +2,7 @@ package dev.runbook.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runbook.redis.test.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -28,7 +29,7 @@ class JShellIT {
     @Test
     void aJShellSessionBuildsPlansAndAppliesARunbook() throws IOException, InterruptedException {
         RedisClient lettuce = RedisClient.create();
-        try (RedisServerProcess redis = RedisServerProcess.start();
+        try (RedisServer redis = RedisServer.start();
                 StatefulRedisConnection<String, String> connection = lettuce.connect(RedisURI.create(redis.uri()))) {
             RedisCommands<String, String> client = connection.sync();
             for (int i = 0; i < 25; i++) {
@@ -42,7 +43,7 @@ class JShellIT {
             assertThat(out)
                     .doesNotContain("Error:")
                     .contains("Plan plan-")
-                    .contains("03-half-open-the-breaker-for-inside")
+                    .contains("half-open-the-breaker-for-inside")
                     .contains("ready to apply")
                     .contains("of INC-005: SUCCEEDED")
                     .contains("breaker now CLOSED, wait condition > 0.9")

@@ -2,8 +2,9 @@ package dev.runbook.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runbook.kafka.ConnectTestWorker;
-import dev.runbook.kafka.KafkaTestCluster;
+import dev.runbook.kafka.test.ConnectTestWorker;
+import dev.runbook.kafka.test.KafkaTestCluster;
+import dev.runbook.redis.test.RedisServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,14 +37,14 @@ import org.junit.jupiter.api.io.TempDir;
  * directory. A README's blocks run in one session, in order, as a reader types them.
  */
 class JShellReadmeIT {
-    private static RedisServerProcess redis;
+    private static RedisServer redis;
 
     @TempDir
     static Path dir;
 
     @BeforeAll
     static void servers() {
-        redis = RedisServerProcess.start();
+        redis = RedisServer.start();
     }
 
     @AfterAll

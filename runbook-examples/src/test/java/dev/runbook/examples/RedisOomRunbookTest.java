@@ -35,14 +35,14 @@ class RedisOomRunbookTest {
         Plan plan = engine.plan(runbook);
         assertThat(plan)
                 .isReady()
-                .hasStep("02-flush-the-stock-cache")
+                .hasStep("flush-the-stock-cache")
                 .withBlastRadius("keys", 10)
                 .requiresApproval();
         assertThat(engine.apply(runbook, plan))
                 .succeeded()
-                .step("02-flush-the-stock-cache")
+                .step("flush-the-stock-cache")
                 .hasOutcome(CHANGED);
-        assertThat(approvals.askedFor()).containsExactly("02-flush-the-stock-cache");
+        assertThat(approvals.askedFor()).containsExactly("flush-the-stock-cache");
         audit.assertPaired();
     }
 }

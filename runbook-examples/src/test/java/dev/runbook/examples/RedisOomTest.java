@@ -22,13 +22,13 @@ class RedisOomTest {
             assertThat(rb.steps())
                     .extracting(Step::id)
                     .containsExactly(
-                            "01-memory-is-above-90-of-maxmemory",
-                            "02-cache-is-the-biggest-key-prefix",
-                            "03-delete-the-stock-cache-keys",
-                            "04-set-maxmemory-policy-allkeys-lru",
-                            "05-memory-is-below-70",
-                            "06-no-stock-cache-key-is-left",
-                            "07-tell-the-team");
+                            "memory-is-above-90-of-maxmemory",
+                            "cache-is-the-biggest-key-prefix",
+                            "delete-the-stock-cache-keys",
+                            "set-maxmemory-policy-allkeys-lru",
+                            "memory-is-below-70",
+                            "no-stock-cache-key-is-left",
+                            "tell-the-team");
             assertThat(rb.steps())
                     .extracting(Step::kind)
                     .containsExactly(
@@ -39,7 +39,7 @@ class RedisOomTest {
                             StepKind.WAIT,
                             StepKind.VERIFY,
                             StepKind.MANUAL);
-            Step.Act flush = (Step.Act) rb.step("03-delete-the-stock-cache-keys");
+            Step.Act flush = (Step.Act) rb.step("delete-the-stock-cache-keys");
             assertThat(flush.action().destructive()).isTrue();
             assertThat(flush.action().target()).contains("'cache:wms:stock:*'");
         }

@@ -51,6 +51,16 @@ public final class ExportOffsets implements Action {
     }
 
     @Override
+    public java.util.Optional<dev.runbook.core.Endpoint> endpoint() {
+        return java.util.Optional.of(reader.endpoint());
+    }
+
+    @Override
+    public java.util.Set<String> blastRadiusNames() {
+        return java.util.Set.of("groups", "rows");
+    }
+
+    @Override
     public String target() {
         return reader.target() + " committed offsets of "
                 + (groups.isEmpty() ? "every group" : "groups " + new java.util.TreeSet<>(groups)) + " -> " + file;

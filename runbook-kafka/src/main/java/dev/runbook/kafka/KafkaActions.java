@@ -1,5 +1,6 @@
 package dev.runbook.kafka;
 
+import dev.runbook.core.LibraryFloor;
 import dev.runbook.core.Probe;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -11,6 +12,7 @@ import java.util.Objects;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
  * The Kafka entry point: consumer-group offsets, lag and partition health (and DLQ replay, Connect) on
@@ -30,12 +32,58 @@ public final class KafkaActions implements AutoCloseable {
     private final boolean ownsAdmin;
     private final OffsetReader reader;
 
+    /**
+     * The oldest kafka-clients this module works with (it compiles against 4.1.0 and is tested with the
+     * version in the BOM): checked when a {@code KafkaActions} is made, before the client is used.
+     */
+    public static final LibraryFloor KAFKA_CLIENTS = new LibraryFloor(
+            "org.apache.kafka:kafka-clients",
+            "4.1.0",
+            "Admin.listGroups(ListGroupsOptions) and CloseOptions",
+            "org.apache.kafka.clients.consumer.CloseOptions");
+
     private KafkaActions(Admin admin, Map<String, Object> clientConfig, boolean ownsAdmin) {
         this.admin = Objects.requireNonNull(admin, "admin");
         this.clientConfig = Map.copyOf(clientConfig);
         this.ownsAdmin = ownsAdmin;
         Object servers = clientConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
-        this.reader = new OffsetReader(admin, "kafka " + (servers == null ? "(admin client)" : servers));
+        this.reader = new OffsetReader(
+                admin, "kafka " + (servers == null ? "(admin client)" : servers), ClusterCheck.of(admin, clientConfig));
+    }
+
+    /** Refuses an older kafka-clients on the class path, naming the version found and the one needed. */
+    private static void requireClientFloor() {
+        KAFKA_CLIENTS.require(clientVersion(), Admin.class.getClassLoader());
+    }
+
+    /**
+     * The version of the kafka-clients jar that {@link Admin} comes from (its {@code
+     * kafka/kafka-version.properties}); other Kafka jars on the class path carry the same file, so the
+     * class loader's first one may be theirs. {@link AppInfoParser#getVersion()} when not from a jar.
+     */
+    private static String clientVersion() {
+        try {
+            var source = Admin.class.getProtectionDomain().getCodeSource();
+            if (source != null && source.getLocation().getPath().endsWith(".jar")) {
+                try (var jar = new java.util.jar.JarFile(
+                        new java.io.File(source.getLocation().toURI()))) {
+                    var entry = jar.getEntry("kafka/kafka-version.properties");
+                    if (entry != null) {
+                        var props = new java.util.Properties();
+                        try (var in = jar.getInputStream(entry)) {
+                            props.load(in);
+                        }
+                        String v = props.getProperty("version");
+                        if (v != null) {
+                            return v.trim();
+                        }
+                    }
+                }
+            }
+        } catch (java.io.IOException | java.net.URISyntaxException | SecurityException e) {
+            // fall back to what the client says of itself
+        }
+        return AppInfoParser.getVersion();
     }
 
     /** Connects to {@code bootstrapServers} (such as {@code 127.0.0.1:9092}) with default settings. */
@@ -48,6 +96,7 @@ public final class KafkaActions implements AutoCloseable {
      * producers and consumers the actions create. {@link #close()} closes the admin client.
      */
     public static KafkaActions connect(Map<String, Object> clientConfig) {
+        requireClientFloor();
         if (!clientConfig.containsKey(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)) {
             throw new IllegalArgumentException("the client config needs bootstrap.servers");
         }
@@ -59,11 +108,13 @@ public final class KafkaActions implements AutoCloseable {
 
     /** Uses your admin client (not closed by {@link #close()}); actions needing producers use no config. */
     public static KafkaActions of(Admin admin) {
+        requireClientFloor();
         return new KafkaActions(admin, Map.of(), false);
     }
 
     /** Uses your admin client, and {@code clientConfig} for the producers and consumers actions create. */
     public static KafkaActions of(Admin admin, Map<String, Object> clientConfig) {
+        requireClientFloor();
         return new KafkaActions(admin, clientConfig, false);
     }
 
@@ -106,17 +157,38 @@ public final class KafkaActions implements AutoCloseable {
 
     /** Lag of one group: per partition, per topic and total (log end minus committed). */
     public Probe<ConsumerLag> consumerLag(String group) {
-        return Probe.of(reader.target() + " lag of group '" + group + "'", () -> ConsumerLag.read(reader, group));
+        return Probe.of(
+                reader.target() + " lag of group '" + group + "'",
+                reader.endpoint(),
+                () -> ConsumerLag.read(reader, group));
     }
 
     /** Lag of every consumer group. */
     public Probe<Map<String, ConsumerLag>> consumerLag() {
-        return Probe.of(reader.target() + " lag of every group", () -> ConsumerLag.readAll(reader));
+        return Probe.of(reader.target() + " lag of every group", reader.endpoint(), () -> ConsumerLag.readAll(reader));
+    }
+
+    /**
+     * The state of consumer group {@code group} as {@code kafka-consumer-groups --describe --state} prints
+     * it: {@code Stable}, {@code Empty}, {@code PreparingRebalance}, {@code Dead} (no such group), ...
+     *
+     * <pre>{@code
+     * .precheck("the group is stuck", kafka.groupState("orders"), Conditions.equalTo("Stable"))
+     * }</pre>
+     */
+    public Probe<String> groupState(String group) {
+        if (group == null || group.isBlank()) {
+            throw new IllegalArgumentException("name the consumer group, such as 'orders'");
+        }
+        return Probe.of(
+                reader.target() + " state of group '" + group + "'",
+                reader.endpoint(),
+                () -> reader.describe(group).state().toString());
     }
 
     /** Under-replicated and offline partitions of every topic. */
     public Probe<PartitionHealth> partitionHealth() {
-        return Probe.of(reader.target() + " partition health", () -> PartitionHealth.read(reader));
+        return Probe.of(reader.target() + " partition health", reader.endpoint(), () -> PartitionHealth.read(reader));
     }
 
     /** The number of under-replicated partitions (ISR smaller than the replica set). */
@@ -133,14 +205,14 @@ public final class KafkaActions implements AutoCloseable {
 
     /** The number of live brokers. */
     public Probe<Integer> brokerCount() {
-        return Probe.of(reader.target() + " broker count", () -> KafkaErrors.await(
+        return Probe.of(reader.target() + " broker count", reader.endpoint(), () -> KafkaErrors.await(
                         admin.describeCluster().nodes(), reader.target(), "describing the cluster")
                 .size());
     }
 
     /** The log end offset of every partition of {@code topic}. */
     public Probe<Map<TopicPartition, Long>> endOffsets(String topic) {
-        return Probe.of(reader.target() + " end offsets of " + topic, () -> {
+        return Probe.of(reader.target() + " end offsets of " + topic, reader.endpoint(), () -> {
             int n = reader.partitionCounts(List.of(topic)).get(topic);
             List<TopicPartition> all = java.util.stream.IntStream.range(0, n)
                     .mapToObj(p -> new TopicPartition(topic, p))

@@ -40,10 +40,21 @@ final class OffsetReader {
 
     private final Admin admin;
     private final String target;
+    private final dev.runbook.core.Endpoint endpoint;
 
     OffsetReader(Admin admin, String target) {
+        this(admin, target, ClusterCheck.of(admin, java.util.Map.of()));
+    }
+
+    OffsetReader(Admin admin, String target, dev.runbook.core.Endpoint endpoint) {
         this.admin = admin;
         this.target = target;
+        this.endpoint = endpoint;
+    }
+
+    /** The cluster, as the engine checks it once per plan. */
+    dev.runbook.core.Endpoint endpoint() {
+        return endpoint;
     }
 
     String target() {

@@ -151,6 +151,16 @@ public final class ReplayDlq implements Action {
     }
 
     @Override
+    public java.util.Optional<dev.runbook.core.Endpoint> endpoint() {
+        return java.util.Optional.of(ClusterCheck.of(admin, clientConfig));
+    }
+
+    @Override
+    public java.util.Set<String> blastRadiusNames() {
+        return java.util.Set.of("messages", "partitions");
+    }
+
+    @Override
     public String target() {
         return "kafka " + clientConfig.getOrDefault(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "?") + " DLQ '"
                 + dlqTopic + "' -> " + (selection.target() != null ? "'" + selection.target() + "'" : "origin topics");

@@ -64,6 +64,16 @@ public final class ResetOffsets implements Action {
     }
 
     @Override
+    public java.util.Optional<dev.runbook.core.Endpoint> endpoint() {
+        return java.util.Optional.of(reader.endpoint());
+    }
+
+    @Override
+    public java.util.Set<String> blastRadiusNames() {
+        return java.util.Set.of("partitions", "messagesReconsumed", "messagesSkipped");
+    }
+
+    @Override
     public String target() {
         return reader.target() + " group '" + group + "' " + scope.describe();
     }

@@ -169,8 +169,17 @@ public final class ResetOffsetsBuilder {
         }
     }
 
-    /** To the offsets of an export CSV given as text. */
+    /**
+     * To the offsets of an export CSV given as text (to read a file, use {@link #fromCsv(Path)}).
+     *
+     * @throws IllegalArgumentException for text that is a file name rather than CSV, naming {@code
+     *     fromCsv(Path.of(...))}
+     */
     public ResetOffsets fromCsv(String csv) {
+        if (csv != null && !csv.contains(",") && !csv.isBlank()) {
+            throw new IllegalArgumentException("'" + csv + "' is not CSV text (it has no comma); to read offsets from"
+                    + " a file, use fromCsv(Path.of(\"" + csv + "\"))");
+        }
         return build(new OffsetStrategy.FromOffsets(OffsetsCsv.parse(csv, group), "the CSV"));
     }
 

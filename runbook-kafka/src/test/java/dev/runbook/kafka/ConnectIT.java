@@ -11,6 +11,8 @@ import dev.runbook.core.StepPlan;
 import dev.runbook.core.TargetUnavailableException;
 import dev.runbook.core.replay.ReplaySelection;
 import dev.runbook.core.replay.ReplaySummary;
+import dev.runbook.kafka.test.ConnectTestWorker;
+import dev.runbook.kafka.test.KafkaTestCluster;
 import dev.runbook.test.ActionContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +81,7 @@ class ConnectIT {
         String name = KafkaTestCluster.unique("file-sink");
         worker.createConnector(name, fileSink(topic, worker.dir().resolve(name + ".txt"), null));
         created.add(name);
-        worker.await(connect, name, s -> s.allIn("RUNNING") && s.tasks().size() == 1);
+        Connectors.await(connect, name, s -> s.allIn("RUNNING") && s.tasks().size() == 1);
         return name;
     }
 
@@ -96,7 +98,7 @@ class ConnectIT {
         void pausedConnector() {
             name = running(kafka.createTopic(KafkaTestCluster.unique("events"), 1));
             worker.call("PUT", "connectors/" + name + "/pause", null);
-            worker.await(connect, name, s -> s.allIn("PAUSED"));
+            Connectors.await(connect, name, s -> s.allIn("PAUSED"));
         }
 
         @Override
@@ -117,7 +119,7 @@ class ConnectIT {
         @Override
         protected void moveTheWorld() {
             worker.call("PUT", "connectors/" + name + "/resume", null);
-            worker.await(connect, name, s -> s.allIn("RUNNING"));
+            Connectors.await(connect, name, s -> s.allIn("RUNNING"));
         }
     }
 
@@ -149,7 +151,7 @@ class ConnectIT {
         @Override
         protected void moveTheWorld() {
             worker.call("PUT", "connectors/" + name + "/pause", null);
-            worker.await(connect, name, s -> s.allIn("PAUSED"));
+            Connectors.await(connect, name, s -> s.allIn("PAUSED"));
         }
     }
 
@@ -168,7 +170,7 @@ class ConnectIT {
             Path missingDir = worker.dir().resolve(name);
             worker.createConnector(name, fileSink(topic, missingDir.resolve("out.txt"), null));
             created.add(name);
-            worker.await(connect, name, s -> s.failedTasks().equals(List.of(0)));
+            Connectors.await(connect, name, s -> s.failedTasks().equals(List.of(0)));
             Files.createDirectories(missingDir);
         }
 
@@ -192,7 +194,7 @@ class ConnectIT {
         @Override
         protected void moveTheWorld() {
             worker.call("POST", "connectors/" + name + "/restart?includeTasks=true&onlyFailed=true", null);
-            worker.await(connect, name, s -> s.allIn("RUNNING"));
+            Connectors.await(connect, name, s -> s.allIn("RUNNING"));
         }
     }
 
@@ -231,14 +233,14 @@ class ConnectIT {
         assertThat(plan.isNoop()).isTrue();
         StepPlan pausePlan = connect.pauseConnector(name).plan(ctx);
         worker.call("PUT", "connectors/" + name + "/pause", null);
-        worker.await(connect, name, s -> s.allIn("PAUSED"));
+        Connectors.await(connect, name, s -> s.allIn("PAUSED"));
         worker.call("PUT", "connectors/" + name + "/resume", null);
-        worker.await(connect, name, s -> s.allIn("RUNNING"));
+        Connectors.await(connect, name, s -> s.allIn("RUNNING"));
         // same states as planned: not stale
         assertThat(connect.pauseConnector(name).apply(pausePlan, ctx).outcome()).isEqualTo(Outcome.CHANGED);
         StepPlan resumePlan = connect.resumeConnector(name).plan(ctx);
         worker.call("PUT", "connectors/" + name + "/resume", null);
-        worker.await(connect, name, s -> s.allIn("RUNNING"));
+        Connectors.await(connect, name, s -> s.allIn("RUNNING"));
         assertThatThrownBy(() -> connect.resumeConnector(name).apply(resumePlan, ctx))
                 .isInstanceOf(dev.runbook.core.StalePlanException.class)
                 .hasMessageContaining("plan again");
@@ -251,7 +253,7 @@ class ConnectIT {
         Path missingDir = worker.dir().resolve(name);
         worker.createConnector(name, fileSink(topic, missingDir.resolve("out.txt"), null));
         created.add(name);
-        worker.await(connect, name, s -> s.failedTasks().equals(List.of(0)));
+        Connectors.await(connect, name, s -> s.failedTasks().equals(List.of(0)));
 
         StepPlan nothingYet = connect.restartConnector(name).includeTasks(false).plan(ctx);
         assertThat(nothingYet.isNoop())
@@ -310,7 +312,7 @@ class ConnectIT {
         Path file = worker.dir().resolve(name + ".txt");
         worker.createConnector(name, fileSink(topic, file, dlq));
         created.add(name);
-        worker.await(connect, name, s -> s.allIn("RUNNING") && s.tasks().size() == 1);
+        Connectors.await(connect, name, s -> s.allIn("RUNNING") && s.tasks().size() == 1);
         DeadLetters letters = new DeadLetters(kafka);
         for (int i = 0; i < 6; i++) {
             String value = i % 2 == 0 ? "{\"ok\":" + i + "}" : "not json " + i;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.runbook.core.ActionContext;
 import dev.runbook.core.RefusedException;
 import dev.runbook.core.StepPlan;
+import dev.runbook.kafka.test.KafkaTestCluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,6 +5,7 @@ import dev.runbook.core.StalePlanException;
 import dev.runbook.core.StepPlan;
 import dev.runbook.core.replay.ReplaySelection;
 import dev.runbook.kafka.DeadLetters.SpringFailure;
+import dev.runbook.kafka.test.KafkaTestCluster;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package dev.runbook.kafka;
 
 import dev.runbook.core.replay.ReplayHeaders;
+import dev.runbook.kafka.test.KafkaTestCluster;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

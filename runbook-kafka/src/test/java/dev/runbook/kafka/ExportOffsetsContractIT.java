@@ -7,6 +7,8 @@ import dev.runbook.core.ActionContext;
 import dev.runbook.core.Json;
 import dev.runbook.core.RefusedException;
 import dev.runbook.core.StepPlan;
+import dev.runbook.kafka.test.ActiveConsumer;
+import dev.runbook.kafka.test.KafkaTestCluster;
 import dev.runbook.test.ActionContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package dev.runbook.kafka;
 
+import dev.runbook.kafka.test.KafkaTestCluster;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.core.Conditions;
 import dev.runbook.core.Probes;
+import dev.runbook.kafka.test.KafkaTestCluster;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -43,6 +44,18 @@ class ProbesIT {
         var drained = Probes.waitUntil(
                 KAFKA.consumerLag(group).map("lag", ConsumerLag::total), Conditions.zero(), Duration.ofSeconds(5));
         assertThat(drained.satisfied()).isTrue();
+    }
+
+    @Test
+    void groupStateIsWhatKafkaConsumerGroupsPrints() {
+        String topic = CLUSTER.createTopic(KafkaTestCluster.unique("state"), 1);
+        String group = KafkaTestCluster.unique("state-group");
+        assertThat(KAFKA.groupState(group).read()).isEqualTo("Dead");
+        CLUSTER.commit(group, Map.of(new TopicPartition(topic, 0), 0L));
+        assertThat(KAFKA.groupState(group).read()).isEqualTo("Empty");
+        try (var member = CLUSTER.joinGroup(group, java.util.List.of(topic))) {
+            assertThat(KAFKA.groupState(group).read()).isEqualTo("Stable");
+        }
     }
 
     @Test

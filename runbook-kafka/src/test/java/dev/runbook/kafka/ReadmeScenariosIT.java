@@ -7,6 +7,7 @@ import dev.runbook.core.Conditions;
 import dev.runbook.core.Probes;
 import dev.runbook.core.StepPlan;
 import dev.runbook.core.WaitResult;
+import dev.runbook.kafka.test.KafkaTestCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import dev.runbook.core.StepPlan;
 import dev.runbook.core.replay.ReplayEngine;
 import dev.runbook.core.replay.ReplaySelection;
 import dev.runbook.kafka.DeadLetters.SpringFailure;
+import dev.runbook.kafka.test.KafkaTestCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;

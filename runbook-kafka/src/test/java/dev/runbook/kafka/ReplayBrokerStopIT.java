@@ -8,6 +8,7 @@ import dev.runbook.core.StepPlan;
 import dev.runbook.core.TargetUnavailableException;
 import dev.runbook.core.replay.ReplaySelection;
 import dev.runbook.kafka.DeadLetters.SpringFailure;
+import dev.runbook.kafka.test.KafkaTestCluster;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

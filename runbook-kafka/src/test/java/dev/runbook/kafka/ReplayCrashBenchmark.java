@@ -1,5 +1,6 @@
 package dev.runbook.kafka;
 
+import dev.runbook.kafka.test.KafkaTestCluster;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -2,6 +2,7 @@ package dev.runbook.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runbook.kafka.test.KafkaTestCluster;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

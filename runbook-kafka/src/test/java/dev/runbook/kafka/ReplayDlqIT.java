@@ -12,6 +12,7 @@ import dev.runbook.core.replay.ReplaySelection;
 import dev.runbook.core.replay.ReplaySummary;
 import dev.runbook.kafka.DeadLetters.Read;
 import dev.runbook.kafka.DeadLetters.SpringFailure;
+import dev.runbook.kafka.test.KafkaTestCluster;
 import dev.runbook.test.ActionContract;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -9,6 +9,7 @@ import dev.runbook.core.StepPlan;
 import dev.runbook.core.Verification;
 import dev.runbook.core.replay.ReplaySelection;
 import dev.runbook.kafka.DeadLetters.SpringFailure;
+import dev.runbook.kafka.test.KafkaTestCluster;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;

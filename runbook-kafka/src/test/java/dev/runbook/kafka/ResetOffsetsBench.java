@@ -3,6 +3,7 @@ package dev.runbook.kafka;
 import dev.runbook.core.ActionContext;
 import dev.runbook.core.StepPlan;
 import dev.runbook.core.Verification;
+import dev.runbook.kafka.test.KafkaTestCluster;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,7 +125,7 @@ public final class ResetOffsetsBench {
         for (int p = 0; p < PARTITIONS; p++) {
             end.put(new TopicPartition(topic, p), new OffsetAndMetadata(PER_PARTITION));
         }
-        KafkaTestCluster.get(
+        KafkaTestCluster.await(
                 cluster.admin().alterConsumerGroupOffsets(group, end).all());
         check(cluster, group, PER_PARTITION);
     }

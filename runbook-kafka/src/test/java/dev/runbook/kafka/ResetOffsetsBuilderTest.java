@@ -44,4 +44,12 @@ class ResetOffsetsBuilderTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("name the partitions to reset");
     }
+
+    @Test
+    void aFileNameGivenAsCsvTextNamesFromCsvPath() {
+        assertThatThrownBy(() -> reset.fromCsv("orders-before.csv"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'orders-before.csv' is not CSV text")
+                .hasMessageContaining("fromCsv(Path.of(\"orders-before.csv\"))");
+    }
 }

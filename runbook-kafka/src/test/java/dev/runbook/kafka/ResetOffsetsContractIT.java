@@ -3,6 +3,7 @@ package dev.runbook.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.core.StepPlan;
+import dev.runbook.kafka.test.KafkaTestCluster;
 import dev.runbook.test.ActionContract;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;

@@ -12,6 +12,8 @@ import dev.runbook.core.RefusedException;
 import dev.runbook.core.StalePlanException;
 import dev.runbook.core.StepPlan;
 import dev.runbook.core.TargetUnavailableException;
+import dev.runbook.kafka.test.ActiveConsumer;
+import dev.runbook.kafka.test.KafkaTestCluster;
 import dev.runbook.test.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -283,7 +285,7 @@ class ResetOffsetsIT {
         String guarded = CLUSTER.createTopic(KafkaTestCluster.unique("payments"), 1);
         CLUSTER.commit(group, Map.of(new TopicPartition(doomed, 0), 0L, new TopicPartition(guarded, 0), 0L));
         // the group coordinator drops the offsets of a deleted topic; the planner also excludes any left
-        KafkaTestCluster.get(CLUSTER.admin().deleteTopics(List.of(doomed)).all());
+        KafkaTestCluster.await(CLUSTER.admin().deleteTopics(List.of(doomed)).all());
         ActionContext guardedCtx = ActionContext.builder()
                 .guards(Guards.builder().protect("payments-*").build())
                 .build();

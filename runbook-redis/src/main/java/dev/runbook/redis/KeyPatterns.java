@@ -43,6 +43,66 @@ final class KeyPatterns {
         }
     }
 
+    /**
+     * Warnings for a delete pattern that plans but likely does not say what was meant: no wildcard (it
+     * names one key), or a regular expression where SCAN MATCH takes a glob.
+     */
+    static List<String> deletePatternWarnings(String pattern) {
+        List<String> out = new java.util.ArrayList<>();
+        if (looksLikeRegex(pattern)) {
+            out.add("pattern '" + pattern + "' looks like a regular expression, but SCAN MATCH takes a glob ('*' is"
+                    + " any text, '.' is a dot): did you mean '" + asGlob(pattern) + "'?");
+        } else if (literalPrefix(pattern).equals(pattern)) {
+            out.add("pattern '" + pattern + "' has no wildcard, so it matches only the key '" + pattern
+                    + "' itself: did you mean '" + pattern + "*'?");
+        }
+        return out;
+    }
+
+    /**
+     * Warnings for protect globs that probably miss what they were meant to protect: a glob with no
+     * wildcard or that looks like a regular expression, when keys about to be deleted ({@code toDelete},
+     * a sample) start with its literal text.
+     */
+    static List<String> protectWarnings(List<String> protect, List<String> toDelete) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String glob : protect) {
+            boolean regex = looksLikeRegex(glob);
+            String prefix = regex ? literalPrefix(asGlob(glob)) : literalPrefix(glob);
+            if (!regex && !prefix.equals(glob)) {
+                continue; // a glob with a wildcard: it protects what it says
+            }
+            List<String> hit = toDelete.stream()
+                    .filter(k -> !prefix.isEmpty() && k.startsWith(prefix))
+                    .limit(3)
+                    .toList();
+            if (!hit.isEmpty()) {
+                out.add("protect pattern '" + glob + "' "
+                        + (regex ? "looks like a regular expression" : "has no wildcard")
+                        + " and protects none of the keys to delete, yet keys to delete start with '" + prefix
+                        + "' (e.g. " + hit + "): did you mean '" + (regex ? asGlob(glob) : glob + "*") + "'?");
+            }
+        }
+        return out;
+    }
+
+    /** Whether a glob has regular-expression syntax: {@code .*}, {@code .+}, {@code ^}, {@code $}, {@code \d}. */
+    static boolean looksLikeRegex(String pattern) {
+        return pattern.contains(".*")
+                || pattern.contains(".+")
+                || pattern.startsWith("^")
+                || pattern.endsWith("$")
+                || pattern.contains("\\d")
+                || pattern.contains("\\w");
+    }
+
+    private static String asGlob(String regex) {
+        return regex.replace(".*", "*")
+                .replace(".+", "*")
+                .replaceAll("^\\^", "")
+                .replaceAll("\\$$", "");
+    }
+
     /** Compiles {@code session:*}-style globs ({@code *} and {@code ?}). */
     static List<Pattern> compile(List<String> globs) {
         return globs.stream().map(Glob::compile).toList();

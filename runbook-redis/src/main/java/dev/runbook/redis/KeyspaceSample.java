@@ -54,6 +54,7 @@ public record KeyspaceSample(long sampled, long dbsize, List<PrefixStat> prefixe
         }
         return Probe.of(
                 redis.name() + " keyspace sample of " + keys,
+                redis.endpoint(),
                 () -> redis.call("sample keys", () -> read(redis, keys, separator, top)));
     }
 

@@ -31,6 +31,7 @@ public record MemoryInfo(
     static Probe<MemoryInfo> probe(RedisTarget redis) {
         return Probe.of(
                 redis.name() + " memory",
+                redis.endpoint(),
                 () -> redis.call("read INFO memory", () -> {
                     Map<String, String> i = RedisInfo.parse(
                             redis.sync().info("memory") + "\n" + redis.sync().info("stats"));

@@ -61,6 +61,16 @@ public final class PromoteReplica implements Action {
     }
 
     @Override
+    public java.util.Optional<dev.runbook.core.Endpoint> endpoint() {
+        return java.util.Optional.of(redis.endpoint());
+    }
+
+    @Override
+    public java.util.Set<String> blastRadiusNames() {
+        return java.util.Set.of("nodes");
+    }
+
+    @Override
     public String target() {
         return redis.name() + " role";
     }

@@ -40,7 +40,7 @@ public final class RedisActions implements AutoCloseable {
      * @throws IllegalArgumentException for a malformed URI
      */
     public static RedisActions connect(String uri) {
-        RedisURI u = quiet(RedisURI.create(uri));
+        RedisURI u = quiet(parse(uri));
         u.setTimeout(DEFAULT_TIMEOUT);
         RedisClient client = RedisClient.create(u);
         client.setOptions(ClientOptions.builder()
@@ -51,7 +51,7 @@ public final class RedisActions implements AutoCloseable {
 
     /** Connects to one node with a password that never prints. */
     public static RedisActions connect(String uri, Secret password) {
-        RedisURI u = RedisURI.builder(quiet(RedisURI.create(uri)))
+        RedisURI u = RedisURI.builder(quiet(parse(uri)))
                 .withAuthentication(
                         new StaticCredentialsProvider(null, password.reveal().toCharArray()))
                 .withTimeout(DEFAULT_TIMEOUT)
@@ -70,7 +70,7 @@ public final class RedisActions implements AutoCloseable {
 
     /** Connects to a Redis Cluster through one of its nodes: {@code redis://host:port}. */
     public static RedisActions connectCluster(String uri) {
-        RedisURI u = quiet(RedisURI.create(uri));
+        RedisURI u = quiet(parse(uri));
         u.setTimeout(DEFAULT_TIMEOUT);
         RedisClusterClient client = RedisClusterClient.create(u);
         client.setOptions(ClusterClientOptions.builder().build());
@@ -96,6 +96,29 @@ public final class RedisActions implements AutoCloseable {
     }
 
     /**
+     * A Redis URI, or a refusal that shows the URI meant: {@code 127.0.0.1:6379} gives "write
+     * redis://127.0.0.1:6379", where Lettuce says "Illegal character in scheme name".
+     */
+    static RedisURI parse(String uri) {
+        if (uri == null || uri.isBlank()) {
+            throw new IllegalArgumentException(
+                    "no Redis URI given; write redis://host:port, such as redis://127.0.0.1:6379");
+        }
+        if (!uri.contains("://")) {
+            throw new IllegalArgumentException("'" + uri + "' is not a Redis URI; write redis://" + uri
+                    + " (rediss:// for TLS, redis://host:port/2 for database 2)");
+        }
+        try {
+            return RedisURI.create(uri);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "'" + uri + "' is not a Redis URI (" + e.getMessage()
+                            + "); write redis://host:port[/database], such as redis://127.0.0.1:6379",
+                    e);
+        }
+    }
+
+    /**
      * No {@code CLIENT SETINFO} on connect: servers before 7.2 answer it with an error, which Lettuce logs
      * and the server counts in {@code errorstat_ERR}, an alert some teams watch during the very incident
      * this library is used in. Only for URIs this class builds; a user's own URI or client is left as is.
@@ -118,6 +141,31 @@ public final class RedisActions implements AutoCloseable {
         return new ScanDeleteByPattern(target, ScanDeleteSettings.defaults(pattern));
     }
 
+    /**
+     * How many keys match {@code pattern} ({@code SCAN MATCH}, read-only, on every node that holds keys),
+     * protected or not. SCAN may count a key twice while the server resizes its keyspace.
+     *
+     * @throws IllegalArgumentException for an empty pattern
+     */
+    public Probe<Long> countKeys(String pattern) {
+        if (pattern == null || pattern.isEmpty()) {
+            throw new IllegalArgumentException("name a SCAN MATCH pattern, such as 'orders:cache:*'");
+        }
+        return Probe.of(
+                target.name() + " keys matching '" + pattern + "' (SCAN)",
+                target.endpoint(),
+                () -> target.call("count keys matching '" + pattern + "'", () -> {
+                    long n = 0;
+                    for (RedisTarget.Node<String> node : target.nodes().list()) {
+                        KeyScan<String> scan = new KeyScan<>(node.connection(), pattern, 1000, null);
+                        do {
+                            n += scan.next().size();
+                        } while (!scan.finished());
+                    }
+                    return n;
+                }));
+    }
+
     /** Samples {@code keys} keys: histogram by prefix, memory per prefix, biggest keys. */
     public Probe<KeyspaceSample> keyspaceSample(int keys) {
         return KeyspaceSample.probe(target, keys, ":", 10);
@@ -132,6 +180,7 @@ public final class RedisActions implements AutoCloseable {
     public Probe<Long> listLength(String key) {
         return Probe.of(
                 target.name() + " LLEN " + key,
+                target.endpoint(),
                 () -> target.call("LLEN " + key, () -> target.sync().llen(key)));
     }
 

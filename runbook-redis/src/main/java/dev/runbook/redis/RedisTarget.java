@@ -31,6 +31,8 @@ final class RedisTarget implements AutoCloseable {
     private StatefulRedisClusterConnection<String, String> sharedCluster;
     private final boolean ownsShared;
     private volatile RedisURI uri;
+    private volatile boolean closed;
+    private volatile dev.runbook.core.Endpoint endpoint;
 
     private RedisTarget(
             RedisClient client,
@@ -69,6 +71,7 @@ final class RedisTarget implements AutoCloseable {
      * credentials and timeout as this target.
      */
     <T> T onPeer(String host, int port, java.util.function.Function<RedisCommands<String, String>, T> body) {
+        requireOpen();
         RedisURI base = uri != null ? uri : RedisURI.create("redis://" + host + ":" + port);
         RedisURI peer = RedisURI.builder(base).withHost(host).withPort(port).build();
         RedisClient c = RedisClient.create(peer);
@@ -76,6 +79,42 @@ final class RedisTarget implements AutoCloseable {
             return body.apply(conn.sync());
         } finally {
             c.shutdown();
+        }
+    }
+
+    /**
+     * This node or cluster as the engine checks it once per plan: one PING (for a cluster, its topology),
+     * named like {@link #name()} so that every action and probe on it shares one check.
+     */
+    dev.runbook.core.Endpoint endpoint() {
+        dev.runbook.core.Endpoint e = endpoint;
+        if (e == null) {
+            Object handle = client != null ? client : clusterClient != null ? clusterClient : shared;
+            String id =
+                    name != null ? name : "redis (client " + Integer.toHexString(System.identityHashCode(handle)) + ")";
+            e = dev.runbook.core.Endpoint.of(
+                    id,
+                    timeout -> call("answer PING", () -> {
+                        if (isCluster()) {
+                            nodes();
+                            return null;
+                        }
+                        return sync().ping();
+                    }));
+            endpoint = e;
+        }
+        return e;
+    }
+
+    /**
+     * Refuses use after {@link #close()} with the way out, instead of the client's "event executor group
+     * is terminated".
+     */
+    void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("this RedisActions (" + label() + ") was closed; open a new one with"
+                    + " RedisActions.connect(\"redis://host:port\") or RedisActions.of(client), and close it when"
+                    + " the runbook is done (not before applying its plan)");
         }
     }
 
@@ -103,6 +142,7 @@ final class RedisTarget implements AutoCloseable {
 
     /** Commands on the standalone node (the shared connection). */
     synchronized RedisCommands<String, String> sync() {
+        requireOpen();
         if (isCluster()) {
             throw new IllegalStateException(
                     "this command runs on one node; use RedisActions.connect(\"redis://host:port\") for each cluster"
@@ -116,6 +156,7 @@ final class RedisTarget implements AutoCloseable {
 
     /** Connections to every node that holds keys (the node itself, or every cluster master), shared. */
     Nodes<String> nodes() {
+        requireOpen();
         if (!isCluster()) {
             sync();
             return new Nodes<>(List.of(new Node<>(name(), shared)), false, () -> {}, KeyKind.STRING);
@@ -134,6 +175,7 @@ final class RedisTarget implements AutoCloseable {
      * to open more: it falls back to that shared connection.
      */
     Nodes<?> dedicatedNodes() {
+        requireOpen();
         if (isCluster()) {
             StatefulRedisClusterConnection<byte[], byte[]> cc =
                     call("connect", () -> clusterClient.connect(ByteArrayCodec.INSTANCE));
@@ -221,6 +263,7 @@ final class RedisTarget implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (ownsShared && shared != null) {
             shared.close();
             shared = null;

@@ -29,7 +29,7 @@ public record ReplicationInfo(
         long lastIoSecondsAgo) {
 
     static Probe<ReplicationInfo> probe(RedisTarget redis) {
-        return Probe.of(redis.name() + " replication", () -> read(redis));
+        return Probe.of(redis.name() + " replication", redis.endpoint(), () -> read(redis));
     }
 
     static ReplicationInfo read(RedisTarget redis) {

@@ -158,6 +158,16 @@ public final class ScanDeleteByPattern implements Action {
         return redis.name() + " keys '" + s.pattern() + "'" + (s.type() == null ? "" : " of type " + s.type());
     }
 
+    @Override
+    public java.util.Optional<dev.runbook.core.Endpoint> endpoint() {
+        return java.util.Optional.of(redis.endpoint());
+    }
+
+    @Override
+    public java.util.Set<String> blastRadiusNames() {
+        return java.util.Set.of("keys");
+    }
+
     /** Every setting, bound into plans: a runbook rebuilt with other settings is refused at apply. */
     @Override
     public ScanDeleteSettings parameters() {
@@ -172,9 +182,12 @@ public final class ScanDeleteByPattern implements Action {
         List<NodeState> states = NodeState.readAll(redis, nodes);
         ScanDeleteEngine.Count count = count(nodes, ctx, prot, s.sampleSize());
         Observed observed = new Observed(s.pattern(), states, count.matching(), count.protectedMatched());
+        List<String> warnings = new ArrayList<>(KeyPatterns.deletePatternWarnings(s.pattern()));
+        warnings.addAll(KeyPatterns.protectWarnings(protectedGlobs(ctx), count.sampleKeys()));
         if (count.matching() == 0) {
-            return StepPlan.builder(this)
-                    .change(Change.NONE)
+            StepPlan.Builder none = StepPlan.builder(this);
+            warnings.forEach(none::warning);
+            return none.change(Change.NONE)
                     .summary("unchanged: no unprotected key matches '" + s.pattern() + "' on " + redis.name()
                             + (count.protectedMatched() > 0
                                     ? " ("
@@ -221,6 +234,7 @@ public final class ScanDeleteByPattern implements Action {
                 .blastRadius("keys", cap)
                 .resources(count.sampleKeys().stream().limit(20).toList())
                 .details(dry);
+        warnings.forEach(b::warning);
         if (s.rate() > 0) {
             b.rate("keys/s", s.rate());
         } else {

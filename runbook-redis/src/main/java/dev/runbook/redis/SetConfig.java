@@ -56,6 +56,16 @@ public final class SetConfig implements Action {
     }
 
     @Override
+    public java.util.Optional<dev.runbook.core.Endpoint> endpoint() {
+        return java.util.Optional.of(redis.endpoint());
+    }
+
+    @Override
+    public java.util.Set<String> blastRadiusNames() {
+        return java.util.Set.of("configs");
+    }
+
+    @Override
     public String target() {
         return redis.name() + " config " + parameter;
     }

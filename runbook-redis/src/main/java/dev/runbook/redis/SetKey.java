@@ -72,6 +72,16 @@ public final class SetKey implements Action {
     }
 
     @Override
+    public java.util.Optional<dev.runbook.core.Endpoint> endpoint() {
+        return java.util.Optional.of(redis.endpoint());
+    }
+
+    @Override
+    public java.util.Set<String> blastRadiusNames() {
+        return java.util.Set.of("keys");
+    }
+
+    @Override
     public String target() {
         return redis.name() + " key " + wanted.key();
     }

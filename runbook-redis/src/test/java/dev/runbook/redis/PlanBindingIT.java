@@ -62,11 +62,11 @@ class PlanBindingIT {
     @Test
     void aRunbookRebuiltWithAnotherConfigValue_isRefused_andTheValueIsUntouched() {
         Plan plan = engine.plan(policy("allkeys-lru"));
-        assertThat(plan.step("01-set-policy").summary()).contains("from noeviction to allkeys-lru");
+        assertThat(plan.step("set-policy").summary()).contains("from noeviction to allkeys-lru");
 
         assertThatThrownBy(() -> engine.apply(policy("volatile-ttl"), plan))
                 .isInstanceOf(StalePlanException.class)
-                .hasMessageContaining("step 01-set-policy (redis.setConfig on " + redis.name()
+                .hasMessageContaining("step set-policy (redis.setConfig on " + redis.name()
                         + " config maxmemory-policy): parameter 'value' is now \"volatile-ttl\"; the reviewed plan"
                         + " had \"allkeys-lru\"")
                 .hasMessageContaining("Nothing was applied; plan again and review the new plan");
@@ -79,7 +79,7 @@ class PlanBindingIT {
         TestRedis.strings(server, "orders:cache:item:", 100);
         TestRedis.strings(server, "orders:cache:pinned:", 10);
         Plan plan = engine.plan(flush(true));
-        assertThat(plan.step("01-flush-the-orders-cache").action().warnings())
+        assertThat(plan.step("flush-the-orders-cache").action().warnings())
                 .anySatisfy(w -> assertThat(w).contains("10 matching keys are protected and will be kept"));
 
         assertThatThrownBy(() -> engine.apply(flush(false), plan))

@@ -81,7 +81,7 @@ public abstract class ActionContract<A extends Action> {
     protected ActionContext context() {
         return ActionContext.builder()
                 .runId("contract-" + UUID.randomUUID())
-                .stepId("01-contract")
+                .stepId("contract")
                 .build();
     }
 

@@ -28,6 +28,15 @@ import java.util.function.Supplier;
  * assertThat(flush.applies()).isEqualTo(1);
  * flush.failNextApply(() -> new TargetUnavailableException("redis went away", null));
  * }</pre>
+ *
+ * <p>A fake of a real action ({@link #of(Action)}) takes its type, target, parameters, destructive flag
+ * and blast-radius names from that action, so that a runbook of fakes is planned, bound and guarded as
+ * the production one is, and only what it would observe is scripted:
+ *
+ * <pre>{@code
+ * FakeAction flush = FakeAction.of(redis.scanDelete("orders:cache:*").protect("orders:cache:pinned:*"))
+ *     .blastRadius("keys", 1_200);            // "key" would be refused: the real action reports "keys"
+ * }</pre>
  */
 public final class FakeAction implements Action {
     private final Spec spec;
@@ -47,10 +56,15 @@ public final class FakeAction implements Action {
             Map<String, Long> blastRadius,
             List<String> resources,
             List<String> warnings,
-            boolean destructive) {}
+            boolean destructive,
+            Action real) {}
 
     /** The pretend target's state, shared by the action and its inverse. */
     private static final class State {
+        volatile String summary;
+        volatile Map<String, Long> blastRadius;
+        volatile List<String> resources;
+        volatile List<String> warnings;
         volatile boolean done;
         volatile int version;
         final AtomicInteger plans = new AtomicInteger();
@@ -60,6 +74,13 @@ public final class FakeAction implements Action {
         volatile Supplier<RuntimeException> failApply;
         volatile boolean failApplyOnce;
         volatile int verifyFailures;
+
+        State(Spec spec) {
+            this.summary = spec.summary();
+            this.blastRadius = spec.blastRadius();
+            this.resources = spec.resources();
+            this.warnings = spec.warnings();
+        }
     }
 
     /**
@@ -73,6 +94,28 @@ public final class FakeAction implements Action {
     /** Starts a fake action of {@code type} on {@code target}. */
     public static Builder builder(String type, String target) {
         return new Builder(type, target);
+    }
+
+    /**
+     * A fake of {@code real}: the same type, target, {@link Action#parameters()}, destructive flag and
+     * blast-radius names, with no server behind it (its plan observes a pretend target). Script what the
+     * plan reports with {@link #blastRadius(String, long)}, {@link #resources(String...)} and {@link
+     * #warnings(String...)}. {@code real} is never planned or applied, so it may be built on an entry
+     * point that never connects ({@code RedisActions.connect("redis://orders-cache:6379")} opens nothing
+     * until used).
+     */
+    public static FakeAction of(Action real) {
+        Objects.requireNonNull(real, "real");
+        Spec spec = new Spec(
+                real.type(),
+                real.target(),
+                "apply " + real.type() + " to " + real.target(),
+                Map.of(),
+                List.of(),
+                List.of(),
+                real.destructive(),
+                real);
+        return new FakeAction(spec, new State(spec), false);
     }
 
     /** A fake action with one blast-radius figure: {@code FakeAction.of("flush", "keys", 10)}. */
@@ -111,9 +154,75 @@ public final class FakeAction implements Action {
             List<String> warnings,
             boolean destructive) {}
 
+    /** The real action's parameters for a fake of one ({@link #of(Action)}), else a {@link Params}. */
     @Override
-    public Params parameters() {
+    public Object parameters() {
+        if (spec.real() != null) {
+            return spec.real().parameters();
+        }
         return new Params(spec.summary(), spec.blastRadius(), spec.resources(), spec.warnings(), spec.destructive());
+    }
+
+    @Override
+    public java.util.Set<String> blastRadiusNames() {
+        return spec.real() != null
+                ? spec.real().blastRadiusNames()
+                : spec.blastRadius().keySet();
+    }
+
+    /** The real action a fake of one stands for ({@link #of(Action)}), if any. */
+    public Optional<Action> real() {
+        return Optional.ofNullable(spec.real());
+    }
+
+    /**
+     * From now on plans report this blast-radius figure (and applies count it); a plan made before is
+     * stale.
+     *
+     * @throws IllegalArgumentException if negative, or for a fake of a real action, if that action does
+     *     not report a figure of this name (naming those it reports)
+     */
+    public FakeAction blastRadius(String what, long count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("blast radius '" + what + "' must be >= 0, was " + count);
+        }
+        java.util.Set<String> names =
+                spec.real() == null ? java.util.Set.of() : spec.real().blastRadiusNames();
+        if (!names.isEmpty() && !names.contains(what)) {
+            throw new IllegalArgumentException(spec.type() + " reports blast radius " + new java.util.TreeSet<>(names)
+                    + ", not '" + what + "'; a budget on '" + what + "' would never apply to it");
+        }
+        synchronized (state) {
+            Map<String, Long> m = new LinkedHashMap<>(state.blastRadius);
+            m.put(what, count);
+            state.blastRadius = Map.copyOf(m);
+            state.version++;
+        }
+        return this;
+    }
+
+    /** From now on plans name these resources (keys, topics), which protected-name guards check. */
+    public FakeAction resources(String... names) {
+        synchronized (state) {
+            state.resources = List.of(names);
+            state.version++;
+        }
+        return this;
+    }
+
+    /** From now on plans carry these warnings. */
+    public FakeAction warnings(String... warnings) {
+        synchronized (state) {
+            state.warnings = List.of(warnings);
+            state.version++;
+        }
+        return this;
+    }
+
+    /** From now on plans say this sentence. */
+    public FakeAction summary(String summary) {
+        state.summary = Objects.requireNonNull(summary, "summary");
+        return this;
     }
 
     private boolean reached() {
@@ -136,12 +245,12 @@ public final class FakeAction implements Action {
             return StepPlan.unchanged(this, spec.target() + (undo ? " is not applied" : " is already done"), now);
         }
         StepPlan.Builder b = StepPlan.builder(this)
-                .summary(undo ? "undo: " + spec.summary() : spec.summary())
+                .summary(undo ? "undo: " + state.summary : state.summary)
                 .before(now)
                 .after(new Observed(!undo, now.version()))
-                .resources(spec.resources());
-        spec.blastRadius().forEach(b::blastRadius);
-        spec.warnings().forEach(b::warning);
+                .resources(state.resources);
+        state.blastRadius.forEach(b::blastRadius);
+        state.warnings.forEach(b::warning);
         return b.build();
     }
 
@@ -163,8 +272,8 @@ public final class FakeAction implements Action {
             state.done = !undo;
             (undo ? state.undos : state.applies).incrementAndGet();
         }
-        ApplyResult.Builder r = ApplyResult.changed(undo ? "undid: " + spec.summary() : spec.summary());
-        spec.blastRadius().forEach(r::count);
+        ApplyResult.Builder r = ApplyResult.changed(undo ? "undid: " + state.summary : state.summary);
+        state.blastRadius.forEach(r::count);
         return r.build();
     }
 
@@ -317,8 +426,9 @@ public final class FakeAction implements Action {
                     Map.copyOf(blastRadius),
                     List.copyOf(resources),
                     List.copyOf(warnings),
-                    destructive);
-            return new FakeAction(spec, new State(), false);
+                    destructive,
+                    null);
+            return new FakeAction(spec, new State(spec), false);
         }
     }
 }

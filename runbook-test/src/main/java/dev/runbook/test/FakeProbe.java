@@ -38,6 +38,11 @@ public final class FakeProbe<T> implements Probe<T> {
         return p;
     }
 
+    /** A probe with no value yet: reading it fails until {@link #set(Object)} or {@link #then(Object[])}. */
+    public static <T> FakeProbe<T> unscripted(String name) {
+        return new FakeProbe<>(name);
+    }
+
     /** Appends values to the script. */
     @SafeVarargs
     public final synchronized FakeProbe<T> then(T... values) {
@@ -78,7 +83,8 @@ public final class FakeProbe<T> implements Probe<T> {
         Supplier<T> next = script.pollFirst();
         if (next == null) {
             if (last == null) {
-                throw new IllegalStateException("fake probe '" + name + "' has no value; give one to FakeProbe.of");
+                throw new IllegalStateException(
+                        "fake probe '" + name + "' has no value; script one with set(value) or" + " then(values...)");
             }
             return last.get();
         }

@@ -8,7 +8,7 @@ import org.assertj.core.api.AbstractAssert;
  * Assertions on a {@link Plan}; failures print the plan table.
  *
  * <pre>{@code
- * assertThat(plan).isReady().hasSteps("01-memory-is-high", "02-flush").hasStep("02-flush").changes();
+ * assertThat(plan).isReady().hasSteps("memory-is-high", "flush").hasStep("flush").changes();
  * }</pre>
  */
 public final class PlanAssert extends AbstractAssert<PlanAssert, Plan> {
@@ -72,6 +72,16 @@ public final class PlanAssert extends AbstractAssert<PlanAssert, Plan> {
         var ids = actual.steps().stream().map(PlannedStep::stepId).toList();
         if (!ids.equals(java.util.List.of(stepIds))) {
             failWithMessage("expected steps %s, but the plan has %s", java.util.List.of(stepIds), ids);
+        }
+        return this;
+    }
+
+    /** The secret's value appears neither in the plan's table nor in its JSON. */
+    public PlanAssert doesNotReveal(dev.runbook.core.Secret secret) {
+        isNotNull();
+        var found = Revealed.where(secret, actual);
+        if (!found.isEmpty()) {
+            failWithMessage("expected the plan not to reveal the secret, but it is in %s", found);
         }
         return this;
     }

@@ -9,7 +9,7 @@ import org.assertj.core.api.AbstractAssert;
  * Assertions on one step of a plan; {@link #and()} goes back to the plan.
  *
  * <pre>{@code
- * assertThat(plan).hasStep("02-flush").withChange(Change.CHANGE).withBlastRadius("keys", 10)
+ * assertThat(plan).hasStep("flush").withChange(Change.CHANGE).withBlastRadius("keys", 10)
  *     .requiresApproval().and().isReady();
  * }</pre>
  */

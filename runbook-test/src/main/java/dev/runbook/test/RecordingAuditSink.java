@@ -56,6 +56,14 @@ public final class RecordingAuditSink implements AuditSink {
         return events.stream().filter(e -> e.type() == type).toList();
     }
 
+    /** Fails if the secret's value appears in any record (its text or its JSON), naming the records. */
+    public void assertDoesNotReveal(dev.runbook.core.Secret secret) {
+        var found = Revealed.where(secret, this);
+        if (!found.isEmpty()) {
+            throw new AssertionError("expected no audit record to reveal the secret, but it is in " + found);
+        }
+    }
+
     /**
      * Asserts that every start record has exactly one end record with its span, after it, and that no
      * end record lacks a start.

@@ -11,7 +11,7 @@ import org.assertj.core.api.AbstractAssert;
  * Assertions on a {@link Report}; failures print the report table.
  *
  * <pre>{@code
- * assertThat(report).succeeded().step("02-flush").hasOutcome(Outcome.CHANGED).hasCount("deleted", 10);
+ * assertThat(report).succeeded().step("flush").hasOutcome(Outcome.CHANGED).hasCount("deleted", 10);
  * }</pre>
  */
 public final class ReportAssert extends AbstractAssert<ReportAssert, Report> {
@@ -25,6 +25,16 @@ public final class ReportAssert extends AbstractAssert<ReportAssert, Report> {
         isNotNull();
         if (actual.status() != status) {
             failWithMessage("expected the run to end %s, but it ended %s:%n%s", status, actual.status(), actual);
+        }
+        return this;
+    }
+
+    /** The secret's value appears neither in the report's table nor in its JSON. */
+    public ReportAssert doesNotReveal(dev.runbook.core.Secret secret) {
+        isNotNull();
+        var found = Revealed.where(secret, actual);
+        if (!found.isEmpty()) {
+            failWithMessage("expected the report not to reveal the secret, but it is in %s", found);
         }
         return this;
     }

@@ -5,6 +5,7 @@ import dev.runbook.core.RunbookEngine;
 import java.lang.reflect.AnnotatedElement;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -66,18 +67,33 @@ public final class RunbookEngineExtension implements ParameterResolver {
         RecordingAuditSink audit = new RecordingAuditSink();
         TestApprovals approvals = TestApprovals.approvingAll();
         RunbookEngine.Builder b = RunbookEngine.builder()
-                .clock(clock)
-                .sleeper(clock)
                 .audit(audit)
-                .approvals(approvals)
-                .journal(Journal.inMemory())
                 .actor(settings.actor())
-                .environment(settings.environment())
+                .environment("test")
                 .retries(3, Duration.ofMillis(1));
         if (!settings.incident().isEmpty()) {
             b.incident(settings.incident());
         }
+        teamSettings(settings.engine()).accept(b);
+        // after the team's settings: tests run on the test clock, decide approvals, journal in memory
+        b.clock(clock).sleeper(clock).approvals(approvals).journal(Journal.inMemory());
+        if (!settings.environment().isEmpty()) {
+            b.environment(settings.environment());
+        }
         return new Rig(clock, audit, approvals, b.build());
+    }
+
+    private static Consumer<RunbookEngine.Builder> teamSettings(Class<? extends Consumer<RunbookEngine.Builder>> type) {
+        try {
+            var constructor = type.getDeclaredConstructor();
+            constructor.setAccessible(true);
+            return constructor.newInstance();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new ParameterResolutionException(
+                    "@RunbookTest(engine = " + type.getName() + ".class) needs a class with a no-argument"
+                            + " constructor that configures a RunbookEngine.Builder; creating it failed: " + e,
+                    e);
+        }
     }
 
     private static Optional<RunbookTest> find(Optional<? extends AnnotatedElement> element) {

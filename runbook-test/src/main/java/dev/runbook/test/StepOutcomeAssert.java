@@ -9,7 +9,7 @@ import org.assertj.core.api.AbstractAssert;
  * Assertions on one step of a report; {@link #and()} goes back to the report.
  *
  * <pre>{@code
- * assertThat(report).step("02-flush").hasOutcome(Outcome.CHANGED).hasCount("deleted", 10).verificationPassed();
+ * assertThat(report).step("flush").hasOutcome(Outcome.CHANGED).hasCount("deleted", 10).verificationPassed();
  * }</pre>
  */
 public final class StepOutcomeAssert extends AbstractAssert<StepOutcomeAssert, StepOutcome> {

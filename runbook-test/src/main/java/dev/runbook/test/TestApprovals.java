@@ -13,10 +13,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * can assert what was asked and what was decided.
  *
  * <pre>{@code
- * TestApprovals approvals = TestApprovals.approvingAll().deny("02-flush-the-stock-cache");
+ * TestApprovals approvals = TestApprovals.approvingAll().deny("flush-the-stock-cache");
  * RunbookEngine engine = RunbookEngine.builder().approvals(approvals).build();
  * ...
- * assertThat(approvals.askedFor()).containsExactly("02-flush-the-stock-cache");
+ * assertThat(approvals.askedFor()).containsExactly("flush-the-stock-cache");
  * }</pre>
  */
 public final class TestApprovals implements ApprovalGate {

@@ -45,6 +45,11 @@ final class PutValue implements Action {
     }
 
     @Override
+    public java.util.Set<String> blastRadiusNames() {
+        return java.util.Set.of("keys");
+    }
+
+    @Override
     public Map<String, String> parameters() {
         return bindsValue ? Map.of("value", value) : Map.of();
     }

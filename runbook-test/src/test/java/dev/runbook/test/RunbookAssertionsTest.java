@@ -45,8 +45,8 @@ class RunbookAssertionsTest {
                 .isReady()
                 .changesSomething()
                 .survivesJson()
-                .hasSteps("01-memory-is-high", "02-flush")
-                .hasStep("02-flush")
+                .hasSteps("memory-is-high", "flush")
+                .hasStep("flush")
                 .withKind(StepKind.ACTION)
                 .withChange(Change.CHANGE)
                 .changes()
@@ -56,7 +56,7 @@ class RunbookAssertionsTest {
                 .requiresApproval()
                 .isNotRefused()
                 .and()
-                .hasStep("01-memory-is-high")
+                .hasStep("memory-is-high")
                 .isUnchanged()
                 .doesNotRequireApproval();
     }
@@ -66,18 +66,18 @@ class RunbookAssertionsTest {
         Plan plan = engine(Guards.builder().budget("keys", 5).build()).plan(runbook);
 
         assertThat(plan).isNotReady().hasRefusalContaining("budget 'keys' is 5");
-        assertThat(plan).hasStep("02-flush").isRefusedWith("raise the budget");
+        assertThat(plan).hasStep("flush").isRefusedWith("raise the budget");
         assertThatThrownBy(() -> assertThat(plan).isReady())
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("budget 'keys' is 5")
                 .hasMessageContaining("NOT ready");
-        assertThatThrownBy(() -> assertThat(plan).hasStep("03-nope"))
+        assertThatThrownBy(() -> assertThat(plan).hasStep("nope"))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("[01-memory-is-high, 02-flush]");
-        assertThatThrownBy(() -> assertThat(plan).hasStep("02-flush").withBlastRadius("keys", 11))
+                .hasMessageContaining("[memory-is-high, flush]");
+        assertThatThrownBy(() -> assertThat(plan).hasStep("flush").withBlastRadius("keys", 11))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("keys=11");
-        assertThatThrownBy(() -> assertThat(plan).hasStep("02-flush").isUnchanged())
+        assertThatThrownBy(() -> assertThat(plan).hasStep("flush").isUnchanged())
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("change NONE");
         assertThatThrownBy(() -> assertThat(plan).isNoop()).isInstanceOf(AssertionError.class);
@@ -92,25 +92,25 @@ class RunbookAssertionsTest {
                 .succeeded()
                 .survivesJson()
                 .hasOutcomes(Outcome.UNCHANGED, Outcome.CHANGED)
-                .step("02-flush")
+                .step("flush")
                 .hasOutcome(Outcome.CHANGED)
                 .hasCount("keys", 10)
                 .hasMessageContaining("UNLINK")
                 .hasNoError()
                 .verificationPassed()
                 .and()
-                .step("01-memory-is-high")
+                .step("memory-is-high")
                 .hasOutcome(Outcome.UNCHANGED);
         assertThatThrownBy(() -> assertThat(report).failed())
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("expected the run to end FAILED, but it ended SUCCEEDED")
-                .hasMessageContaining("02-flush");
-        assertThatThrownBy(() -> assertThat(report).step("02-flush").hasOutcome(Outcome.UNCHANGED))
+                .hasMessageContaining("flush");
+        assertThatThrownBy(() -> assertThat(report).step("flush").hasOutcome(Outcome.UNCHANGED))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("expected step 02-flush to be UNCHANGED, but it was CHANGED");
-        assertThatThrownBy(() -> assertThat(report).step("02-flush").hasErrorContaining("x"))
+                .hasMessageContaining("expected step flush to be UNCHANGED, but it was CHANGED");
+        assertThatThrownBy(() -> assertThat(report).step("flush").hasErrorContaining("x"))
                 .isInstanceOf(AssertionError.class);
-        assertThatThrownBy(() -> assertThat(report).step("02-flush").hasItem("k", Outcome.CHANGED))
+        assertThatThrownBy(() -> assertThat(report).step("flush").hasItem("k", Outcome.CHANGED))
                 .isInstanceOf(AssertionError.class);
     }
 
@@ -122,11 +122,7 @@ class RunbookAssertionsTest {
 
         Report report = engine.apply(runbook, plan);
 
-        assertThat(report)
-                .failed()
-                .step("02-flush")
-                .hasOutcome(Outcome.FAILED)
-                .hasErrorContaining("StalePlanException");
+        assertThat(report).failed().step("flush").hasOutcome(Outcome.FAILED).hasErrorContaining("StalePlanException");
         org.assertj.core.api.Assertions.assertThat(flush.applies()).isZero();
     }
 }

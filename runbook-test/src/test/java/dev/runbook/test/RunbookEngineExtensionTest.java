@@ -49,11 +49,11 @@ class RunbookEngineExtensionTest {
 
         Report report = engine.apply(runbook, plan);
 
-        assertThat(report).succeeded().step("03-memory-recovers").hasOutcome(Outcome.UNCHANGED);
+        assertThat(report).succeeded().step("memory-recovers").hasOutcome(Outcome.UNCHANGED);
         assertThat(flush.applies()).isEqualTo(1);
         // The wait read 0.85, 0.75 and 0.62, sleeping on the test clock in between: no real time passed.
         assertThat(clock.instant()).isEqualTo(Instant.parse("2026-11-21T03:00:01Z"));
-        assertThat(approvals.askedFor()).containsExactly("02-flush-the-stock-cache");
+        assertThat(approvals.askedFor()).containsExactly("flush-the-stock-cache");
         audit.assertPaired();
         assertThat(audit.events()).allSatisfy(e -> {
             assertThat(e.incidentId()).isEqualTo("INC-2211");
@@ -64,14 +64,14 @@ class RunbookEngineExtensionTest {
     @Test
     void aDeniedApprovalStopsTheRunBeforeTheStepAndIsAudited(
             RunbookEngine engine, TestApprovals approvals, RecordingAuditSink audit) {
-        approvals.deny("02-flush-the-stock-cache");
+        approvals.deny("flush-the-stock-cache");
 
         Report report = engine.apply(runbook, engine.plan(runbook));
 
         assertThat(report)
                 .failed()
                 .hasOutcomes(Outcome.UNCHANGED, Outcome.FAILED, Outcome.NOT_ATTEMPTED)
-                .step("02-flush-the-stock-cache")
+                .step("flush-the-stock-cache")
                 .hasErrorContaining("was not approved");
         assertThat(flush.applies()).isZero();
         assertThat(audit.events(AuditEvent.Type.APPROVAL_DENIED))

@@ -1,5 +1,6 @@
 package dev.runbook.core.audit;
 
+import dev.runbook.core.LibraryFloor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -19,7 +20,14 @@ public final class Slf4jAuditSink implements AuditSink {
         this(LoggerFactory.getLogger("dev.runbook.audit"));
     }
 
+    /**
+     * Writes to {@code log}.
+     *
+     * @throws dev.runbook.core.RefusedException if slf4j-api on the class path is older than 2.0 (see
+     *     {@link LibraryFloor#SLF4J})
+     */
     public Slf4jAuditSink(Logger log) {
+        LibraryFloor.SLF4J.require(Logger.class);
         this.log = log;
     }
 

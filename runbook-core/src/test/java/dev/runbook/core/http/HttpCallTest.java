@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class HttpCallTest {
     private AdminServer server;
     private final ActionContext ctx =
-            ActionContext.builder().runId("run-1").stepId("02-half-open").build();
+            ActionContext.builder().runId("run-1").stepId("half-open").build();
 
     @BeforeEach
     void start() throws IOException {
@@ -96,7 +96,7 @@ class HttpCallTest {
                 .filteredOn(r -> r.method().equals("POST"))
                 .singleElement()
                 .satisfies(r -> {
-                    assertThat(r.idempotencyKey()).isEqualTo("run-1/02-half-open");
+                    assertThat(r.idempotencyKey()).isEqualTo("run-1/half-open");
                     assertThat(r.authorization()).isEqualTo(AdminServer.TOKEN);
                     assertThat(r.body()).isEqualTo("{\"service\":\"inside\"}");
                 });
@@ -144,7 +144,7 @@ class HttpCallTest {
 
         assertThat(first.outcome()).isEqualTo(Outcome.CHANGED);
         assertThat(second.outcome()).isEqualTo(Outcome.UNCHANGED);
-        assertThat(second.summary()).contains("already sent", "run-1/02-half-open");
+        assertThat(second.summary()).contains("already sent", "run-1/half-open");
         assertThat(server.replayed).containsExactly("evt-42");
         assertThat(call.verify(plan, first, ctx).status()).isEqualTo(Verification.Status.PASSED);
     }
@@ -181,7 +181,7 @@ class HttpCallTest {
                 .isInstanceOfSatisfying(TargetUnavailableException.class, e -> assertThat(e.retriable())
                         .isTrue())
                 .hasMessageContaining("answered 503")
-                .hasMessageContaining("Idempotency-Key run-1/02-half-open");
+                .hasMessageContaining("Idempotency-Key run-1/half-open");
     }
 
     @Test
@@ -261,11 +261,11 @@ class HttpCallTest {
         Report report = engine.apply(rb, plan);
 
         assertThat(report.status()).as("%s", report).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(report.step("02-half-open").outcome()).isEqualTo(Outcome.CHANGED);
+        assertThat(report.step("half-open").outcome()).isEqualTo(Outcome.CHANGED);
         assertThat(server.breaker).isEqualTo("HALF_OPEN");
         assertThat(server.requests)
                 .filteredOn(r -> r.method().equals("POST"))
                 .singleElement()
-                .satisfies(r -> assertThat(r.idempotencyKey()).isEqualTo(report.runId() + "/02-half-open"));
+                .satisfies(r -> assertThat(r.idempotencyKey()).isEqualTo(report.runId() + "/half-open"));
     }
 }

@@ -1,4 +1,4 @@
-package dev.runbook.examples;
+package dev.runbook.redis.test;
 
 import java.io.File;
 import java.io.IOException;
@@ -10,45 +10,56 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real {@code redis-server} from the PATH, started by the demo on a free 127.0.0.1 port in a
- * temporary directory (no persistence) and stopped on {@link #close()}: what a Redis scenario such as
- * INC-004 stages its incident on.
+ * A real {@code redis-server} from the {@code PATH} for integration tests: started on a free 127.0.0.1
+ * port in a temporary directory (no persistence, no system service touched), ready when it answers
+ * {@code PING} (about 40 ms), stopped and its directory deleted by {@link #close()}. What Testcontainers'
+ * Redis module gives, without Docker.
  *
  * <pre>{@code
- * try (RedisServerProcess redis = RedisServerProcess.start()) {
- *     String uri = redis.uri(); // redis://127.0.0.1:41234
+ * class PoisonedCacheIT {
+ *     static RedisServer server = RedisServer.start();          // once per test class
+ *     @AfterAll static void stop() { server.close(); }
+ *
+ *     @Test void deletesTheCache() {
+ *         try (RedisActions redis = RedisActions.connect(server.uri())) { ... }
+ *     }
  * }
+ * RedisServer replica = RedisServer.start("--replicaof", "127.0.0.1", String.valueOf(server.port()));
  * }</pre>
+ *
+ * <p>A missing {@code redis-server} fails with the line that installs it; it is never skipped.
  */
-public final class RedisServerProcess implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path dir;
 
-    private RedisServerProcess(Process process, int port, Path dir) {
+    private RedisServer(Process process, int port, Path dir) {
         this.process = process;
         this.port = port;
         this.dir = dir;
     }
 
     /**
-     * Starts {@code redis-server} and waits until it answers PING (at most 10 s).
+     * Starts {@code redis-server} with {@code extraArgs} (such as {@code "--maxmemory", "30mb"}) and waits
+     * until it answers PING (at most 10 s).
      *
-     * @throws IllegalStateException if redis-server is not on the PATH (with the command to install it) or
-     *     does not come up (with its log)
+     * @throws IllegalStateException if redis-server is not on the PATH (naming the command that installs
+     *     it) or does not come up (with its log)
      */
-    public static RedisServerProcess start(String... extraArgs) {
+    public static RedisServer start(String... extraArgs) {
         String binary = onPath("redis-server");
         try {
-            Path dir = Files.createTempDirectory("runbook-demo-redis-");
+            Path dir = Files.createTempDirectory("runbook-redis-");
             int port = freePort();
-            List<String> cmd = new java.util.ArrayList<>(List.of(
+            List<String> cmd = new ArrayList<>(List.of(
                     binary,
                     "--port",
                     String.valueOf(port),
@@ -58,6 +69,8 @@ public final class RedisServerProcess implements AutoCloseable {
                     "",
                     "--appendonly",
                     "no",
+                    "--repl-diskless-sync-delay",
+                    "0",
                     "--daemonize",
                     "no",
                     "--dir",
@@ -68,15 +81,15 @@ public final class RedisServerProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
-            RedisServerProcess redis = new RedisServerProcess(p, port, dir);
+            RedisServer redis = new RedisServer(p, port, dir);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!accepts(port)) {
+            while (!answersPing(port)) {
                 if (!p.isAlive() || System.nanoTime() > deadline) {
                     String out = Files.exists(log) ? Files.readString(log) : "";
                     redis.close();
                     throw new IllegalStateException("redis-server on 127.0.0.1:" + port + " did not start: " + out);
                 }
-                Thread.sleep(20);
+                Thread.sleep(10);
             }
             return redis;
         } catch (IOException e) {
@@ -97,12 +110,22 @@ public final class RedisServerProcess implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
+    /** The server's temporary directory (its log is {@code redis.log} there). */
+    public Path directory() {
+        return dir;
+    }
+
+    /** The server's process id, to pause it ({@code kill -STOP}) or crash it ({@code kill -9}) in a test. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Whether the process is still running. */
     public boolean isAlive() {
         return process.isAlive();
     }
 
-    /** Stops the server and deletes its directory. */
+    /** Stops the server (SIGTERM, then SIGKILL after 5 s) and deletes its directory. */
     @Override
     public void close() {
         process.destroy();
@@ -120,6 +143,11 @@ public final class RedisServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The absolute path of {@code binary} on the PATH.
+     *
+     * @throws IllegalStateException naming the package that installs it, if it is not there
+     */
     static String onPath(String binary) {
         String path = System.getenv().getOrDefault("PATH", "");
         for (String d : path.split(File.pathSeparator, -1)) {
@@ -128,7 +156,7 @@ public final class RedisServerProcess implements AutoCloseable {
             }
         }
         throw new IllegalStateException(binary + " is not on the PATH; install it with 'apt-get install redis-server'"
-                + " (Debian/Ubuntu) or 'brew install redis', then run again");
+                + " (Debian/Ubuntu) or 'brew install redis' (macOS), then run again");
     }
 
     private static int freePort() throws IOException {
@@ -138,10 +166,10 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     /**
-     * Whether the server answers {@code PING}. A bare connect is not proof: a loopback connect to a port
-     * in the ephemeral range can connect to itself while nothing listens yet.
+     * Whether the server answers {@code PING}. A bare connect is not proof: a loopback connect to a port in
+     * the ephemeral range can connect to itself while nothing listens yet.
      */
-    private static boolean accepts(int port) {
+    private static boolean answersPing(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
             s.setSoTimeout(1000);

@@ -1,4 +1,4 @@
-package dev.runbook.kafka;
+package dev.runbook.kafka.test;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -12,6 +12,12 @@ import org.apache.kafka.common.errors.WakeupException;
 /**
  * A real consumer group member polling in a background thread, for tests that need an active group or
  * a rebalance. Closing it leaves the group (which becomes EMPTY once no member is left).
+ *
+ * <pre>{@code
+ * try (ActiveConsumer member = KafkaTestCluster.get().joinGroup("orders", List.of("orders"))) {
+ *     // the group is Stable with one member: a reset of its offsets is refused
+ * }
+ * }</pre>
  */
 public final class ActiveConsumer implements AutoCloseable {
 
@@ -27,7 +33,13 @@ public final class ActiveConsumer implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    static ActiveConsumer start(Properties config, Collection<String> topics, Duration wait) {
+    /**
+     * Starts a member with {@code config} subscribed to {@code topics}; returns once it is assigned
+     * partitions (at most {@code wait}).
+     *
+     * @throws IllegalStateException if it gets no assignment in time
+     */
+    public static ActiveConsumer start(Properties config, Collection<String> topics, Duration wait) {
         ActiveConsumer c = new ActiveConsumer(config, topics);
         c.thread.start();
         try {

@@ -1,6 +1,7 @@
-package dev.runbook.kafka;
+package dev.runbook.kafka.test;
 
-import dev.runbook.core.Json;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -12,13 +13,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.apache.kafka.connect.cli.ConnectStandalone;
 import org.apache.kafka.connect.runtime.Connect;
 
 /**
- * One real Kafka Connect worker (standalone mode, in-process, plugins by service loading) per test JVM,
- * against {@link KafkaTestCluster}, with its REST API on a free loopback port.
+ * One real Kafka Connect worker (standalone mode, in-process, plugins by service loading, with Kafka's
+ * file connectors) per test JVM, against {@link KafkaTestCluster}, with its REST API on a free loopback
+ * port: the real REST API that {@code KafkaActions.kafkaConnect(url)} drives.
  *
  * <pre>{@code
  * ConnectTestWorker worker = ConnectTestWorker.get();
@@ -80,21 +81,27 @@ public final class ConnectTestWorker {
         return url;
     }
 
-    Path dir() {
+    /** The worker's temporary directory (connector files, offsets). */
+    public Path dir() {
         return dir;
     }
 
     /** Creates (or replaces) a connector's config with {@code PUT /connectors/{name}/config}. */
-    void createConnector(String name, Map<String, String> config) {
-        call("PUT", "connectors/" + name + "/config", Json.write(config));
+    public void createConnector(String name, Map<String, String> config) {
+        try {
+            call("PUT", "connectors/" + name + "/config", new ObjectMapper().writeValueAsString(config));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("connector config of " + name + ": " + e.getMessage(), e);
+        }
     }
 
-    void deleteConnector(String name) {
+    /** Deletes a connector with {@code DELETE /connectors/{name}}. */
+    public void deleteConnector(String name) {
         call("DELETE", "connectors/" + name, null);
     }
 
     /** Calls the REST API directly (as another operator would), returning the body; fails on non-2xx. */
-    String call(String method, String path, String body) {
+    public String call(String method, String path, String body) {
         try {
             HttpRequest r = HttpRequest.newBuilder(url.resolve(path))
                     .header("Content-Type", "application/json")
@@ -116,23 +123,5 @@ public final class ConnectTestWorker {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Waits up to 30 s for the connector's status to satisfy {@code until}; returns it. */
-    ConnectorStatus await(KafkaConnect connect, String name, Predicate<ConnectorStatus> until) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        ConnectorStatus last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = connect.connectorStatus(name).read();
-                if (until.test(last)) {
-                    return last;
-                }
-            } catch (RuntimeException e) {
-                // not created yet
-            }
-            KafkaTestCluster.sleep(100);
-        }
-        throw new IllegalStateException("connector " + name + " did not reach the expected state; last " + last);
     }
 }

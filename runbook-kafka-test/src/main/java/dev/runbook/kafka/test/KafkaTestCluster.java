@@ -1,4 +1,4 @@
-package dev.runbook.kafka;
+package dev.runbook.kafka.test;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,8 +31,10 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /**
- * One real in-process KRaft broker (combined broker + controller) per test JVM, started on first use on
- * a free loopback port in a temporary directory and stopped when the JVM exits.
+ * One real in-process KRaft broker (combined broker + controller, Apache Kafka's own {@code
+ * KafkaClusterTestKit}) per test JVM, for integration tests: started on first use (about 2 s, about 250
+ * MB of heap) on a free loopback port in a temporary directory, and stopped when the JVM exits. No
+ * Docker, no system service; depending on {@code runbook-kafka-test} brings the broker's jars.
  *
  * <pre>{@code
  * KafkaTestCluster kafka = KafkaTestCluster.get();
@@ -125,8 +127,8 @@ public final class KafkaTestCluster {
     }
 
     /** Creates a topic with replication factor 1 through {@code admin}, as {@link #createTopic(String, int)}. */
-    static String createTopic(Admin admin, String name, int partitions) {
-        get(admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+    public static String createTopic(Admin admin, String name, int partitions) {
+        await(admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
                 .all());
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
@@ -170,7 +172,7 @@ public final class KafkaTestCluster {
             sent.add(producer.send(new ProducerRecord<>(topic, p, "k-" + i, "v-" + i)));
             perPartition.merge(p, 1L, Long::sum);
         }
-        sent.forEach(KafkaTestCluster::get);
+        sent.forEach(KafkaTestCluster::await);
         return perPartition;
     }
 
@@ -180,12 +182,12 @@ public final class KafkaTestCluster {
         for (long ts : timestamps) {
             sent.add(producer.send(new ProducerRecord<>(topic, partition, ts, "k-" + ts, "v-" + ts)));
         }
-        sent.forEach(KafkaTestCluster::get);
+        sent.forEach(KafkaTestCluster::await);
     }
 
     /** Deletes records before {@code offset}, moving the log start offset of that partition. */
     public void deleteRecordsBefore(TopicPartition tp, long offset) {
-        get(admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(offset)))
+        await(admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(offset)))
                 .all());
     }
 
@@ -205,7 +207,7 @@ public final class KafkaTestCluster {
     /** The committed offsets of {@code group}, read through the admin API. */
     public Map<TopicPartition, Long> committed(String group) {
         Map<TopicPartition, Long> out = new HashMap<>();
-        get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata())
+        await(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata())
                 .forEach((tp, om) -> {
                     if (om != null) {
                         out.put(tp, om.offset());
@@ -230,13 +232,13 @@ public final class KafkaTestCluster {
             request.put(new TopicPartition(topic, p), spec);
         }
         Map<TopicPartition, Long> out = new HashMap<>();
-        get(admin.listOffsets(request).all()).forEach((tp, info) -> out.put(tp, info.offset()));
+        await(admin.listOffsets(request).all()).forEach((tp, info) -> out.put(tp, info.offset()));
         return out;
     }
 
     /** The number of partitions of an existing topic. */
     public int partitionCount(String topic) {
-        return get(admin.describeTopics(List.of(topic)).allTopicNames())
+        return await(admin.describeTopics(List.of(topic)).allTopicNames())
                 .get(topic)
                 .partitions()
                 .size();
@@ -282,7 +284,8 @@ public final class KafkaTestCluster {
         }
     }
 
-    static <T> T get(java.util.concurrent.Future<T> future) {
+    /** Waits up to 30 s for {@code future}, turning its failure into an {@link IllegalStateException}. */
+    public static <T> T await(java.util.concurrent.Future<T> future) {
         try {
             return future.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -293,7 +296,8 @@ public final class KafkaTestCluster {
         }
     }
 
-    static void sleep(long millis) {
+    /** Sleeps in a test's polling loop, turning an interrupt into an {@link IllegalStateException}. */
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -1,4 +1,4 @@
-package dev.runbook.kafka;
+package dev.runbook.kafka.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,7 +45,7 @@ class KafkaTestClusterIT {
     }
 
     private ConsumerGroupDescription describe(String group) {
-        return KafkaTestCluster.get(
+        return KafkaTestCluster.await(
                         kafka.admin().describeConsumerGroups(List.of(group)).all())
                 .get(group);
     }
