@@ -50,6 +50,7 @@ public final class RunbookEngine {
     final Duration stepTimeout;
     final Duration verifyPoll;
     final BindingKey bindingKey;
+    final List<RunListener> listeners;
 
     private RunbookEngine(Builder b) {
         this.clock = b.clock;
@@ -66,6 +67,7 @@ public final class RunbookEngine {
         this.stepTimeout = b.stepTimeout;
         this.verifyPoll = b.verifyPoll;
         this.bindingKey = b.bindingKey;
+        this.listeners = List.copyOf(b.listeners);
     }
 
     /** Starts an engine with no guards, no audit sinks, an in-memory journal, and every approval denied. */
@@ -196,6 +198,7 @@ public final class RunbookEngine {
         private Duration stepTimeout;
         private Duration verifyPoll = Duration.ofMillis(250);
         private BindingKey bindingKey = BindingKey.fromEnvironment();
+        private final List<RunListener> listeners = new ArrayList<>();
 
         /** The clock for plans, audit times, freezes and waits; the system UTC clock unless set. */
         public Builder clock(Clock clock) {
@@ -297,6 +300,16 @@ public final class RunbookEngine {
          */
         public Builder bindingKey(BindingKey key) {
             this.bindingKey = Objects.requireNonNull(key, "key");
+            return this;
+        }
+
+        /**
+         * Adds a listener of run events (started, approval needed, step finished or failed, finished): a
+         * notifier, a pager, metrics. A listener that throws is recorded in the audit and the report's
+         * warnings; it never fails a step.
+         */
+        public Builder listener(RunListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
