@@ -147,8 +147,8 @@ public final class PostMortem {
                 String head = lines.isEmpty()
                         ? "empty"
                         : lines.get(lines.size() - 1).path("hash").asText().substring(0, 12);
-                verifiedParts.add(f.getFileName() + " (" + lines.size() + " records, ends at " + head
-                        + (heads.containsKey(f) ? ", the expected head" : "") + ")");
+                verifiedParts.add(f.getFileName() + " (" + lines.size() + (lines.size() == 1 ? " record" : " records")
+                        + ", ends at " + head + (heads.containsKey(f) ? ", the expected head" : "") + ")");
                 lines.forEach(l -> events.add(l.path("event")));
             }
             String only = incidentId;

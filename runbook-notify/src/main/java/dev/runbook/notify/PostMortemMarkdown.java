@@ -61,7 +61,8 @@ final class PostMortemMarkdown {
         sb.append("## Root Cause\n").append(FILL).append("\n\n");
         sb.append("## Resolution\n");
         List<TimelineEntry> changed = rows.stream()
-                .filter(e -> "CHANGED".equals(e.outcome()) && !"run".equals(e.kind()))
+                .filter(e -> "CHANGED".equals(e.outcome())
+                        && List.of("step", "status-page", "escalation").contains(e.kind()))
                 .toList();
         if (changed.isEmpty()) {
             sb.append("No step changed anything. ").append(FILL).append('\n');

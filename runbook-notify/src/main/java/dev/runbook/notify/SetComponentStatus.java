@@ -24,14 +24,35 @@ public final class SetComponentStatus implements Action {
     private final StatusPage page;
     private final String componentId;
     private final ComponentStatus status;
+    private final ComponentStatus from;
 
     SetComponentStatus(StatusPage page, String componentId, ComponentStatus status) {
+        this(page, componentId, status, null);
+    }
+
+    private SetComponentStatus(StatusPage page, String componentId, ComponentStatus status, ComponentStatus from) {
         if (componentId == null || componentId.isBlank()) {
             throw new IllegalArgumentException("name the component by its id, such as '8kbf7d35c070'");
         }
         this.page = Objects.requireNonNull(page, "page");
         this.componentId = componentId;
         this.status = Objects.requireNonNull(status, "status: one of ComponentStatus");
+        this.from = from;
+    }
+
+    /**
+     * The same step, planned as if the component had status {@code expected} when it runs, because an
+     * earlier step of the runbook sets it (Degraded at the start, Operational at the end): apply then
+     * refuses unless the component has that status.
+     *
+     * <pre>{@code
+     * .step("Dispatch degraded", setComponentStatus(page, "dispatch", DEGRADED_PERFORMANCE))
+     * ...
+     * .step("Dispatch operational", setComponentStatus(page, "dispatch", OPERATIONAL).from(DEGRADED_PERFORMANCE))
+     * }</pre>
+     */
+    public SetComponentStatus from(ComponentStatus expected) {
+        return new SetComponentStatus(page, componentId, status, Objects.requireNonNull(expected, "expected"));
     }
 
     /**
@@ -39,12 +60,14 @@ public final class SetComponentStatus implements Action {
      *
      * @param componentId the component
      * @param status the status to set
+     * @param from the status expected when the step runs (set by an earlier step), or null for the status
+     *     observed when planning
      */
-    public record Params(String componentId, ComponentStatus status) {}
+    public record Params(String componentId, ComponentStatus status, ComponentStatus from) {}
 
     @Override
     public Params parameters() {
-        return new Params(componentId, status);
+        return new Params(componentId, status, from);
     }
 
     @Override
@@ -64,13 +87,19 @@ public final class SetComponentStatus implements Action {
 
     @Override
     public StepPlan plan(ActionContext ctx) {
-        StatusPage.Component now = page.component(componentId);
+        StatusPage.Component observed = page.component(componentId);
+        StatusPage.Component now =
+                from == null ? observed : new StatusPage.Component(observed.id(), observed.name(), from);
         if (now.status() == status) {
             return StepPlan.unchanged(this, now.name() + " is already " + status.apiName() + " on " + page.name(), now);
         }
         return StepPlan.builder(this)
-                .summary("set " + now.name() + " from " + now.status().apiName() + " to " + status.apiName() + " on "
-                        + page.name())
+                .summary("set " + now.name() + " from " + now.status().apiName()
+                        + (from == null || from == observed.status()
+                                ? ""
+                                : " (set by an earlier step; now "
+                                        + observed.status().apiName() + ")")
+                        + " to " + status.apiName() + " on " + page.name())
                 .before(now)
                 .after(new StatusPage.Component(now.id(), now.name(), status))
                 .blastRadius("components", 1)

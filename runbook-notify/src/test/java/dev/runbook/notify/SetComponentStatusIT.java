@@ -48,7 +48,8 @@ class SetComponentStatusIT extends ActionContract<SetComponentStatus> {
     protected Map<String, SetComponentStatus> variants() {
         return Map.of(
                 "componentId", NotifyActions.setComponentStatus(page, "payments", ComponentStatus.DEGRADED_PERFORMANCE),
-                "status", NotifyActions.setComponentStatus(page, "dispatch", ComponentStatus.MAJOR_OUTAGE));
+                "status", NotifyActions.setComponentStatus(page, "dispatch", ComponentStatus.MAJOR_OUTAGE),
+                "from", action().from(ComponentStatus.OPERATIONAL));
     }
 
     @Override
