@@ -157,7 +157,7 @@ final class AuditTimeline {
             sb.append(" [escalation level ").append(level).append(']');
         }
         Duration took = Duration.between(t0, time);
-        if (!took.isZero()) {
+        if (took.toSeconds() >= 1) {
             sb.append(" (")
                     .append(Escalation.human(took).equals("0m") ? took.toSeconds() + "s" : Escalation.human(took))
                     .append(')');
