@@ -214,6 +214,7 @@ class PostMortemIT {
 
     private static String normalise(String s) {
         return s.replace(report.runId(), "<run-id>")
+                .replaceAll("INC-004-\\d{8}T\\d{6}-[0-9a-f]{8}", "<refused-run-id>")
                 .replace(report.planId(), "<plan-id>")
                 .replaceAll("ends at [0-9a-f]{12}", "ends at <hash>")
                 .replaceAll("plan [0-9a-f]{12}", "plan <fingerprint>")
