@@ -16,6 +16,8 @@ package dev.runbook.core;
  * @param actor who runs the runbook
  * @param step the planned step
  * @param instructions for manual steps, what the person must have done
+ * @param severity the runbook's severity, for policies such as a two-person rule
+ * @param planFingerprint the fingerprint of the plan being applied: a decision can be bound to it
  */
 public record ApprovalRequest(
         Kind kind,
@@ -24,7 +26,21 @@ public record ApprovalRequest(
         String environment,
         String actor,
         PlannedStep step,
-        String instructions) {
+        String instructions,
+        Severity severity,
+        String planFingerprint) {
+
+    /** A request without severity or plan fingerprint. */
+    public ApprovalRequest(
+            Kind kind,
+            String runId,
+            String runbookId,
+            String environment,
+            String actor,
+            PlannedStep step,
+            String instructions) {
+        this(kind, runId, runbookId, environment, actor, step, instructions, null, null);
+    }
 
     /** The two things a gate decides. */
     public enum Kind {

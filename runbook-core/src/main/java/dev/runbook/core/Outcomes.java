@@ -51,6 +51,7 @@ final class Outcomes {
         m.put("kind", p.kind());
         m.put("summary", p.summary());
         if (p.action() != null) {
+            m.put("action", p.action().actionType());
             m.put("target", p.action().target());
             m.put("blastRadius", p.action().blastRadius());
             m.put("fingerprint", p.action().fingerprint());

@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param startedAt when it started
  * @param finishedAt when it ended
  * @param steps each step's outcome, in order (rollback steps at the end)
+ * @param warnings what went wrong beside the steps without failing them, such as a run listener (a
+ *     notifier) that failed
  */
 public record Report(
         String runId,
@@ -35,12 +37,28 @@ public record Report(
         String incidentId,
         Instant startedAt,
         Instant finishedAt,
-        List<StepOutcome> steps) {
+        List<StepOutcome> steps,
+        List<String> warnings) {
 
     public Report {
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(status, "status");
         steps = List.copyOf(steps);
+        warnings = List.copyOf(warnings == null ? List.of() : warnings);
+    }
+
+    /** A report without warnings. */
+    public Report(
+            String runId,
+            String planId,
+            String runbookId,
+            RunStatus status,
+            String actor,
+            String incidentId,
+            Instant startedAt,
+            Instant finishedAt,
+            List<StepOutcome> steps) {
+        this(runId, planId, runbookId, status, actor, incidentId, startedAt, finishedAt, steps, List.of());
     }
 
     /**
@@ -108,6 +126,9 @@ public record Report(
             }
         }
         Table.append(sb, rows);
+        for (String w : warnings) {
+            sb.append("warning: ").append(w).append('\n');
+        }
         return sb.toString().stripTrailing();
     }
 }

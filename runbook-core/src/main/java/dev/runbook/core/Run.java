@@ -25,6 +25,7 @@ final class Run {
     private final RunRecord resumed;
     private final List<StepOutcome> outcomes = new ArrayList<>();
     private final Map<String, StepPlan> applied = new LinkedHashMap<>();
+    private final List<String> warnings = new ArrayList<>();
     private String journalFailure;
     private String abandoned;
 
@@ -52,6 +53,8 @@ final class Run {
         String runSpan = span();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("plan", plan.planId());
+        data.put("title", runbook.title());
+        data.put("severity", runbook.severity());
         data.put("environment", engine.environment);
         data.put("guards", engine.guards.toString());
         if (resumed != null) {
@@ -78,6 +81,13 @@ final class Run {
         if (resumed != null) {
             closeInterruptedSpans(runSpan);
         }
+        emit(
+                RunEvent.Type.RUN_STARTED,
+                null,
+                null,
+                null,
+                null,
+                (resumed == null ? "apply plan " : "resume plan ") + plan.planId());
         boolean failed = false;
         for (Step step : runbook.steps()) {
             Optional<StepOutcome> done = resumed == null ? Optional.empty() : resumed.finished(step.id());
@@ -113,6 +123,24 @@ final class Run {
                 status == RunStatus.SUCCEEDED ? Outcome.CHANGED : Outcome.FAILED,
                 "run " + status + (intact ? "" : ": " + stopReason(false)),
                 Map.of("status", status));
+        Instant ended = engine.clock.instant();
+        emit(new RunEvent(
+                RunEvent.Type.RUN_FINISHED,
+                ended,
+                runId,
+                runbook.id(),
+                runbook.title(),
+                runbook.severity(),
+                engine.incidentId,
+                engine.environment,
+                engine.actor,
+                null,
+                null,
+                null,
+                null,
+                Duration.between(started, ended),
+                status,
+                "run " + status));
         if (audit.failure() == null && journalFailure == null) {
             try {
                 engine.journal.finished(runId, status);
@@ -132,7 +160,65 @@ final class Run {
                 engine.incidentId,
                 started,
                 engine.clock.instant(),
-                outcomes);
+                outcomes,
+                warnings);
+    }
+
+    /** Tells the engine's listeners about a step (or, with a null step, the run). */
+    void emit(RunEvent.Type type, Step step, Outcome outcome, Duration took, RunStatus status, String message) {
+        if (engine.listeners.isEmpty()) {
+            return;
+        }
+        emit(new RunEvent(
+                type,
+                engine.clock.instant(),
+                runId,
+                runbook.id(),
+                runbook.title(),
+                runbook.severity(),
+                engine.incidentId,
+                engine.environment,
+                engine.actor,
+                step == null ? null : step.id(),
+                step == null ? null : step.kind(),
+                step instanceof Step.Act a ? a.action().type() : null,
+                outcome,
+                took,
+                status,
+                message));
+    }
+
+    /**
+     * Calls each listener; one that throws is recorded as a warning of the run and in the audit ({@code
+     * LISTENER_FAILED}), and the run goes on.
+     */
+    void emit(RunEvent event) {
+        for (RunListener l : engine.listeners) {
+            try {
+                l.onEvent(event);
+            } catch (RuntimeException e) {
+                String name = safeName(l);
+                String why = "listener " + name + " failed on " + event.type()
+                        + (event.stepId() == null ? "" : " of step " + event.stepId()) + ": " + Outcomes.errorText(e)
+                        + "; the run went on";
+                synchronized (warnings) {
+                    warnings.add(why);
+                }
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("listener", name);
+                data.put("event", event.type());
+                data.put("error", Outcomes.errorText(e));
+                audit.tryWrite(AuditEvent.Type.LISTENER_FAILED, null, event.stepId(), null, why, data);
+            }
+        }
+    }
+
+    private static String safeName(RunListener l) {
+        try {
+            return l.name();
+        } catch (RuntimeException e) {
+            return l.getClass().getName();
+        }
     }
 
     /** Why the run must not start another step, or null. */
@@ -214,6 +300,13 @@ final class Run {
                 o.outcome(),
                 o.message(),
                 end);
+        emit(
+                o.outcome().isSuccess() ? RunEvent.Type.STEP_FINISHED : RunEvent.Type.STEP_FAILED,
+                step,
+                o.outcome(),
+                o.duration(),
+                null,
+                o.error() == null ? o.message() : o.message() + " (" + o.error() + ")");
         try {
             engine.journal.stepFinished(runId, o);
         } catch (RuntimeException e) {

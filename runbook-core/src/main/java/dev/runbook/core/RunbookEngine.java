@@ -51,6 +51,7 @@ public final class RunbookEngine {
     final Duration verifyPoll;
     final BindingKey bindingKey;
     final Duration connectTimeout;
+    final List<RunListener> listeners;
 
     private RunbookEngine(Builder b) {
         this.clock = b.clock;
@@ -68,6 +69,7 @@ public final class RunbookEngine {
         this.verifyPoll = b.verifyPoll;
         this.bindingKey = b.bindingKey;
         this.connectTimeout = b.connectTimeout;
+        this.listeners = List.copyOf(b.listeners);
     }
 
     /**
@@ -215,6 +217,7 @@ public final class RunbookEngine {
         private Duration verifyPoll = Duration.ofMillis(250);
         private BindingKey bindingKey = BindingKey.fromEnvironment();
         private Duration connectTimeout = Duration.ofSeconds(5);
+        private final List<RunListener> listeners = new ArrayList<>();
 
         /** The clock for plans, audit times, freezes and waits; the system UTC clock unless set. */
         public Builder clock(Clock clock) {
@@ -342,6 +345,16 @@ public final class RunbookEngine {
         public String toString() {
             return "RunbookEngine.Builder[environment " + environment + ", actor " + actor + ", " + guards + ", "
                     + Plural.of(sinks.size(), "audit sink") + "]";
+        }
+
+        /**
+         * Adds a listener of run events (started, approval needed, step finished or failed, finished): a
+         * notifier, a pager, metrics. A listener that throws is recorded in the audit and the report's
+         * warnings; it never fails a step.
+         */
+        public Builder listener(RunListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
         }
 
         /** The engine; it is immutable and may run several runbooks at once. */

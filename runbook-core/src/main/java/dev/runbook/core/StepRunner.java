@@ -177,7 +177,16 @@ final class StepRunner {
 
     private Approval decide(ApprovalRequest.Kind kind, String instructions) {
         ApprovalRequest req = new ApprovalRequest(
-                kind, run.runId, run.runbook.id(), engine.environment, engine.actor, planned, instructions);
+                kind,
+                run.runId,
+                run.runbook.id(),
+                engine.environment,
+                engine.actor,
+                planned,
+                instructions,
+                run.runbook.severity(),
+                run.plan.fingerprint());
+        run.emit(RunEvent.Type.APPROVAL_NEEDED, step, null, null, null, req.describe());
         Approval a;
         try {
             a = engine.approvals.decide(req);

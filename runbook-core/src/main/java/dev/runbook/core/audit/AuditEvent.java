@@ -54,7 +54,9 @@ public record AuditEvent(
         MANUAL_CONFIRMED(false),
         GUARD_OVERRIDDEN(false),
         /** An apply or resume refused before anything was written (stale plan, changed runbook, refusals). */
-        APPLY_REFUSED(false);
+        APPLY_REFUSED(false),
+        /** A run listener (a notifier, metrics) threw; the run went on. */
+        LISTENER_FAILED(false);
 
         private final boolean start;
 
