@@ -51,7 +51,7 @@ public final class RedisOomScenario implements DemoScenario {
         this.server = server;
         this.client = RedisClient.create(server.uri());
         this.connection = client.connect();
-        load(connection.async());
+        load(connection);
         long used = RedisState.usedMemory(connection);
         // 2% over the limit, as at the alert: with noeviction every write is refused
         connection.sync().configSet("maxmemory", String.valueOf(used * 100 / 102));
@@ -87,8 +87,9 @@ public final class RedisOomScenario implements DemoScenario {
         }
     }
 
-    private static void load(RedisAsyncCommands<String, String> async) {
-        async.setAutoFlushCommands(false);
+    private static void load(StatefulRedisConnection<String, String> connection) {
+        RedisAsyncCommands<String, String> async = connection.async();
+        connection.setAutoFlushCommands(false);
         List<RedisFuture<?>> sent = new ArrayList<>();
         try {
             Map<String, String> batch = new LinkedHashMap<>();
@@ -105,12 +106,12 @@ public final class RedisOomScenario implements DemoScenario {
             if (!batch.isEmpty()) {
                 sent.add(async.mset(batch));
             }
-            expiring(async, sent, "cache:wms:sku", 300, i -> "{\"sku\":" + i + ",\"name\":\"item " + i + "\"}");
-            expiring(async, sent, "session", 1_800, i -> "{\"user\":" + (5_000 + i) + ",\"device\":\"android\"}");
-            expiring(async, sent, "lock:order", 60, i -> "worker-" + (i % 8));
-            expiring(async, sent, "order", 0, i -> "{\"id\":" + i + ",\"status\":\"ASSIGNED\"}");
-            expiring(async, sent, "dispatch:invitations", 3_600, i -> "driver-" + (i % 300));
-            async.flushCommands();
+            expiring(connection, sent, "cache:wms:sku", 300, i -> "{\"sku\":" + i + ",\"name\":\"item " + i + "\"}");
+            expiring(connection, sent, "session", 1_800, i -> "{\"user\":" + (5_000 + i) + ",\"device\":\"android\"}");
+            expiring(connection, sent, "lock:order", 60, i -> "worker-" + (i % 8));
+            expiring(connection, sent, "order", 0, i -> "{\"id\":" + i + ",\"status\":\"ASSIGNED\"}");
+            expiring(connection, sent, "dispatch:invitations", 3_600, i -> "driver-" + (i % 300));
+            connection.flushCommands();
             for (RedisFuture<?> f : sent) {
                 f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             }
@@ -120,21 +121,22 @@ public final class RedisOomScenario implements DemoScenario {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("could not load the INC-004 keyspace: " + e.getMessage(), e);
         } finally {
-            async.setAutoFlushCommands(true);
+            connection.setAutoFlushCommands(true);
         }
     }
 
     private static void expiring(
-            RedisAsyncCommands<String, String> async,
+            StatefulRedisConnection<String, String> connection,
             List<RedisFuture<?>> sent,
             String group,
             long ttlSeconds,
             java.util.function.IntFunction<String> value) {
+        RedisAsyncCommands<String, String> async = connection.async();
         for (int i = 0; i < KEYSPACE.get(group); i++) {
             String key = group + ":" + String.format(Locale.ROOT, "%06x", i * 7919 + 4099);
             sent.add(ttlSeconds > 0 ? async.setex(key, ttlSeconds, value.apply(i)) : async.set(key, value.apply(i)));
             if (i % 1_000 == 999) {
-                async.flushCommands();
+                connection.flushCommands();
             }
         }
     }
