@@ -36,7 +36,7 @@ class RunListenerTest {
                         RunEvent.Type.STEP_FINISHED,
                         RunEvent.Type.RUN_FINISHED);
         RunEvent step = heard.get(2);
-        assertThat(step.stepId()).isEqualTo("01-set-a");
+        assertThat(step.stepId()).isEqualTo("set-a");
         assertThat(step.actionType()).isEqualTo("test.setValue");
         assertThat(step.outcome()).isEqualTo(Outcome.CHANGED);
         assertThat(step.severity()).isEqualTo(Severity.SEV2);
@@ -78,7 +78,7 @@ class RunListenerTest {
         assertThat(second).as("the next listener still hears every event").hasSize(6);
         List<AuditEvent> failures = f.audit.events(AuditEvent.Type.LISTENER_FAILED);
         assertThat(failures).hasSize(2);
-        assertThat(failures.get(0).stepId()).isEqualTo("01-set-a");
+        assertThat(failures.get(0).stepId()).isEqualTo("set-a");
         assertThat(failures.get(0).data().get("listener").asText()).isEqualTo("slack #prod-alerts");
         assertThat(Report.fromJson(report.toJson()).warnings()).isEqualTo(report.warnings());
     }

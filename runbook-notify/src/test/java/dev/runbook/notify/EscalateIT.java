@@ -78,7 +78,7 @@ class EscalateIT {
     ActionContext ctx() {
         return ActionContext.builder()
                 .runId("run-1")
-                .stepId("05-escalate")
+                .stepId("escalate")
                 .clock(clock)
                 .sleeper(clock)
                 .build();
@@ -132,7 +132,7 @@ class EscalateIT {
                          "payload":{"summary":"[SEV-2] INC-004 WMS Redis OOM: 31m since the alert, escalated to tech-lead",
                           "source":"runbook INC-004","severity":"error","component":"tech-lead",
                           "custom_details":{"level":3,"responder":"tech-lead","elapsed":"31m","runId":"run-1",
-                           "step":"05-escalate","title":"WMS Redis OOM"}}}""",
+                           "step":"escalate","title":"WMS Redis OOM"}}}""",
                         JsonNode.class));
         assertThat(pd.requests().get(0).path()).isEqualTo("/v2/enqueue");
 
@@ -174,7 +174,7 @@ class EscalateIT {
                 .step("escalate", NotifyActions.escalate(pagerDuty(), inc, EscalationMatrix.seeds()))
                 .build();
         Report report = engine.apply(rb, engine.plan(rb));
-        assertThat(report.step("01-escalate").counts()).containsEntry("level", 2L);
+        assertThat(report.step("escalate").counts()).containsEntry("level", 2L);
         AuditEvent end = audit.events(AuditEvent.Type.STEP_FINISHED).get(0);
         assertThat(end.data().path("counts").path("level").asLong()).isEqualTo(2);
         String everything = audit.events() + report.toJson() + engine.plan(rb).toJson();

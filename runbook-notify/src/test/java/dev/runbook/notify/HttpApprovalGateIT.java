@@ -144,7 +144,7 @@ class HttpApprovalGateIT {
 
         JsonNode req = Json.read(bot.requests().get(0).body(), JsonNode.class);
         assertThat(req.path("kind").asText()).isEqualTo("APPROVE_STEP");
-        assertThat(req.path("step").asText()).isEqualTo("01-flush-the-stock-cache");
+        assertThat(req.path("step").asText()).isEqualTo("flush-the-stock-cache");
         assertThat(req.path("requester").asText()).isEqualTo("alice");
         assertThat(req.path("severity").asText()).isEqualTo("SEV-2");
         assertThat(req.path("planFingerprint").asText()).hasSize(64);

@@ -71,7 +71,7 @@ class NotifyStepsIT {
         Runbook rb = runbook(post());
         Report report = e.apply(rb, e.plan(rb));
         assertThat(report.status()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(report.step("01-tell-prod-alerts").message())
+        assertThat(report.step("tell-prod-alerts").message())
                 .isEqualTo("posted 'INCIDENT: [SEV-2] WMS Redis OOM' to slack #prod-alerts");
         assertThat(server.requests()).hasSize(1);
         assertThat(audit.events().toString()).doesNotContain(TOKEN);
@@ -85,12 +85,12 @@ class NotifyStepsIT {
         Runbook rb = runbook(post());
         Report report = e.apply(rb, e.plan(rb));
         assertThat(report.status()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(report.step("01-tell-prod-alerts").outcome()).isEqualTo(Outcome.SKIPPED);
-        assertThat(report.step("01-tell-prod-alerts").message())
+        assertThat(report.step("tell-prod-alerts").outcome()).isEqualTo(Outcome.SKIPPED);
+        assertThat(report.step("tell-prod-alerts").message())
                 .startsWith("not delivered to slack #prod-alerts: slack #prod-alerts: POST to the incoming webhook"
                         + " answered 500 'down' on all 2 attempts")
                 .endsWith("best effort, the run went on (.required() stops it instead)");
-        assertThat(report.step("02-flush-the-stock-cache").outcome()).isEqualTo(Outcome.CHANGED);
+        assertThat(report.step("flush-the-stock-cache").outcome()).isEqualTo(Outcome.CHANGED);
         AuditEvent end = audit.events(AuditEvent.Type.STEP_FINISHED).get(0);
         assertThat(end.outcome()).isEqualTo(Outcome.SKIPPED);
         assertThat(end.message()).contains("not delivered");
@@ -104,11 +104,11 @@ class NotifyStepsIT {
         Runbook rb = runbook(post().required());
         Report report = e.apply(rb, e.plan(rb));
         assertThat(report.status()).isEqualTo(RunStatus.FAILED);
-        assertThat(report.step("01-tell-prod-alerts").error())
+        assertThat(report.step("tell-prod-alerts").error())
                 .isEqualTo("NotificationFailedException: slack #prod-alerts: POST to the incoming webhook was refused"
                         + " with 410 'channel_is_archived'; not retried: the hook or channel was removed; create a new"
                         + " one");
-        assertThat(report.step("02-flush-the-stock-cache").outcome()).isEqualTo(Outcome.NOT_ATTEMPTED);
+        assertThat(report.step("flush-the-stock-cache").outcome()).isEqualTo(Outcome.NOT_ATTEMPTED);
         assertThat(server.requests()).hasSize(1);
     }
 

@@ -160,7 +160,7 @@ class PostMortemIT {
     @Test
     void theRunHappenedAsThePostMortemTellsIt() {
         assertThat(report.status()).as("%s", report).isEqualTo(RunStatus.FAILED); // the first wait ran long
-        assertThat(report.step("05-escalate-if-memory-is-still-high").counts()).containsEntry("level", 2L);
+        assertThat(report.step("escalate-if-memory-is-still-high").counts()).containsEntry("level", 2L);
         assertThat(pagerDuty.requests()).hasSize(2);
         assertThat(slack.requests()).hasSize(2);
         assertThat(statuspage.state()).containsEntry("component wms", "operational");
