@@ -41,7 +41,7 @@ class RunListenerTest {
         assertThat(step.outcome()).isEqualTo(Outcome.CHANGED);
         assertThat(step.severity()).isEqualTo(Severity.SEV2);
         assertThat(step.incidentId()).isEqualTo("INC-2211");
-        assertThat(heard.get(1).message()).startsWith("Approve step 01-set-a of INC-2211");
+        assertThat(heard.get(1).message()).startsWith("Approve step set-a of INC-2211");
         assertThat(heard.get(5).status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(heard.get(5).runId()).isEqualTo(report.runId());
         assertThat(report.warnings()).isEmpty();
@@ -72,7 +72,7 @@ class RunListenerTest {
         assertThat(report.warnings())
                 .hasSize(2)
                 .first()
-                .isEqualTo("listener slack #prod-alerts failed on STEP_FINISHED of step 01-set-a:"
+                .isEqualTo("listener slack #prod-alerts failed on STEP_FINISHED of step set-a:"
                         + " IllegalStateException: chat is down; the run went on");
         assertThat(report.toString()).contains("warning: listener slack #prod-alerts failed");
         assertThat(second).as("the next listener still hears every event").hasSize(6);

@@ -136,7 +136,7 @@ class NotifyStepsIT {
                     .extracting(p -> p.path("headline").asText())
                     .containsExactly(
                             "[SEV-2] INC-004 WMS Redis OOM: runbook started",
-                            "[SEV-2] INC-004 WMS Redis OOM: approval needed for step 01-flush-the-stock-cache",
+                            "[SEV-2] INC-004 WMS Redis OOM: approval needed for step flush-the-stock-cache",
                             "[SEV-2] INC-004 WMS Redis OOM: run SUCCEEDED");
             assertThat(posted.get(1).path("fields").path("Run").asText()).isEqualTo(report.runId());
             assertThat(posted.get(1).path("link").asText()).isEqualTo("https://grafana.smp.vn/d/redis");

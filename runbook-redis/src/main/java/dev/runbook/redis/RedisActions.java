@@ -3,6 +3,7 @@ package dev.runbook.redis;
 import dev.runbook.core.Probe;
 import dev.runbook.core.Secret;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.MaintNotificationsConfig;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.StaticCredentialsProvider;
@@ -45,6 +46,7 @@ public final class RedisActions implements AutoCloseable {
         RedisClient client = RedisClient.create(u);
         client.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .maintNotificationsConfig(MaintNotificationsConfig.disabled())
                 .build());
         return new RedisActions(RedisTarget.of(client, label(u), true).withUri(u));
     }
@@ -64,6 +66,7 @@ public final class RedisActions implements AutoCloseable {
         RedisClient client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .maintNotificationsConfig(MaintNotificationsConfig.disabled())
                 .build());
         return new RedisActions(RedisTarget.of(client, label(uri), true).withUri(uri));
     }
@@ -73,7 +76,9 @@ public final class RedisActions implements AutoCloseable {
         RedisURI u = quiet(parse(uri));
         u.setTimeout(DEFAULT_TIMEOUT);
         RedisClusterClient client = RedisClusterClient.create(u);
-        client.setOptions(ClusterClientOptions.builder().build());
+        ClusterClientOptions.Builder options = ClusterClientOptions.builder();
+        options.maintNotificationsConfig(MaintNotificationsConfig.disabled());
+        client.setOptions(options.build());
         return new RedisActions(RedisTarget.of(client, "cluster " + label(u), true));
     }
 
@@ -121,7 +126,9 @@ public final class RedisActions implements AutoCloseable {
     /**
      * No {@code CLIENT SETINFO} on connect: servers before 7.2 answer it with an error, which Lettuce logs
      * and the server counts in {@code errorstat_ERR}, an alert some teams watch during the very incident
-     * this library is used in. Only for URIs this class builds; a user's own URI or client is left as is.
+     * this library is used in (for the same reason the clients this class builds turn off Lettuce 7's
+     * maintenance notifications, whose {@code CLIENT MAINT_NOTIFICATIONS} servers before 8 reject). Only
+     * for URIs and clients this class builds; a user's own URI or client is left as is.
      */
     private static RedisURI quiet(RedisURI u) {
         u.setLibraryName("");
