@@ -91,7 +91,7 @@ class ElasticsearchAuditSinkIT {
         TestCluster.ok("PUT", "/rb-audit/_doc/2?refresh=true", second.toString());
         assertThatThrownBy(() -> es.auditSink("rb-audit").verify(head))
                 .isInstanceOf(AuditException.class)
-                .hasMessageContaining("record 2 was changed");
+                .hasMessageContaining("record 2 (seq 2) was changed after it was written");
     }
 
     @Test
