@@ -5,11 +5,16 @@ import dev.runbook.core.Guards;
 import dev.runbook.core.Journal;
 import dev.runbook.core.Plan;
 import dev.runbook.core.Report;
+import dev.runbook.core.RunEvent;
 import dev.runbook.core.RunStatus;
 import dev.runbook.core.Runbook;
 import dev.runbook.core.RunbookEngine;
+import dev.runbook.core.Secret;
 import dev.runbook.core.audit.AuditLogVerifier;
 import dev.runbook.core.audit.JsonLinesAuditSink;
+import dev.runbook.notify.Incident;
+import dev.runbook.notify.NotifyActions;
+import dev.runbook.notify.PostMortem;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -155,7 +160,9 @@ public final class Demo {
                 .toAbsolutePath();
         Report report;
         Plan plan;
-        try (JsonLinesAuditSink audit = JsonLinesAuditSink.open(auditFile)) {
+        java.time.Instant alert = Clock.systemUTC().instant();
+        try (JsonLinesAuditSink audit = JsonLinesAuditSink.open(auditFile);
+                DemoChannel channel = DemoChannel.start("#prod-alerts", out)) {
             Guards guards = Guards.defaults().toBuilder()
                     .budget("requests", 5)
                     .budget("keys", 500_000)
@@ -169,6 +176,11 @@ public final class Demo {
                     .approvals(gate)
                     .audit(audit)
                     .journal(Journal.files(options.out().resolve("journal")))
+                    .listener(NotifyActions.onRunEvents(
+                            NotifyActions.slack(Secret.of(channel.url()), channel.name()),
+                            RunEvent.Type.RUN_STARTED,
+                            RunEvent.Type.STEP_FAILED,
+                            RunEvent.Type.RUN_FINISHED))
                     .build();
             out.println("guards: never touch " + String.join(", ", guards.protectedPatterns())
                     + "; at most 500,000 keys and 5 requests per step, at most 200,000 keys/s");
@@ -177,7 +189,8 @@ public final class Demo {
             plan = engine.plan(runbook);
             out.println(plan);
             out.println();
-            out.println("2. apply the reviewed plan:");
+            out.println("2. apply the reviewed plan (run events go to " + channel.name()
+                    + ", a local stand-in for Slack's webhook; its URL is a secret and is not printed):");
             report = engine.apply(runbook, plan);
             out.println(report);
         }
@@ -186,6 +199,13 @@ public final class Demo {
         String after = scenario.observe();
         out.println("3. after (read from the server): " + after);
         out.println("   audit: " + records + " records in " + auditFile + ", hash chain verified");
+        out.println();
+        out.println("4. post-mortem, written from the verified audit (PostMortem.fromAudit):");
+        out.println(PostMortem.fromAudit(auditFile)
+                .incident(Incident.of("DEMO-" + id, runbook.title(), runbook.severity(), alert)
+                        .commander(System.getProperty("user.name", "demo")))
+                .build()
+                .toMarkdown());
         return new DemoResult(id, plan, report, auditFile, records, after, scenario.fixed());
     }
 }

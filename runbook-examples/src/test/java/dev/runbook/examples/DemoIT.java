@@ -84,6 +84,11 @@ class DemoIT {
                 .contains("approval for half-open-the-breaker-for-inside: approved by demo-policy")
                 .contains("SUCCEEDED")
                 .contains("hash chain verified")
+                .containsPattern("#prod-alerts <- .*runbook started")
+                .containsPattern("#prod-alerts <- .*run SUCCEEDED")
+                .contains("# Post-Mortem: DEMO-INC-004 Redis OOM")
+                .contains("# Post-Mortem: DEMO-INC-005")
+                .doesNotContain("/services/demo")
                 .doesNotContain("Bearer demo-");
     }
 
