@@ -293,6 +293,81 @@ class CliIT {
         assertThat(broken.err).contains("line");
     }
 
+    @Test
+    @Order(8)
+    void resume_finishesACrashedRun_withoutRepeatingItsFinishedSteps() throws Exception {
+        restage();
+        // a resolved threshold that cannot be met yet: the run waits in step memory-is-below-1, where it is killed
+        Result planned = plan(
+                "--param",
+                "resolvedRatio=0.01",
+                "--param",
+                "recoveryTimeout=2m",
+                "--out",
+                home.resolve("crash.json").toString());
+        assertThat(planned.code).as(planned.toString()).isEqualTo(5);
+        Path crashAudit = home.resolve("crash-audit.jsonl");
+        Process p = start(
+                "apply",
+                home.resolve("crash.json").toString(),
+                "--approve-as",
+                "alice",
+                "--reason",
+                "INC-2212",
+                "--audit",
+                crashAudit.toString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!(Files.exists(crashAudit) && Files.readString(crashAudit).contains("memory is below 1%"))) {
+            assertThat(p.isAlive()).as("the apply ended before its wait step").isTrue();
+            assertThat(System.nanoTime())
+                    .as("the wait step did not start in 60 s")
+                    .isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        p.destroyForcibly().waitFor(); // SIGKILL: the launcher exec'd java, so this is the JVM
+        assertThat(stockKeys()).isZero(); // the delete had finished before the crash
+        String runId;
+        try (var files = Files.list(home.resolve("journal"))) {
+            runId = files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".plan.json"))
+                    .map(n -> n.substring(0, n.length() - ".plan.json".length()))
+                    .filter(id -> {
+                        try {
+                            return Files.readString(home.resolve("journal").resolve(id + ".plan.json"))
+                                    .contains("\"resolvedRatio\" : \"0.01\"");
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .findFirst()
+                    .orElseThrow();
+        }
+        redis.configSet("maxmemory", String.valueOf(maxmemory * 1000)); // now memory is far below 1%
+        Result r = run(
+                "resume",
+                runId,
+                "--approve-as",
+                "alice",
+                "--reason",
+                "INC-2212 resumed",
+                "--json",
+                "--audit",
+                crashAudit.toString());
+        assertThat(r.code).as(r.toString()).isEqualTo(0);
+        JsonNode report = Schemas.assertValid("report-v1.json", r.out);
+        assertThat(report.at("/report/runId").asText()).isEqualTo(runId);
+        assertThat(report.at("/report/steps/2/message").asText()).contains("not repeated");
+        assertThat(stockKeys()).isZero();
+        assertThat(count("session:*")).isEqualTo(SESSIONS);
+        assertThat(policy()).isEqualTo("allkeys-lru");
+        Result verify = run("audit", "verify", crashAudit.toString());
+        assertThat(verify.code).as(verify.toString()).isEqualTo(0);
+
+        Result unknown = run("resume", "INC-004-nope");
+        assertThat(unknown.code).isEqualTo(2);
+        assertThat(unknown.err).contains("no run 'INC-004-nope'");
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private Result plan(String... extra) {
@@ -355,8 +430,32 @@ class CliIT {
         return redis.configGet("maxmemory-policy").get("maxmemory-policy");
     }
 
-    /** Runs {@code ./runbook args} from the repository root with RUNBOOK_HOME in the temp dir. */
-    static Result run(String... args) {
+    /** Stages the seed's keys again, with maxmemory just under what they use and policy noeviction. */
+    static void restage() {
+        redis.configSet("maxmemory", "0");
+        redis.configSet("maxmemory-policy", "noeviction");
+        String value = "x".repeat(200);
+        Map<String, String> batch = new HashMap<>();
+        for (int i = 0; i < STOCK; i++) {
+            batch.put("cache:wms:stock:" + i, value);
+            if (batch.size() == 1000) {
+                redis.mset(batch);
+                batch.clear();
+            }
+        }
+        maxmemory = usedMemory() * 100 / 102;
+        redis.configSet("maxmemory", String.valueOf(maxmemory));
+    }
+
+    /** Starts {@code ./runbook args} without waiting, its output discarded. */
+    static Process start(String... args) throws IOException {
+        return builder(args)
+                .redirectOutput(home.resolve("bg-out.txt").toFile())
+                .redirectError(home.resolve("bg-err.txt").toFile())
+                .start();
+    }
+
+    static ProcessBuilder builder(String... args) {
         Path root = Path.of(System.getProperty("user.dir")).getParent();
         List<String> cmd = new ArrayList<>();
         cmd.add(root.resolve("runbook").toString());
@@ -364,6 +463,12 @@ class CliIT {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile());
         pb.environment().put("RUNBOOK_HOME", home.toString());
         pb.environment().remove("RUNBOOK_BINDING_KEY");
+        return pb;
+    }
+
+    /** Runs {@code ./runbook args} from the repository root with RUNBOOK_HOME in the temp dir. */
+    static Result run(String... args) {
+        ProcessBuilder pb = builder(args);
         try {
             Path out = Files.createTempFile(home, "out", ".txt");
             Path err = Files.createTempFile(home, "err", ".txt");
