@@ -88,6 +88,10 @@ public record SavedPlan(
      * @throws CliException (bad usage) if the file cannot be read or is not a saved plan of this format
      */
     static SavedPlan read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new CliException(ExitCode.BAD_USAGE, "no plan file " + file + "; save one with 'runbook plan ID"
+                    + " --profile NAME --out " + file + "'");
+        }
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
