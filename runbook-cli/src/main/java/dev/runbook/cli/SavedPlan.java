@@ -89,8 +89,10 @@ public record SavedPlan(
      */
     static SavedPlan read(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new CliException(ExitCode.BAD_USAGE, "no plan file " + file + "; save one with 'runbook plan ID"
-                    + " --profile NAME --out " + file + "'");
+            throw new CliException(
+                    ExitCode.BAD_USAGE,
+                    "no plan file " + file + "; save one with 'runbook plan ID" + " --profile NAME --out " + file
+                            + "'");
         }
         String text;
         try {
