@@ -33,11 +33,11 @@ import picocli.CommandLine.Command;
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  applied (apply, resume); done (list, audit)",
-            "  1  failed: a step failed or was rolled back, or the audit chain is broken",
-            "  2  bad usage: unknown command, option, runbook or parameter, bad value, unreadable file",
-            "  3  refused: stale or edited plan, other environment, guard; nothing was changed",
+            "  1  failed: a step failed or was rolled back; broken audit chain",
+            "  2  bad usage: unknown command, option, runbook, parameter; bad value",
+            "  3  refused: stale or edited plan, guard; nothing was changed",
             "  4  needs approval: stopped before the first destructive step",
-            "  5  planned / nothing to do: the plan is ready to review; nothing was changed"
+            "  5  planned / nothing to do: ready to review; nothing was changed"
         })
 public final class RunbookCli implements Runnable {
     @CommandLine.Spec

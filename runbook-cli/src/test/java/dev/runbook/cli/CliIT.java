@@ -463,6 +463,7 @@ class CliIT {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile());
         pb.environment().put("RUNBOOK_HOME", home.toString());
         pb.environment().remove("RUNBOOK_BINDING_KEY");
+        pb.environment().put("RUNBOOK_NO_BUILD", "1"); // the jar of this build (package phase), never a nested build
         return pb;
     }
 
