@@ -34,6 +34,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *       run reaches it, and said so in the plan.
  * </ul>
  *
+ * <p>Limit: a run that crashes inside an {@link #undo} step and is resumed plans that step again from the
+ * earlier action, which then finds nothing to do and reports the undo UNCHANGED; check the object (the
+ * replicas, the flag) after such a resume. The engine keeps no hook to hand the reviewed plan back.
+ *
  * <pre>{@code
  * ScaleDeployment up = k8s.scaleDeployment("smp-prod", "dispatch-engine", 5);
  * Runbook.builder("INC-001", "Dispatch engine down")
