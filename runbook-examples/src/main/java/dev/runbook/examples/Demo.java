@@ -50,6 +50,9 @@ public final class Demo {
         Map<String, Supplier<DemoScenario>> m = new LinkedHashMap<>();
         m.put("INC-004", RedisOomScenario::start);
         m.put("INC-005", CircuitBreakerScenario::start);
+        m.put("INC-001", DispatchScenario::start); // simulated cluster + redis-server
+        m.put("INC-003", ReplicaLagScenario::start); // MariaDB primary + replica
+        m.put("INC-002", PaymentDlqScenario::start); // MongoDB wire-protocol server + admin endpoint
         return java.util.Collections.unmodifiableMap(m);
     }
 
