@@ -261,6 +261,15 @@ public final class K8sActions implements AutoCloseable {
         });
     }
 
+    /**
+     * The logs of one pod ({@code "pod/redis-0"}) or of the pods of a selector ({@code "app=redis"}), as
+     * {@code kubectl logs}: add {@code .tailLines(n)}, {@code .since(d)}, {@code .container(c)}, {@code
+     * .previous()} and the patterns to {@code .count(...)}.
+     */
+    public PodLogs podLogs(String namespace, String podOrSelector) {
+        return new PodLogs(target, PodSource.of(context(), namespace, podOrSelector));
+    }
+
     static Map<String, String> parseSelector(String selector) {
         if (selector == null || selector.isBlank()) {
             throw new IllegalArgumentException(
