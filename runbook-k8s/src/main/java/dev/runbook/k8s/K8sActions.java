@@ -270,6 +270,15 @@ public final class K8sActions implements AutoCloseable {
         return new PodLogs(target, PodSource.of(context(), namespace, podOrSelector));
     }
 
+    /**
+     * {@code kubectl exec} of an argv list (never a shell string) in one ready pod ({@code "pod/x"}, or the
+     * first ready pod of a selector such as {@code "app=dispatch-engine"}); needs approval; add {@code
+     * .doneWhen(probe, condition)} to make it idempotent.
+     */
+    public ExecInPod execInPod(String namespace, String podOrSelector, List<String> argv) {
+        return new ExecInPod(target, PodSource.of(context(), namespace, podOrSelector), argv);
+    }
+
     static Map<String, String> parseSelector(String selector) {
         if (selector == null || selector.isBlank()) {
             throw new IllegalArgumentException(

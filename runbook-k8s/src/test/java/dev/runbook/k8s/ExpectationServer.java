@@ -4,11 +4,22 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodListBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.internal.MockDispatcher;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * fabric8's mock API server in expectation mode (not CRUD): it answers exactly the requests a test
@@ -19,7 +30,25 @@ final class ExpectationServer {
     private ExpectationServer() {}
 
     static KubernetesMockServer start() {
-        KubernetesMockServer server = new KubernetesMockServer(false);
+        return start(r -> {});
+    }
+
+    /** Same, calling {@code tap} with each request before it is answered (to model what a command does). */
+    static KubernetesMockServer start(Consumer<RecordedRequest> tap) {
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        MockDispatcher expectations = new MockDispatcher(responses);
+        KubernetesMockServer server = new KubernetesMockServer(
+                new Context(),
+                new MockWebServer(),
+                responses,
+                new Dispatcher() {
+                    @Override
+                    public MockResponse dispatch(RecordedRequest request) {
+                        tap.accept(request);
+                        return expectations.dispatch(request);
+                    }
+                },
+                false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         return server;
     }
