@@ -279,6 +279,17 @@ public final class K8sActions implements AutoCloseable {
         return new ExecInPod(target, PodSource.of(context(), namespace, podOrSelector), argv);
     }
 
+    /**
+     * {@code kubectl port-forward deployment/redis :6379} through the API server: a ready pod of the workload
+     * ({@code "deployment/redis"}, {@code "statefulset/kafka"}, or {@code "pod/redis-0"}) and its port, on a
+     * free local port; close it with the session.
+     *
+     * @throws RefusedException when the workload is missing or none of its pods is ready
+     */
+    public ForwardedPort portForward(String namespace, String workloadOrPod, int port) {
+        return ForwardedPort.open(target, namespace, workloadOrPod, port);
+    }
+
     static Map<String, String> parseSelector(String selector) {
         if (selector == null || selector.isBlank()) {
             throw new IllegalArgumentException(
