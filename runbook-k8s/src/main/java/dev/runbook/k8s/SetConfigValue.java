@@ -3,7 +3,6 @@ package dev.runbook.k8s;
 import dev.runbook.core.Action;
 import dev.runbook.core.ActionContext;
 import dev.runbook.core.ApplyResult;
-import dev.runbook.core.Json;
 import dev.runbook.core.RefusedException;
 import dev.runbook.core.StepPlan;
 import dev.runbook.core.Verification;
@@ -54,10 +53,17 @@ public final class SetConfigValue implements Action {
     private final String key;
     private final String value;
     private final K8sSettings settings;
-    private final List<String> restarts;
+    private final ConsumerRestarts restarts;
 
     SetConfigValue(K8sTarget k8s, String namespace, String configMap, String key, String value, K8sSettings settings) {
-        this(k8s, namespace, configMap, key, value, settings, List.of());
+        this(
+                k8s,
+                namespace,
+                configMap,
+                key,
+                value,
+                settings,
+                new ConsumerRestarts(k8s, namespace, settings, List.of()));
     }
 
     private SetConfigValue(
@@ -67,7 +73,7 @@ public final class SetConfigValue implements Action {
             String key,
             String value,
             K8sSettings settings,
-            List<String> restarts) {
+            ConsumerRestarts restarts) {
         WorkloadRef.requireName("namespace", namespace);
         WorkloadRef.requireName("configmap name", configMap);
         if (key == null || !KEY.matcher(key).matches() || key.length() > 253) {
@@ -80,7 +86,7 @@ public final class SetConfigValue implements Action {
         this.key = key;
         this.value = value;
         this.settings = settings;
-        this.restarts = List.copyOf(restarts);
+        this.restarts = restarts;
     }
 
     /**
@@ -115,79 +121,7 @@ public final class SetConfigValue implements Action {
      * {@code "sts/kafka"}), in this order, each waiting for its rollout.
      */
     public SetConfigValue thenRestart(String... kindSlashNames) {
-        List<String> all = new ArrayList<>(restarts);
-        for (String w : kindSlashNames) {
-            WorkloadRef ref = WorkloadRef.of(k8s.context(), namespace, w);
-            all.add(ref.kind().label() + "/" + ref.name());
-        }
-        return new SetConfigValue(k8s, namespace, configMap, key, value, settings, all);
-    }
-
-    private List<RestartDeployment> restartActions() {
-        return restarts.stream()
-                .map(w -> new RestartDeployment(
-                        k8s,
-                        WorkloadRef.of(k8s.context(), namespace, w),
-                        false,
-                        false,
-                        RestartDeployment.DEFAULT_TIMEOUT,
-                        settings))
-                .toList();
-    }
-
-    /** The context of one follow-up restart: this step's, with its own idempotency key. */
-    private static ActionContext restartContext(ActionContext ctx, String workload) {
-        return new ActionContext() {
-            @Override
-            public String runId() {
-                return ctx.runId();
-            }
-
-            @Override
-            public String stepId() {
-                return ctx.stepId();
-            }
-
-            @Override
-            public String idempotencyKey() {
-                return ctx.idempotencyKey() + "/restart/" + workload;
-            }
-
-            @Override
-            public java.time.Clock clock() {
-                return ctx.clock();
-            }
-
-            @Override
-            public dev.runbook.core.Sleeper sleeper() {
-                return ctx.sleeper();
-            }
-
-            @Override
-            public dev.runbook.core.Guards guards() {
-                return ctx.guards();
-            }
-
-            @Override
-            public dev.runbook.core.Throttle throttle(String name, double permitsPerSecond) {
-                return ctx.throttle(name, permitsPerSecond);
-            }
-        };
-    }
-
-    /** Each follow-up restart's plan, in order. */
-    private List<StepPlan> restartPlans(ActionContext ctx) {
-        List<StepPlan> plans = new ArrayList<>();
-        for (int i = 0; i < restarts.size(); i++) {
-            plans.add(restartActions().get(i).plan(restartContext(ctx, restarts.get(i))));
-        }
-        return plans;
-    }
-
-    private static List<StepPlan> storedRestartPlans(StepPlan plan) {
-        List<StepPlan> out = new ArrayList<>();
-        plan.details().path("restarts").forEach(n -> out.add(Json.read(n.toString(), StepPlan.class)));
-        return out;
+        return new SetConfigValue(k8s, namespace, configMap, key, value, settings, restarts.with(kindSlashNames));
     }
 
     @Override
@@ -206,12 +140,12 @@ public final class SetConfigValue implements Action {
 
     @Override
     public Params parameters() {
-        return new Params(namespace, configMap, key, value, restarts);
+        return new Params(namespace, configMap, key, value, restarts.workloads());
     }
 
     @Override
     public boolean destructive() {
-        return restartActions().stream().anyMatch(RestartDeployment::destructive);
+        return restarts.destructive();
     }
 
     private ConfigMap read() {
@@ -241,7 +175,7 @@ public final class SetConfigValue implements Action {
         ConfigMap cm = read();
         Observed now = observe(cm);
         boolean set = Objects.equals(now.value(), value) && now.present() == (value != null);
-        List<StepPlan> restartPlans = restartPlans(ctx);
+        List<StepPlan> restartPlans = restarts.plan(ctx);
         List<String> pending = restartPlans.stream()
                 .filter(p -> !p.isNoop())
                 .map(StepPlan::summary)
@@ -250,7 +184,10 @@ public final class SetConfigValue implements Action {
         if (set && pending.isEmpty()) {
             return StepPlan.unchanged(
                     this,
-                    already + (restarts.isEmpty() ? "" : " and " + restarts + " were restarted by this step"),
+                    already
+                            + (restarts.isEmpty()
+                                    ? ""
+                                    : " and " + restarts.workloads() + " were restarted by this step"),
                     now);
         }
         String rv = cm.getMetadata().getResourceVersion();
@@ -335,16 +272,8 @@ public final class SetConfigValue implements Action {
             return ApplyResult.unchanged(plan.summary()).build();
         }
         // every follow-up restart is checked before the first write: a refusal leaves the ConfigMap as it was
-        List<StepPlan> reviewed = storedRestartPlans(plan);
-        List<RestartDeployment> actions = restartActions();
-        for (int i = 0; i < reviewed.size(); i++) {
-            StepPlan fresh = actions.get(i).plan(restartContext(ctx, restarts.get(i)));
-            if (!fresh.fingerprint().equals(reviewed.get(i).fingerprint())) {
-                throw new dev.runbook.core.StalePlanException(reviewed.get(i).target()
-                        + " changed since the plan (planned: " + reviewed.get(i).summary() + "; now: "
-                        + fresh.summary() + "); nothing was changed: plan again and review the new plan");
-            }
-        }
+        List<StepPlan> reviewed = ConsumerRestarts.reviewed(plan);
+        restarts.requireUnchanged(reviewed, ctx);
         boolean set = Objects.equals(now.value(), value) && now.present() == (value != null);
         ApplyResult.Builder items = ApplyResult.changed("");
         String changed = (value == null ? "removed " + key : "set " + key + " from " + describe(now) + " to " + value)
@@ -359,9 +288,7 @@ public final class SetConfigValue implements Action {
         List<String> done = new ArrayList<>();
         for (int i = 0; i < reviewed.size(); i++) {
             StepPlan rp = reviewed.get(i);
-            ApplyResult r = rp.isNoop()
-                    ? ApplyResult.unchanged(rp.summary()).build()
-                    : actions.get(i).apply(rp, restartContext(ctx, restarts.get(i)));
+            ApplyResult r = restarts.apply(i, rp, ctx);
             items.item(rp.target(), r.outcome(), r.summary());
             done.add(r.summary());
             if (r.outcome() == dev.runbook.core.Outcome.FAILED || r.outcome() == dev.runbook.core.Outcome.UNKNOWN) {
@@ -370,7 +297,8 @@ public final class SetConfigValue implements Action {
                                 (set ? "" : changed + "; ")
                                         + r.summary()
                                         + (i + 1 < reviewed.size()
-                                                ? "; not restarted: " + restarts.subList(i + 1, restarts.size())
+                                                ? "; not restarted: "
+                                                        + restarts.workloads().subList(i + 1, reviewed.size())
                                                 : ""))
                         .items(items.build().items())
                         .count("configs", set ? 0 : 1)
@@ -402,13 +330,9 @@ public final class SetConfigValue implements Action {
         Observed now = observe(read());
         boolean ok = Objects.equals(now.value(), value) && now.present() == (value != null);
         if (ok) {
-            List<StepPlan> reviewed = storedRestartPlans(plan);
-            for (int i = 0; i < reviewed.size(); i++) {
-                Verification v =
-                        restartActions().get(i).verify(reviewed.get(i), result, restartContext(ctx, restarts.get(i)));
-                if (!v.ok()) {
-                    return v;
-                }
+            Verification v = restarts.verify(ConsumerRestarts.reviewed(plan), result, ctx);
+            if (!v.ok()) {
+                return v;
             }
         }
         return ok
@@ -428,7 +352,7 @@ public final class SetConfigValue implements Action {
 
     @Override
     public String toString() {
-        return "SetConfigValue[" + target() + " = " + value + (restarts.isEmpty() ? "" : ", then restart " + restarts)
-                + "]";
+        return "SetConfigValue[" + target() + " = " + value
+                + (restarts.isEmpty() ? "" : ", then restart " + restarts.workloads()) + "]";
     }
 }
