@@ -27,7 +27,8 @@ import java.util.concurrent.TimeoutException;
  * {@code kubectl exec pod -c container -- argv...}, the escape hatch for an application's own admin
  * commands ({@code /app/bin/admin freeze}, {@code /app/bin/replay-webhooks}): the command is an argv list,
  * never a shell string; it runs once in one ready pod of the selector (the first by name); its exit code and
- * the tail of its output are recorded. Always destructive, so the engine asks for approval.
+ * the tail of its output are recorded (secret values such as {@code password=...} shown as {@code ***}, as
+ * {@link PodLogs} does). Always destructive, so the engine asks for approval.
  *
  * <pre>{@code
  * ExecInPod freeze = k8s.execInPod("smp-prod", "app=dispatch-engine", List.of("/app/bin/admin", "freeze"))
@@ -262,8 +263,10 @@ public final class ExecInPod implements Action {
         details.put("container", container);
         details.put("argv", argv);
         details.put("exitCode", exit);
-        details.put("stdout", out.text());
-        details.put("stderr", err.text());
+        String stdout = PodLogs.secretsRedacted(out.text());
+        String stderr = PodLogs.secretsRedacted(err.text());
+        details.put("stdout", stdout);
+        details.put("stderr", stderr);
         if (exit == null) {
             return ApplyResult.of(
                             Outcome.UNKNOWN,
@@ -272,7 +275,7 @@ public final class ExecInPod implements Action {
                     .details(details)
                     .build();
         }
-        String tail = tail(err.text().isBlank() ? out.text() : err.text());
+        String tail = tail(stderr.isBlank() ? stdout : stderr);
         return ApplyResult.of(
                         exit == 0 ? Outcome.CHANGED : Outcome.FAILED,
                         "ran " + argv + " in " + where + ": exit " + exit + (exit == 0 ? "" : ", output: " + tail))

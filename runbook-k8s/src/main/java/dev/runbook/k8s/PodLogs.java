@@ -233,16 +233,22 @@ public final class PodLogs implements Probe<LogMatches> {
 
     /** {@code line} with every secret pattern's value shown as {@code ***}, cut to 300 characters. */
     String redacted(String line) {
-        String s = line;
+        String s = secretsRedacted(line);
+        for (Pattern p : redactions) {
+            s = p.matcher(s).replaceAll("***");
+        }
+        return s.length() > LINE_CHARS ? s.substring(0, LINE_CHARS) + "..." : s;
+    }
+
+    /** {@code text} with the value of every known secret pattern shown as {@code ***}. */
+    static String secretsRedacted(String text) {
+        String s = text;
         for (Pattern p : SECRETS) {
             s = p.matcher(s)
                     .replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
                             m.group(1) + "***" + (m.groupCount() > 1 ? m.group(2) : "")));
         }
-        for (Pattern p : redactions) {
-            s = p.matcher(s).replaceAll("***");
-        }
-        return s.length() > LINE_CHARS ? s.substring(0, LINE_CHARS) + "..." : s;
+        return s;
     }
 
     @Override

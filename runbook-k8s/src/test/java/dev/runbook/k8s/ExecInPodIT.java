@@ -212,7 +212,7 @@ class ExecInPodIT extends ActionContract<ExecInPod> {
                 .andUpgradeToWebSocket()
                 .open(
                         new OutputStreamMessage("replaying 1200 webhooks\n"),
-                        new ErrorStreamMessage("error: mongo: connection refused\n"),
+                        new ErrorStreamMessage("error: mongodb://replayer:pa55w0rd@mongo-0: connection refused\n"),
                         new StatusStreamMessage(2))
                 .done()
                 .always();
@@ -222,7 +222,8 @@ class ExecInPodIT extends ActionContract<ExecInPod> {
         assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(r.summary())
                 .isEqualTo("ran [/app/bin/replay-webhooks, --since=1h] in smp-asia/smp-prod/pod/dispatch-engine-a:"
-                        + " exit 2, output: error: mongo: connection refused");
+                        + " exit 2, output: error: mongodb://replayer:***@mongo-0: connection refused");
+        assertThat(r.details().toString()).doesNotContain("pa55w0rd");
         assertThat(r.details().path("stdout").asText()).isEqualTo("replaying 1200 webhooks\n");
         assertThat(replay.verify(null, r, ctx).ok()).isFalse();
 
@@ -240,11 +241,11 @@ class ExecInPodIT extends ActionContract<ExecInPod> {
         Runbook runbook = Runbook.builder("INC-001", "freeze")
                 .step("freeze dispatch", action())
                 .build();
-        RunbookEngine engine = RunbookEngine.builder()
-                .approvals(TestApprovals.denyingAll("not now"))
-                .build();
+        TestApprovals approvals = TestApprovals.denyingAll("not now");
+        RunbookEngine engine = RunbookEngine.builder().approvals(approvals).build();
         var report = engine.apply(runbook, engine.plan(runbook));
         assertThat(report.status()).isNotEqualTo(RunStatus.SUCCEEDED);
+        assertThat(approvals.askedFor()).isNotEmpty();
         assertThat(execs).isEmpty();
         assertThat(state.get()).isEqualTo("RUNNING");
     }
