@@ -153,12 +153,20 @@ final class FlinkTestCluster {
     }
 
     void awaitRunning(String jobId) {
+        awaitRunning(jobId, true);
+    }
+
+    /** Waits until every vertex runs and, if {@code checkpointed}, a checkpoint completed. */
+    void awaitRunning(String jobId, boolean checkpointed) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             JsonNode d = rest("GET", "jobs/" + jobId, null);
             boolean all = "RUNNING".equals(d.path("state").asText());
             for (JsonNode v : d.path("vertices")) {
                 all &= "RUNNING".equals(v.path("status").asText());
+            }
+            if (all && !checkpointed) {
+                return;
             }
             if (all) {
                 try {

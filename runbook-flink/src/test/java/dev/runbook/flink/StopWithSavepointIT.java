@@ -1,9 +1,11 @@
 package dev.runbook.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runbook.core.ActionContext;
 import dev.runbook.core.ApplyResult;
+import dev.runbook.core.RefusedException;
 import dev.runbook.core.StepPlan;
 import dev.runbook.test.ActionContract;
 import java.net.URI;
@@ -74,5 +76,16 @@ class StopWithSavepointIT extends ActionContract<StopWithSavepoint> {
         assertThat(FLINK.jobStatus(job).read().state()).isEqualTo("FINISHED");
         assertThat(action().verify(plan, result, ctx).ok()).isTrue();
         assertThat(result.details().path("format").asText()).isEqualTo("CANONICAL");
+
+        // a job that is not running any more: every action refuses, nothing is written
+        String other = CLUSTER.savepointDir("after-stop");
+        assertThatThrownBy(() -> FLINK.triggerSavepoint(job, other, SavepointFormat.CANONICAL)
+                        .plan(context()))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("job " + job + " is FINISHED, not RUNNING: cannot take a savepoint of");
+        assertThatThrownBy(() -> FLINK.rescaleJob(job, 4).plan(context()))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("is FINISHED, not RUNNING: cannot rescale it");
+        assertThat(TriggerSavepointIT.savepoints(other)).isEmpty();
     }
 }

@@ -145,19 +145,6 @@ class TriggerSavepointIT extends ActionContract<TriggerSavepoint> {
     }
 
     @Test
-    void aJobThatIsNotRunning_isRefused() {
-        String other = CLUSTER.submit(1);
-        CLUSTER.awaitRunning(other);
-        CLUSTER.cancel(other);
-        String dir = CLUSTER.savepointDir("not-running");
-        assertThatThrownBy(() -> FLINK.triggerSavepoint(other, dir, SavepointFormat.CANONICAL)
-                        .plan(context()))
-                .isInstanceOf(dev.runbook.core.RefusedException.class)
-                .hasMessageContaining("job " + other + " is CANCELED, not RUNNING");
-        assertThat(savepoints(dir)).isEmpty();
-    }
-
-    @Test
     void malformedInputsFailWhenTheActionIsBuilt() {
         assertThatThrownBy(() -> FLINK.triggerSavepoint("orders-job", DIR, SavepointFormat.CANONICAL))
                 .isInstanceOf(IllegalArgumentException.class)
