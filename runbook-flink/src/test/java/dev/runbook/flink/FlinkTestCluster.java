@@ -131,13 +131,29 @@ final class FlinkTestCluster {
 
     /** Submits the test job (not waiting for it to run); returns its id. */
     String submit(int parallelism) {
+        return submit(parallelism, new Slow());
+    }
+
+    /**
+     * Submits a job whose map fails on its first record, every time: the job restarts in a loop (fixed
+     * delay of 200 ms, unlimited attempts) until cancelled.
+     */
+    String submitFailing() {
+        return submit(1, new Failing());
+    }
+
+    private String submit(int parallelism, MapFunction<Long, Long> map) {
         try {
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(Configuration.fromMap(Map.of(
+                            "restart-strategy.type", "fixed-delay",
+                            "restart-strategy.fixed-delay.attempts", "1000000",
+                            "restart-strategy.fixed-delay.delay", "200 ms")));
             env.setParallelism(parallelism);
             env.enableCheckpointing(300);
             env.fromSequence(0, Long.MAX_VALUE)
                     .name("numbers")
-                    .map(new Slow())
+                    .map(map)
                     .name("enrich")
                     .sinkTo(new DiscardingSink<>())
                     .name("lake");
@@ -268,6 +284,16 @@ final class FlinkTestCluster {
             cluster.closeAsync().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             // the JVM is ending
+        }
+    }
+
+    /** Fails on every record: a poison message the job never gets past. */
+    static final class Failing implements MapFunction<Long, Long> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Long map(Long value) {
+            throw new IllegalStateException("poison record " + value);
         }
     }
 

@@ -111,26 +111,26 @@ class TriggerSavepointIT extends ActionContract<TriggerSavepoint> {
     }
 
     @Test
-    void aJobThatRestartsIsSeenRestartingInALoop() {
-        // a failed task restarts the job: fail one by cancelling nothing but killing its TaskManager is not
-        // possible in a MiniCluster; the exception history is read the same way, so this checks the wiring
-        JobStatus s = FLINK.jobStatus(job).read();
-        JobStatus looping = new JobStatus(
-                s.jobId(),
-                s.name(),
-                "RUNNING",
-                s.parallelism(),
-                4,
-                List.of(Clock.systemUTC().instant(), Clock.systemUTC().instant().minusSeconds(60)),
-                s.lastCheckpoint(),
-                s.lastSavepoint(),
-                0);
-        assertThat(FlinkActions.restartingInALoop(2, Duration.ofMinutes(10), Clock.systemUTC())
-                        .test(looping))
-                .isTrue();
-        assertThat(FlinkActions.restartingInALoop(3, Duration.ofMinutes(10), Clock.systemUTC())
-                        .test(looping))
-                .isFalse();
+    void aJobFailingOnAPoisonRecord_isSeenRestartingInALoop() {
+        String failing = CLUSTER.submitFailing();
+        try {
+            var loop = FlinkActions.restartingInALoop(3, Duration.ofMinutes(10), Clock.systemUTC());
+            var seen = dev.runbook.core.Probes.waitUntil(
+                    FLINK.jobStatus(failing),
+                    dev.runbook.core.Condition.of(
+                            "3 failures", s -> s.failures().size() >= 3),
+                    Duration.ofSeconds(30));
+            JobStatus s = seen.lastValue();
+            assertThat(seen.satisfied()).as("%s", s).isTrue();
+            assertThat(loop.test(s)).isTrue();
+            assertThat(s.restarts()).isGreaterThanOrEqualTo(2);
+            assertThat(FlinkActions.restartingInALoop(1, Duration.ofMinutes(10), Clock.systemUTC())
+                            .test(FLINK.jobStatus(job).read()))
+                    .as("the healthy job")
+                    .isFalse();
+        } finally {
+            CLUSTER.cancel(failing);
+        }
     }
 
     @Test
