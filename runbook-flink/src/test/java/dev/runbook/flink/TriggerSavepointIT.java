@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,11 +33,6 @@ class TriggerSavepointIT extends ActionContract<TriggerSavepoint> {
     @BeforeEach
     void running() {
         job = CLUSTER.runningJob(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        CLUSTER.cancelAll();
     }
 
     @Override
