@@ -65,4 +65,58 @@ class SeedRunbooksTest {
         assertThatThrownBy(() -> registry.find("INC-005").build(args))
                 .hasMessageContaining("integration-svc.token=env:NAME");
     }
+
+    @Test
+    void everySeedRunbookWithItsModuleIsRegistered() {
+        assertThat(RunbookRegistry.load().runbooks())
+                .extracting(RunbookSpec::id)
+                .contains("INC-001", "INC-002", "INC-003", "INC-004", "INC-005", "INC-009");
+    }
+
+    @Test
+    void inc009_isBuiltFromItsDefaultsLikeTheHandWrittenOne() {
+        RunbookRegistry registry = RunbookRegistry.load();
+        String url = "http://127.0.0.1:1";
+        try (RunbookArguments args = registry.arguments(
+                        "INC-009", Map.of(), Map.of("elasticsearch", Connection.of("elasticsearch", url)));
+                dev.runbook.elasticsearch.ElasticsearchActions es =
+                        dev.runbook.elasticsearch.ElasticsearchActions.connect(url)) {
+            assertThat(registry.find("INC-009").build(args).fingerprint())
+                    .isEqualTo(ElasticsearchDrift.runbook(es).fingerprint());
+        }
+    }
+
+    @Test
+    void inc002_isBuiltFromItsDefaultsLikeTheHandWrittenOne_theTokenNeverInItsText() {
+        RunbookRegistry registry = RunbookRegistry.load();
+        String mongoUri = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100";
+        String admin = "http://127.0.0.1:1/admin/events/{id}/replay";
+        Connection adminConn =
+                new Connection("admin", admin, Map.of(), Map.of("token", dev.runbook.core.Secret.of("s3cr3t-token")));
+        try (RunbookArguments args = registry.arguments(
+                        "INC-002", Map.of(), Map.of("mongo", Connection.of("mongo", mongoUri), "admin", adminConn));
+                dev.runbook.mongo.MongoActions mongo = dev.runbook.mongo.MongoActions.connect(mongoUri, "smp")) {
+            Runbook fromRegistry = registry.find("INC-002").build(args);
+            Runbook byHand = PaymentWebhookDlq.runbook(
+                    mongo,
+                    dev.runbook.core.http.Http.replayEndpoint(admin)
+                            .header("Authorization", dev.runbook.core.Secret.of("Bearer s3cr3t-token"))
+                            .build());
+            assertThat(fromRegistry.fingerprint()).isEqualTo(byHand.fingerprint());
+            assertThat(fromRegistry.toString()).doesNotContain("s3cr3t-token");
+        }
+    }
+
+    @Test
+    void inc003_withoutAJustification_isRefusedNamingIt() {
+        RunbookRegistry registry = RunbookRegistry.load();
+        assertThatThrownBy(() -> registry.arguments(
+                        "INC-003",
+                        Map.of(),
+                        Map.of(
+                                "replica", Connection.of("replica", "jdbc:mariadb://127.0.0.1:1/"),
+                                "primary", Connection.of("primary", "jdbc:mariadb://127.0.0.1:2/"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("justification");
+    }
 }

@@ -22,7 +22,7 @@ public enum ParameterType {
     DECIMAL,
     /** {@code true} or {@code false}. */
     BOOLEAN,
-    /** A {@link Duration}: {@code 30s}, {@code 2m}, {@code 1h}, {@code 500ms} or ISO-8601 {@code PT2M}. */
+    /** A {@link Duration}: {@code 30s}, {@code 2m}, {@code 1h}, {@code 1d}, {@code 500ms} or ISO-8601 {@code PT2M}. */
     DURATION;
 
     /**
@@ -72,7 +72,7 @@ public enum ParameterType {
             case BOOLEAN:
                 return "true or false";
             default:
-                return "a duration such as 30s, 2m, 1h, 500ms or PT2M";
+                return "a duration such as 30s, 2m, 1h, 1d, 500ms or PT2M";
         }
     }
 
@@ -103,6 +103,8 @@ public enum ParameterType {
                 return Duration.ofMinutes(n);
             case "h":
                 return Duration.ofHours(n);
+            case "d":
+                return Duration.ofDays(n);
             default:
                 throw new NumberFormatException(t);
         }
