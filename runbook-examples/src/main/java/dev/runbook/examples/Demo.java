@@ -35,6 +35,7 @@ import java.util.function.Supplier;
  * ./demo                       # every scenario, approvals by a printed non-interactive policy
  * ./demo --interactive         # you approve each step at the console
  * ./demo --scenario INC-005 --out /tmp/demo
+ * ./demo --list                # the scenarios and what each stages
  * }</pre>
  */
 public final class Demo {
@@ -107,10 +108,23 @@ public final class Demo {
         }
     }
 
-    private static final String USAGE = "usage: ./demo [--interactive] [--scenario ID]... [--out DIR]";
+    private static final String USAGE = "usage: ./demo [--list] [--interactive] [--scenario ID]... [--out DIR]";
 
-    /** Runs the demo; exits 1 if a run did not succeed, 2 for bad arguments. */
+    /** What each scenario stages, for {@code ./demo --list}. */
+    static final Map<String, String> DESCRIPTIONS = Map.of(
+            "INC-004", "Redis OOM: a real redis-server over maxmemory, 200,000 stock cache keys without a TTL",
+            "INC-005", "Integration circuit breaker: a simulated integration-svc with its breaker OPEN",
+            "INC-001", "Dispatch engine down: crash-looping pods in a simulated cluster, a redis-server queue",
+            "INC-003", "MySQL replica lag: a MariaDB primary and GTID replica, a blocking query, a duplicate row",
+            "INC-002", "Payment webhook DLQ: a MongoDB wire-protocol server and a stand-in admin endpoint",
+            "INC-007", "Consumer lag and a poison message: an in-process Kafka broker, a simulated cluster");
+
+    /** Runs the demo; exits 1 if a run did not succeed, 2 for bad arguments; {@code --list} lists. */
     public static void main(String[] args) {
+        if (List.of(args).contains("--list")) {
+            SCENARIOS.keySet().forEach(id -> System.out.println(id + "  " + DESCRIPTIONS.getOrDefault(id, "")));
+            return;
+        }
         Options options;
         try {
             options = Options.parse(args);
