@@ -45,6 +45,7 @@ public final class Demo {
         Map<String, Supplier<DemoScenario>> m = new LinkedHashMap<>();
         m.put("INC-004", RedisOomScenario::start);
         m.put("INC-005", CircuitBreakerScenario::start);
+        m.put("INC-007", ConsumerLagScenario::start);
         return java.util.Collections.unmodifiableMap(m);
     }
 
