@@ -52,6 +52,7 @@ public final class ConsumerLagScenario implements DemoScenario {
     private final ConsumerFleet fleet;
     private final long poisonOffset;
     private final ConsumerLag stagedLag;
+    private final String timings;
 
     private ConsumerLagScenario(KafkaTestCluster broker, SimulatedCluster cluster) {
         this.broker = broker;
@@ -62,11 +63,14 @@ public final class ConsumerLagScenario implements DemoScenario {
         this.topic = fresh ? ConsumerLagPoisonMessage.TOPIC : KafkaTestCluster.unique(ConsumerLagPoisonMessage.TOPIC);
         this.group =
                 fresh ? ConsumerLagPoisonMessage.CONSUMER : KafkaTestCluster.unique(ConsumerLagPoisonMessage.CONSUMER);
+        long t0 = System.nanoTime();
         broker.createTopic(topic, PARTITIONS);
         this.kafka = KafkaActions.connect(broker.bootstrapServers());
         this.k8s = K8sActions.of(cluster.client(), CONTEXT);
         cluster.createDeployment(ConsumerLagPoisonMessage.NAMESPACE, ConsumerLagPoisonMessage.CONSUMER, 2);
+        long t1 = System.nanoTime();
         this.poisonOffset = produce();
+        long t2 = System.nanoTime();
         this.fleet = ConsumerFleet.start(
                 cluster.client(),
                 ConsumerLagPoisonMessage.NAMESPACE,
@@ -76,6 +80,13 @@ public final class ConsumerLagScenario implements DemoScenario {
                 topic);
         awaitStuck();
         this.stagedLag = lag();
+        this.timings = String.format(
+                Locale.ROOT,
+                "topic and deployment %.1f s, %,d messages %.1f s, consumers stuck %.1f s",
+                (t1 - t0) / 1e9,
+                100 * PARTITIONS + 1 + BEHIND,
+                (t2 - t1) / 1e9,
+                (System.nanoTime() - t2) / 1e9);
     }
 
     /**
@@ -214,7 +225,8 @@ public final class ConsumerLagScenario implements DemoScenario {
         return String.format(
                 Locale.ROOT,
                 "in-process Kafka at %s, topic %s (%d partitions), group %s: %s%n"
-                        + "        poison message at %s:0@%d failed %d times; %s/%s has %d consumers ready in %s",
+                        + "        poison message at %s:0@%d failed %d times; %s/%s has %d consumers ready in %s%n"
+                        + "        (staging: %s)",
                 broker.bootstrapServers(),
                 topic,
                 PARTITIONS,
@@ -226,7 +238,8 @@ public final class ConsumerLagScenario implements DemoScenario {
                 ConsumerLagPoisonMessage.NAMESPACE,
                 ConsumerLagPoisonMessage.CONSUMER,
                 readyConsumers(),
-                cluster);
+                cluster,
+                timings);
     }
 
     @Override
