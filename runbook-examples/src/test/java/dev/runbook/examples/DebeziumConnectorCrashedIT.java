@@ -173,19 +173,4 @@ class DebeziumConnectorCrashedIT {
                 .hasRefusalContaining("smp-mysql-connector");
         worker.deleteConnector(name);
     }
-
-    @Test
-    void aCauseNotFixed_theRestartedTaskFailsAgain_andTheRunSaysSo() throws Exception {
-        String name = crashedConnector(dir.resolve("still-missing"));
-        Runbook rb = DebeziumConnectorCrashed.runbook(connect, name, Duration.ofSeconds(3));
-        Report report;
-        try (JsonLinesAuditSink audit = JsonLinesAuditSink.open(dir.resolve("audit.jsonl"))) {
-            RunbookEngine engine = engine(audit);
-            report = engine.apply(rb, engine.plan(rb));
-        }
-
-        assertThat(report).failed();
-        assertThat(connect.connectorStatus(name).read().failedTasks()).containsExactly(0);
-        worker.deleteConnector(name);
-    }
 }
