@@ -5,11 +5,16 @@ import dev.runbook.core.Guards;
 import dev.runbook.core.Journal;
 import dev.runbook.core.Plan;
 import dev.runbook.core.Report;
+import dev.runbook.core.RunEvent;
 import dev.runbook.core.RunStatus;
 import dev.runbook.core.Runbook;
 import dev.runbook.core.RunbookEngine;
+import dev.runbook.core.Secret;
 import dev.runbook.core.audit.AuditLogVerifier;
 import dev.runbook.core.audit.JsonLinesAuditSink;
+import dev.runbook.notify.Incident;
+import dev.runbook.notify.NotifyActions;
+import dev.runbook.notify.PostMortem;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,6 +35,7 @@ import java.util.function.Supplier;
  * ./demo                       # every scenario, approvals by a printed non-interactive policy
  * ./demo --interactive         # you approve each step at the console
  * ./demo --scenario INC-005 --out /tmp/demo
+ * ./demo --list                # the scenarios and what each stages
  * }</pre>
  */
 public final class Demo {
@@ -46,6 +52,9 @@ public final class Demo {
         m.put("INC-004", RedisOomScenario::start);
         m.put("INC-005", CircuitBreakerScenario::start);
         m.put("INC-007", ConsumerLagScenario::start);
+        m.put("INC-001", DispatchScenario::start); // simulated cluster + redis-server
+        m.put("INC-003", ReplicaLagScenario::start); // MariaDB primary + replica
+        m.put("INC-002", PaymentDlqScenario::start); // MongoDB wire-protocol server + admin endpoint
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -100,10 +109,23 @@ public final class Demo {
         }
     }
 
-    private static final String USAGE = "usage: ./demo [--interactive] [--scenario ID]... [--out DIR]";
+    private static final String USAGE = "usage: ./demo [--list] [--interactive] [--scenario ID]... [--out DIR]";
 
-    /** Runs the demo; exits 0 when every scenario is fixed, 1 if a run did not succeed, 2 for bad arguments. */
+    /** What each scenario stages, for {@code ./demo --list}. */
+    static final Map<String, String> DESCRIPTIONS = Map.of(
+            "INC-004", "Redis OOM: a real redis-server over maxmemory, 200,000 stock cache keys without a TTL",
+            "INC-005", "Integration circuit breaker: a simulated integration-svc with its breaker OPEN",
+            "INC-001", "Dispatch engine down: crash-looping pods in a simulated cluster, a redis-server queue",
+            "INC-003", "MySQL replica lag: a MariaDB primary and GTID replica, a blocking query, a duplicate row",
+            "INC-002", "Payment webhook DLQ: a MongoDB wire-protocol server and a stand-in admin endpoint",
+            "INC-007", "Consumer lag and a poison message: an in-process Kafka broker, a simulated cluster");
+
+    /** Runs the demo; exits 0 when every scenario is fixed, 1 if a run did not succeed, 2 for bad arguments; {@code --list} lists. */
     public static void main(String[] args) {
+        if (List.of(args).contains("--list")) {
+            SCENARIOS.keySet().forEach(id -> System.out.println(id + "  " + DESCRIPTIONS.getOrDefault(id, "")));
+            return;
+        }
         Options options;
         try {
             options = Options.parse(args);
@@ -155,7 +177,9 @@ public final class Demo {
                 .toAbsolutePath();
         Report report;
         Plan plan;
-        try (JsonLinesAuditSink audit = JsonLinesAuditSink.open(auditFile)) {
+        java.time.Instant alert = Clock.systemUTC().instant();
+        try (JsonLinesAuditSink audit = JsonLinesAuditSink.open(auditFile);
+                DemoChannel channel = DemoChannel.start("#prod-alerts", out)) {
             Guards guards = Guards.defaults().toBuilder()
                     .budget("requests", 5)
                     .budget("keys", 500_000)
@@ -169,6 +193,11 @@ public final class Demo {
                     .approvals(gate)
                     .audit(audit)
                     .journal(Journal.files(options.out().resolve("journal")))
+                    .listener(NotifyActions.onRunEvents(
+                            NotifyActions.slack(Secret.of(channel.url()), channel.name()),
+                            RunEvent.Type.RUN_STARTED,
+                            RunEvent.Type.STEP_FAILED,
+                            RunEvent.Type.RUN_FINISHED))
                     .build();
             out.println("guards: never touch " + String.join(", ", guards.protectedPatterns())
                     + "; at most 500,000 keys and 5 requests per step, at most 200,000 keys/s");
@@ -177,7 +206,8 @@ public final class Demo {
             plan = engine.plan(runbook);
             out.println(plan);
             out.println();
-            out.println("2. apply the reviewed plan:");
+            out.println("2. apply the reviewed plan (run events go to " + channel.name()
+                    + ", a local stand-in for Slack's webhook; its URL is a secret and is not printed):");
             report = engine.apply(runbook, plan);
             out.println(report);
         }
@@ -186,6 +216,13 @@ public final class Demo {
         String after = scenario.observe();
         out.println("3. after (read from the server): " + after);
         out.println("   audit: " + records + " records in " + auditFile + ", hash chain verified");
+        out.println();
+        out.println("4. post-mortem, written from the verified audit (PostMortem.fromAudit):");
+        out.println(PostMortem.fromAudit(auditFile)
+                .incident(Incident.of("DEMO-" + id, runbook.title(), runbook.severity(), alert)
+                        .commander(System.getProperty("user.name", "demo")))
+                .build()
+                .toMarkdown());
         return new DemoResult(id, plan, report, auditFile, records, after, scenario.fixed());
     }
 }

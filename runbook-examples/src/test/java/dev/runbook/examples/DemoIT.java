@@ -41,7 +41,8 @@ class DemoIT {
 
         assertThat(results)
                 .extracting(DemoResult::scenario)
-                .containsExactly("INC-004", "INC-005", "INC-007")
+                .startsWith("INC-004", "INC-005", "INC-007")
+                .contains("INC-001", "INC-003", "INC-002")
                 .containsExactlyElementsOf(Demo.SCENARIOS.keySet());
         DemoResult inc004 = results.get(0);
         assertThat(inc004.report())
@@ -100,7 +101,44 @@ class DemoIT {
                 .contains("approval for half-open-the-breaker-for-inside: approved by demo-policy")
                 .contains("SUCCEEDED")
                 .contains("hash chain verified")
+                .containsPattern("#prod-alerts <- .*runbook started")
+                .containsPattern("#prod-alerts <- .*run SUCCEEDED")
+                .contains("# Post-Mortem: DEMO-INC-004 Redis OOM")
+                .contains("# Post-Mortem: DEMO-INC-005")
+                .doesNotContain("/services/demo")
                 .doesNotContain("Bearer demo-");
+        seedScenariosFixedTheirServers(results);
+    }
+
+    /** INC-001, INC-003 and INC-002: each report succeeded and the state read back from the servers is fixed. */
+    private void seedScenariosFixedTheirServers(List<DemoResult> results) {
+        DemoResult inc001 = result(results, "INC-001");
+        assertThat(inc001.report()).succeeded().step("scale-back").hasOutcome(Outcome.CHANGED);
+        assertThat(inc001.fixed()).isTrue();
+        assertThat(inc001.after())
+                .contains("replicas 3 (ready 3, restartedAt ")
+                .contains("ENABLE_AUTO_DISPATCH=true; LLEN dispatch:queue:HCMC = 0 (850 orders dispatched");
+        DemoResult inc003 = result(results, "INC-003");
+        assertThat(inc003.report()).succeeded().step("promote-the-replica").hasOutcome(Outcome.CHANGED);
+        assertThat(inc003.fixed()).isTrue();
+        assertThat(inc003.after()).contains("primary (read-only)").contains(", 0 of them missing on the new one");
+        DemoResult inc002 = result(results, "INC-002");
+        assertThat(inc002.report()).succeeded();
+        assertThat(inc002.fixed()).isTrue();
+        assertThat(inc002.after())
+                .contains("inside.payment.succeeded/replayed=39")
+                .contains("received 39 requests for 39 events");
+        for (DemoResult r : List.of(inc001, inc003, inc002)) {
+            assertThat(AuditLogVerifier.verify(r.auditFile())).hasSize(r.auditRecords());
+        }
+        assertThat(printed())
+                .contains("=== INC-001 · Dispatch engine down")
+                .contains("=== INC-003 · MySQL replica lag")
+                .contains("=== INC-002 · Payment webhook failed");
+    }
+
+    private static DemoResult result(List<DemoResult> results, String id) {
+        return results.stream().filter(r -> r.scenario().equals(id)).findFirst().orElseThrow();
     }
 
     @Test

@@ -66,13 +66,23 @@ class JShellReadmeIT {
         }
         List<DynamicTest> tests = new ArrayList<>();
         for (Path readme : readmes) {
-            Map<String, Block> blocks = blocks(readme);
+            Map<String, Block> all = blocks(readme);
+            Map<String, Block> blocks = new LinkedHashMap<>();
+            all.forEach((name, block) -> {
+                if (block.script() == null) {
+                    blocks.put(name, block);
+                } else {
+                    tests.add(DynamicTest.dynamicTest(
+                            root.relativize(readme) + " " + name + " is a transcript of " + block.script(),
+                            () -> transcript(readme, name, block)));
+                }
+            });
             if (!blocks.isEmpty()) {
                 tests.add(DynamicTest.dynamicTest(
                         root.relativize(readme) + " (" + blocks.size() + " blocks)", () -> run(readme, blocks)));
             }
         }
-        assertThat(tests).as("README files with JShell blocks").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(tests).as("README files with JShell blocks").hasSizeGreaterThanOrEqualTo(7);
         return tests.stream();
     }
 
@@ -90,8 +100,40 @@ class JShellReadmeIT {
         assertThat(out).containsPattern(ERROR).containsPattern(EXCEPTION);
     }
 
-    /** A marked block: where it starts, whether it must run without exceptions, and its lines. */
-    record Block(int line, boolean mustRun, List<String> lines) {}
+    /**
+     * A marked block: where it starts, whether it must run without exceptions, its lines, and for a
+     * transcript the module's script it was printed by (else null).
+     */
+    record Block(int line, boolean mustRun, List<String> lines, String script) {}
+
+    /**
+     * A block marked {@code <!-- jshell: transcript of bench/inc003.jsh, run by bench/inc003.sh -->} shows a
+     * session that needs servers of its own (a replica pair, a simulated cluster, mongod, Elasticsearch),
+     * which its script's runner starts. Every statement of the block must be a statement of that script, so
+     * that the README cannot show code the script no longer runs. Lines with {@code ...} are abbreviations
+     * of output or of an argument, and comments are output: both are skipped.
+     */
+    private static void transcript(Path readme, String name, Block block) throws IOException {
+        Path script = readme.getParent().resolve(block.script());
+        assertThat(script).as("%s names its script", name).isRegularFile();
+        String code = normalized(Files.readString(script, StandardCharsets.UTF_8));
+        int statements = 0;
+        for (String line : block.lines()) {
+            String statement = normalized(line.replaceFirst("\\s{2,}//.*$", ""));
+            if (statement.isEmpty() || statement.startsWith("//") || statement.contains("...")) {
+                continue;
+            }
+            statements++;
+            assertThat(code)
+                    .as("%s:%d: '%s' is in %s, which printed the transcript", readme, block.line(), statement, script)
+                    .contains(statement);
+        }
+        assertThat(statements).as("%s has statements to check", name).isGreaterThan(5);
+    }
+
+    static String normalized(String text) {
+        return text.replaceAll("\\s+", " ").trim();
+    }
 
     static Map<String, Block> blocks(Path readme) throws IOException {
         List<String> lines = Files.readAllLines(readme, StandardCharsets.UTF_8);
@@ -102,6 +144,9 @@ class JShellReadmeIT {
                 continue;
             }
             boolean mustRun = !marker.contains("compile");
+            java.util.regex.Matcher transcript =
+                    java.util.regex.Pattern.compile("transcript of (\\S+?),? ").matcher(marker);
+            String script = transcript.find() ? transcript.group(1) : null;
             int fence = i + 1;
             assertThat(lines.get(fence))
                     .as("%s:%d: the line after %s opens a code block", readme, fence + 1, marker)
@@ -112,7 +157,7 @@ class JShellReadmeIT {
                 body.add(lines.get(j));
                 j++;
             }
-            out.put(readme.getFileName() + ":" + (fence + 1), new Block(fence + 1, mustRun, body));
+            out.put(readme.getFileName() + ":" + (fence + 1), new Block(fence + 1, mustRun, body, script));
             i = j;
         }
         return out;

@@ -261,6 +261,35 @@ public final class K8sActions implements AutoCloseable {
         });
     }
 
+    /**
+     * The logs of one pod ({@code "pod/redis-0"}) or of the pods of a selector ({@code "app=redis"}), as
+     * {@code kubectl logs}: add {@code .tailLines(n)}, {@code .since(d)}, {@code .container(c)}, {@code
+     * .previous()} and the patterns to {@code .count(...)}.
+     */
+    public PodLogs podLogs(String namespace, String podOrSelector) {
+        return new PodLogs(target, PodSource.of(context(), namespace, podOrSelector));
+    }
+
+    /**
+     * {@code kubectl exec} of an argv list (never a shell string) in one ready pod ({@code "pod/x"}, or the
+     * first ready pod of a selector such as {@code "app=dispatch-engine"}); needs approval; add {@code
+     * .doneWhen(probe, condition)} to make it idempotent.
+     */
+    public ExecInPod execInPod(String namespace, String podOrSelector, List<String> argv) {
+        return new ExecInPod(target, PodSource.of(context(), namespace, podOrSelector), argv);
+    }
+
+    /**
+     * {@code kubectl port-forward deployment/redis :6379} through the API server: a ready pod of the workload
+     * ({@code "deployment/redis"}, {@code "statefulset/kafka"}, or {@code "pod/redis-0"}) and its port, on a
+     * free local port; close it with the session.
+     *
+     * @throws RefusedException when the workload is missing or none of its pods is ready
+     */
+    public ForwardedPort portForward(String namespace, String workloadOrPod, int port) {
+        return ForwardedPort.open(target, namespace, workloadOrPod, port);
+    }
+
     static Map<String, String> parseSelector(String selector) {
         if (selector == null || selector.isBlank()) {
             throw new IllegalArgumentException(

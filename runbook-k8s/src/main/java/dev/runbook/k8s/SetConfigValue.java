@@ -9,6 +9,9 @@ import dev.runbook.core.Verification;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,7 +29,18 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Pods read a ConfigMap at start (environment) or after the kubelet syncs the volume (about a minute):
- * restart the consumers afterwards ({@code k8s.restartDeployment(...)}) as a step of its own.
+ * name the consumers with {@link #thenRestart(String...)} and the same step restarts them after the change,
+ * each as {@link RestartDeployment} does (its restart recorded under this step's idempotency key plus
+ * {@code /restart/<workload>}); the plan shows each restart's own plan, and every restart's preconditions
+ * (not paused, no rollout in progress, unchanged since the plan) are checked before the ConfigMap is
+ * written. A rerun after a crash between the change and a restart restarts only what is left.
+ *
+ * <pre>{@code
+ * k8s.setConfigValue("smp-prod", "dispatch-flags", "ENABLE_AUTO_DISPATCH", "false")
+ *         .thenRestart("deployment/dispatch-engine");
+ * // plan: "set ENABLE_AUTO_DISPATCH from true to false in smp-asia/smp-prod/configmap/dispatch-flags,
+ * //        then restart smp-asia/smp-prod/deployment/dispatch-engine (3 pods)"
+ * }</pre>
  *
  * @throws RefusedException from {@link #plan} when the ConfigMap does not exist
  */
@@ -39,8 +53,27 @@ public final class SetConfigValue implements Action {
     private final String key;
     private final String value;
     private final K8sSettings settings;
+    private final ConsumerRestarts restarts;
 
     SetConfigValue(K8sTarget k8s, String namespace, String configMap, String key, String value, K8sSettings settings) {
+        this(
+                k8s,
+                namespace,
+                configMap,
+                key,
+                value,
+                settings,
+                new ConsumerRestarts(k8s, namespace, settings, List.of()));
+    }
+
+    private SetConfigValue(
+            K8sTarget k8s,
+            String namespace,
+            String configMap,
+            String key,
+            String value,
+            K8sSettings settings,
+            ConsumerRestarts restarts) {
         WorkloadRef.requireName("namespace", namespace);
         WorkloadRef.requireName("configmap name", configMap);
         if (key == null || !KEY.matcher(key).matches() || key.length() > 253) {
@@ -53,6 +86,7 @@ public final class SetConfigValue implements Action {
         this.key = key;
         this.value = value;
         this.settings = settings;
+        this.restarts = restarts;
     }
 
     /**
@@ -62,8 +96,9 @@ public final class SetConfigValue implements Action {
      * @param configMap the ConfigMap
      * @param key the key
      * @param value the value to set, or null to remove the key
+     * @param restart the consumers restarted after the change ({@code deployment/dispatch-engine}), in order
      */
-    public record Params(String namespace, String configMap, String key, String value) {}
+    public record Params(String namespace, String configMap, String key, String value, List<String> restart) {}
 
     /**
      * What the plan observed.
@@ -78,7 +113,15 @@ public final class SetConfigValue implements Action {
 
     /** The same key, removed (what the inverse of setting a new key does). */
     public SetConfigValue remove() {
-        return new SetConfigValue(k8s, namespace, configMap, key, null, settings);
+        return new SetConfigValue(k8s, namespace, configMap, key, null, settings, restarts);
+    }
+
+    /**
+     * Same change, then a restart of each consumer of the ConfigMap ({@code "deployment/dispatch-engine"},
+     * {@code "sts/kafka"}), in this order, each waiting for its rollout.
+     */
+    public SetConfigValue thenRestart(String... kindSlashNames) {
+        return new SetConfigValue(k8s, namespace, configMap, key, value, settings, restarts.with(kindSlashNames));
     }
 
     @Override
@@ -97,12 +140,12 @@ public final class SetConfigValue implements Action {
 
     @Override
     public Params parameters() {
-        return new Params(namespace, configMap, key, value);
+        return new Params(namespace, configMap, key, value, restarts.workloads());
     }
 
     @Override
     public boolean destructive() {
-        return false;
+        return restarts.destructive();
     }
 
     private ConfigMap read() {
@@ -131,13 +174,25 @@ public final class SetConfigValue implements Action {
     public StepPlan plan(ActionContext ctx) {
         ConfigMap cm = read();
         Observed now = observe(cm);
-        if (Objects.equals(now.value(), value) && now.present() == (value != null)) {
+        boolean set = Objects.equals(now.value(), value) && now.present() == (value != null);
+        List<StepPlan> restartPlans = restarts.plan(ctx);
+        List<String> pending = restartPlans.stream()
+                .filter(p -> !p.isNoop())
+                .map(StepPlan::summary)
+                .toList();
+        String already = key + " is already " + (value == null ? "unset" : value) + " in " + name();
+        if (set && pending.isEmpty()) {
             return StepPlan.unchanged(
-                    this, key + " is already " + (value == null ? "unset" : value) + " in " + name(), now);
+                    this,
+                    already
+                            + (restarts.isEmpty()
+                                    ? ""
+                                    : " and " + restarts.workloads() + " were restarted by this step"),
+                    now);
         }
         String rv = cm.getMetadata().getResourceVersion();
-        String dryRun = "not sent (K8sActions.serverDryRun(false))";
-        if (settings.serverDryRun()) {
+        String dryRun = set ? "not needed" : "not sent (K8sActions.serverDryRun(false))";
+        if (!set && settings.serverDryRun()) {
             ConfigMap dry = k8s.call("dry-run patch configmap " + namespace + "/" + configMap, () -> k8s.client()
                     .configMaps()
                     .inNamespace(namespace)
@@ -147,15 +202,34 @@ public final class SetConfigValue implements Action {
             dryRun = "accepted by the API server (dryRun=All): " + key + " would be "
                     + (dry.getData() == null ? null : dry.getData().get(key));
         }
-        return StepPlan.builder(this)
-                .summary((value == null ? "remove " + key : "set " + key + " from " + describe(now) + " to " + value)
-                        + " in " + name())
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("resourceVersion", rv);
+        details.put("serverDryRun", dryRun);
+        if (!restarts.isEmpty()) {
+            details.put("restarts", restartPlans);
+        }
+        StepPlan.Builder b = StepPlan.builder(this)
+                .summary((set
+                                ? already
+                                : (value == null
+                                                ? "remove " + key
+                                                : "set " + key + " from " + describe(now) + " to " + value)
+                                        + " in " + name())
+                        + (pending.isEmpty() ? "" : ", then " + String.join(", then ", pending)))
                 .before(now)
                 .after(new Observed(now.configMap(), now.uid(), key, value != null, value))
-                .blastRadius("configs", 1)
+                .blastRadius("configs", set ? 0 : 1)
                 .resource(namespace + "/configmap/" + configMap)
-                .details(Map.of("resourceVersion", rv, "serverDryRun", dryRun))
-                .build();
+                .details(details);
+        restartPlans.forEach(p -> p.resources().forEach(b::resource));
+        long pods = restartPlans.stream()
+                .filter(p -> !p.isNoop())
+                .mapToLong(p -> p.blastRadius().getOrDefault("pods", 0L))
+                .sum();
+        if (pods > 0) {
+            b.blastRadius("pods", pods);
+        }
+        return b.build();
     }
 
     /** A JSON merge patch of the one key ({@code null} removes it), with the resourceVersion precondition. */
@@ -197,7 +271,49 @@ public final class SetConfigValue implements Action {
         if (plan.isNoop()) {
             return ApplyResult.unchanged(plan.summary()).build();
         }
-        String rv = plan.details().path("resourceVersion").asText();
+        // every follow-up restart is checked before the first write: a refusal leaves the ConfigMap as it was
+        List<StepPlan> reviewed = ConsumerRestarts.reviewed(plan);
+        restarts.requireUnchanged(reviewed, ctx);
+        boolean set = Objects.equals(now.value(), value) && now.present() == (value != null);
+        ApplyResult.Builder items = ApplyResult.changed("");
+        String changed = (value == null ? "removed " + key : "set " + key + " from " + describe(now) + " to " + value)
+                + " in " + name();
+        if (!set) {
+            write(plan.details().path("resourceVersion").asText());
+        }
+        items.item(
+                name(),
+                set ? dev.runbook.core.Outcome.UNCHANGED : dev.runbook.core.Outcome.CHANGED,
+                set ? "already " + describe(now) : changed);
+        List<String> done = new ArrayList<>();
+        for (int i = 0; i < reviewed.size(); i++) {
+            StepPlan rp = reviewed.get(i);
+            ApplyResult r = restarts.apply(i, rp, ctx);
+            items.item(rp.target(), r.outcome(), r.summary());
+            done.add(r.summary());
+            if (r.outcome() == dev.runbook.core.Outcome.FAILED || r.outcome() == dev.runbook.core.Outcome.UNKNOWN) {
+                return ApplyResult.of(
+                                r.outcome(),
+                                (set ? "" : changed + "; ")
+                                        + r.summary()
+                                        + (i + 1 < reviewed.size()
+                                                ? "; not restarted: "
+                                                        + restarts.workloads().subList(i + 1, reviewed.size())
+                                                : ""))
+                        .items(items.build().items())
+                        .count("configs", set ? 0 : 1)
+                        .build();
+            }
+        }
+        return ApplyResult.of(
+                        dev.runbook.core.Outcome.CHANGED,
+                        (set ? "" : changed) + (done.isEmpty() ? "" : (set ? "" : "; ") + String.join("; ", done)))
+                .items(restarts.isEmpty() ? List.of() : items.build().items())
+                .count("configs", set ? 0 : 1)
+                .build();
+    }
+
+    private void write(String rv) {
         if (value == null) {
             removeKey(rv);
         } else {
@@ -207,17 +323,18 @@ public final class SetConfigValue implements Action {
                     .withName(configMap)
                     .patch(PatchContext.of(PatchType.JSON_MERGE), patch(rv)));
         }
-        return ApplyResult.changed(
-                        (value == null ? "removed " + key : "set " + key + " from " + describe(now) + " to " + value)
-                                + " in " + name())
-                .count("configs", 1)
-                .build();
     }
 
     @Override
     public Verification verify(StepPlan plan, ApplyResult result, ActionContext ctx) {
         Observed now = observe(read());
         boolean ok = Objects.equals(now.value(), value) && now.present() == (value != null);
+        if (ok) {
+            Verification v = restarts.verify(ConsumerRestarts.reviewed(plan), result, ctx);
+            if (!v.ok()) {
+                return v;
+            }
+        }
         return ok
                 ? Verification.passed(key + " is " + describe(now) + " in " + name(), now)
                 : Verification.failed(
@@ -229,12 +346,13 @@ public final class SetConfigValue implements Action {
     @Override
     public Optional<Action> inverse(StepPlan plan) {
         Observed before = plan.before(Observed.class);
-        return Optional.of(
-                new SetConfigValue(k8s, namespace, configMap, key, before.present() ? before.value() : null, settings));
+        return Optional.of(new SetConfigValue(
+                k8s, namespace, configMap, key, before.present() ? before.value() : null, settings, restarts));
     }
 
     @Override
     public String toString() {
-        return "SetConfigValue[" + target() + " = " + value + "]";
+        return "SetConfigValue[" + target() + " = " + value
+                + (restarts.isEmpty() ? "" : ", then restart " + restarts.workloads()) + "]";
     }
 }

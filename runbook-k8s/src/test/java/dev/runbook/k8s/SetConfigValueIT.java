@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.core.Action;
 import dev.runbook.core.ActionContext;
+import dev.runbook.core.ApplyResult;
+import dev.runbook.core.Json;
+import dev.runbook.core.Outcome;
 import dev.runbook.core.StepPlan;
 import dev.runbook.k8s.test.SimulatedCluster;
 import dev.runbook.test.ActionContract;
@@ -11,6 +14,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,7 +82,54 @@ class SetConfigValueIT extends ActionContract<SetConfigValue> {
                 "namespace", k8s.setConfigValue(ns + "-b", "dispatch-flags", "ENABLE_AUTO_DISPATCH", "false"),
                 "configMap", k8s.setConfigValue(ns, "dispatch-flags-2", "ENABLE_AUTO_DISPATCH", "false"),
                 "key", k8s.setConfigValue(ns, "dispatch-flags", "ENABLE_AUTO_ROUTING", "false"),
-                "value", k8s.setConfigValue(ns, "dispatch-flags", "ENABLE_AUTO_DISPATCH", "off"));
+                "value", k8s.setConfigValue(ns, "dispatch-flags", "ENABLE_AUTO_DISPATCH", "off"),
+                "restart", action().thenRestart("deployment/dispatch-engine"));
+    }
+
+    @Test
+    void thenRestart_showsEachRestartInThePlan_restartsAfterTheChange_andARerunIsUnchanged() {
+        cluster.createDeployment(ns, "dispatch-engine", 2);
+        cluster.awaitRolledOut("Deployment", ns, "dispatch-engine", Duration.ofSeconds(10));
+        SetConfigValue flag = action().thenRestart("deployment/dispatch-engine");
+        ActionContext ctx = context();
+        StepPlan plan = flag.plan(ctx);
+        assertThat(plan.summary())
+                .startsWith("set ENABLE_AUTO_DISPATCH from true to false in smp-asia/" + ns
+                        + "/configmap/dispatch-flags, then restart smp-asia/" + ns
+                        + "/deployment/dispatch-engine (2 pods)");
+        assertThat(plan.details().path("restarts")).hasSize(1);
+        assertThat(plan.blastRadius()).containsEntry("pods", 2L);
+        assertThat(data()).containsEntry("ENABLE_AUTO_DISPATCH", "true");
+        StepPlan reviewed = Json.read(Json.write(plan), StepPlan.class);
+        ApplyResult r = flag.apply(reviewed, ctx);
+        assertThat(r.outcome()).as(r.summary()).isEqualTo(Outcome.CHANGED);
+        assertThat(r.items()).hasSize(2);
+        assertThat(data()).containsEntry("ENABLE_AUTO_DISPATCH", "false");
+        String restartedAt = TestCluster.restartedAt(cluster.client()
+                .apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName("dispatch-engine")
+                .get());
+        assertThat(restartedAt).endsWith(ctx.idempotencyKey() + "/restart/deployment/dispatch-engine");
+        assertThat(flag.verify(reviewed, r, ctx).ok()).isTrue();
+        StepPlan again = flag.plan(ctx);
+        assertThat(again.isNoop()).as(again.summary()).isTrue();
+        assertThat(again.summary()).contains("were restarted by this step");
+        assertThat(flag.inverse(plan).get().toString()).contains("= true, then restart [deployment/dispatch-engine]");
+    }
+
+    @Test
+    void thenRestart_ofAPausedConsumer_isRefusedBeforeTheConfigMapIsWritten() {
+        cluster.createDeployment(ns, "dispatch-engine", 1);
+        cluster.awaitRolledOut("Deployment", ns, "dispatch-engine", Duration.ofSeconds(10));
+        SetConfigValue flag = action().thenRestart("deployment/dispatch-engine");
+        ActionContext ctx = context();
+        StepPlan plan = flag.plan(ctx);
+        TestCluster.patchDeployment(ns, "dispatch-engine", "{\"spec\":{\"paused\":true}}");
+        assertRefusedWithoutChange(() -> flag.apply(plan, ctx), "is paused");
+        assertThat(data()).containsEntry("ENABLE_AUTO_DISPATCH", "true");
+        assertRefusedWithoutChange(() -> flag.plan(context()), "is paused", ".allowPaused()");
     }
 
     private Map<String, String> data() {

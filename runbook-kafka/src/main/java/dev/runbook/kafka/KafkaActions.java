@@ -153,6 +153,22 @@ public final class KafkaActions implements AutoCloseable {
         return OffsetSnapshot.read(reader, clock, java.util.Set.of());
     }
 
+    // ---- topics
+
+    /**
+     * An action that raises {@code topic}'s partition count to {@code partitions} ({@code kafka-topics
+     * --alter --partitions}); a smaller count is refused, the same count is unchanged, there is no inverse.
+     *
+     * <pre>{@code
+     * kafka.addPartitions("orders", 12).plan(ctx);   // add 6 partitions to topic 'orders' (6 -> 12)
+     * }</pre>
+     *
+     * @throws IllegalArgumentException for a blank topic or a count below 1
+     */
+    public AddPartitions addPartitions(String topic, int partitions) {
+        return new AddPartitions(reader, topic, partitions);
+    }
+
     // ---- probes
 
     /** Lag of one group: per partition, per topic and total (log end minus committed). */

@@ -1,0 +1,264 @@
+package dev.runbook.examples;
+
+import dev.runbook.core.Secret;
+import dev.runbook.core.Severity;
+import dev.runbook.core.http.Http;
+import dev.runbook.core.registry.Connection;
+import dev.runbook.core.registry.ParameterSpec;
+import dev.runbook.core.registry.ParameterType;
+import dev.runbook.core.registry.RunbookProvider;
+import dev.runbook.core.registry.RunbookSpec;
+import dev.runbook.elasticsearch.ElasticsearchActions;
+import dev.runbook.k8s.K8sActions;
+import dev.runbook.mongo.MongoActions;
+import dev.runbook.redis.RedisActions;
+import dev.runbook.sql.SqlActions;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The seed runbooks (seeds/000) in the registry, so that the {@code runbook} command, JShell and bots find
+ * them by id: {@code RunbookRegistry.load().find("INC-004")}. Registered in {@code
+ * META-INF/services/dev.runbook.core.registry.RunbookProvider}. Adding one is one entry in {@link
+ * #runbooks()}: its id and title, its parameters with the seed's values as defaults, the connections it
+ * needs, and a factory that opens them with {@code args.closeLater(...)} and calls the runbook's class.
+ *
+ * <pre>{@code
+ * RunbookRegistry registry = RunbookRegistry.load();
+ * try (RunbookArguments args = registry.arguments("INC-004", Map.of("alertRatio", "0.95"),
+ *         Map.of("redis", Connection.of("redis", "redis://127.0.0.1:6379")))) {
+ *     Plan plan = engine.plan(registry.find("INC-004").build(args));
+ * }
+ * }</pre>
+ */
+public final class SeedRunbooks implements RunbookProvider {
+
+    @Override
+    public List<RunbookSpec> runbooks() {
+        return List.of(
+                dispatchEngineDown(),
+                paymentWebhookDlq(),
+                mySqlReplicaLag(),
+                redisOom(),
+                integrationCircuitBreaker(),
+                elasticsearchDrift());
+    }
+
+    @Override
+    public String name() {
+        return "seed runbooks (runbook-examples)";
+    }
+
+    /** INC-004 Redis OOM: {@link RedisOom}. */
+    static RunbookSpec redisOom() {
+        return RunbookSpec.builder("INC-004", "Redis OOM")
+                .severity(Severity.SEV2)
+                .description("Delete " + RedisOom.STOCK_PATTERN + " with SCAN and UNLINK (session:* and lock:*"
+                        + " protected), set maxmemory-policy allkeys-lru, wait for memory to fall, tell the team")
+                .connection("redis", "redis", "the Redis node that is out of memory (password: a secret setting)")
+                .parameter(ParameterSpec.of(
+                        "alertRatio", ParameterType.DECIMAL, "0.9", "used/maxmemory above which the runbook applies"))
+                .parameter(ParameterSpec.of(
+                        "resolvedRatio", ParameterType.DECIMAL, "0.7", "used/maxmemory below which it is resolved"))
+                .parameter(ParameterSpec.of(
+                        "recoveryTimeout", ParameterType.DURATION, "2m", "how long memory may take to fall"))
+                .build(args -> RedisOom.runbook(
+                        args.closeLater(redis(args.connection("redis"))),
+                        args.decimal("alertRatio"),
+                        args.decimal("resolvedRatio"),
+                        args.duration("recoveryTimeout")));
+    }
+
+    /** INC-005 Integration circuit breaker triggered: {@link IntegrationCircuitBreaker}. */
+    static RunbookSpec integrationCircuitBreaker() {
+        return RunbookSpec.builder("INC-005", "Integration circuit breaker triggered")
+                .severity(Severity.SEV2)
+                .description("Check the dependency is healthy and the breaker OPEN, half-open it through the"
+                        + " admin API, wait until integration-svc is healthy, verify the breaker CLOSED")
+                .connection(
+                        "integration-svc",
+                        "http",
+                        "integration-svc's base URL; token: the admin API's bearer token (a secret setting)")
+                .parameter(ParameterSpec.of(
+                        "dependency", ParameterType.STRING, IntegrationService.DEPENDENCY, "the breaker's dependency"))
+                .parameter(
+                        ParameterSpec.required("dependencyHealth", ParameterType.STRING, "the dependency's health URL"))
+                .build(args -> {
+                    Connection svc = args.connection("integration-svc");
+                    Secret token = svc.secret("token")
+                            .orElseThrow(
+                                    () -> new IllegalArgumentException(
+                                            "INC-005 needs the admin token: set integration-svc.token=env:NAME in the profile"));
+                    return IntegrationCircuitBreaker.runbook(
+                            svc.url(),
+                            args.string("dependencyHealth"),
+                            args.string("dependency"),
+                            Secret.of("Bearer " + token.reveal()));
+                });
+    }
+
+    /** INC-001 Dispatch engine down: {@link DispatchEngineDown}. */
+    static RunbookSpec dispatchEngineDown() {
+        return RunbookSpec.builder("INC-001", "Dispatch engine down")
+                .severity(Severity.SEV1)
+                .description("Pod health and the dispatch queue, ENABLE_AUTO_DISPATCH off, restart the deployment,"
+                        + " flag on, scale up until the queue drains and back, tell the team")
+                .connection(
+                        "kubernetes",
+                        "kubernetes",
+                        "the cluster: url = the kubeconfig context; kubeconfig: its path (a setting; default ~/.kube/config)")
+                .connection("redis", "redis", "the Redis that holds the dispatch queue (password: a secret setting)")
+                .parameter(ParameterSpec.of(
+                        "namespace", ParameterType.STRING, DispatchEngineDown.NAMESPACE, "the deployment's namespace"))
+                .parameter(ParameterSpec.of(
+                        "deployment", ParameterType.STRING, DispatchEngineDown.DEPLOYMENT, "the dispatch engine"))
+                .parameter(ParameterSpec.of(
+                        "flags",
+                        ParameterType.STRING,
+                        DispatchEngineDown.FLAGS,
+                        "the ConfigMap with ENABLE_AUTO_DISPATCH"))
+                .parameter(ParameterSpec.of(
+                        "queue", ParameterType.STRING, DispatchEngineDown.QUEUE, "the Redis list of waiting orders"))
+                .parameter(ParameterSpec.of(
+                        "scaleTo",
+                        ParameterType.INTEGER,
+                        String.valueOf(DispatchEngineDown.SCALE_TO),
+                        "replicas while the queue drains"))
+                .parameter(ParameterSpec.of(
+                        "backlog",
+                        ParameterType.INTEGER,
+                        String.valueOf(DispatchEngineDown.BACKLOG),
+                        "queue length that counts as a backlog"))
+                .parameter(ParameterSpec.of(
+                        "drainTimeout", ParameterType.DURATION, "5m", "how long the queue may take to drain"))
+                .build(args -> DispatchEngineDown.runbook(
+                        args.closeLater(kubernetes(args.connection("kubernetes"))),
+                        args.closeLater(redis(args.connection("redis"))),
+                        args.string("namespace"),
+                        args.string("deployment"),
+                        args.string("flags"),
+                        args.string("queue"),
+                        Math.toIntExact(args.integer("scaleTo")),
+                        args.integer("backlog"),
+                        args.duration("drainTimeout")));
+    }
+
+    /** INC-002 Payment webhook failed: {@link PaymentWebhookDlq}. */
+    static RunbookSpec paymentWebhookDlq() {
+        return RunbookSpec.builder("INC-002", "Payment webhook failed")
+                .severity(Severity.SEV1)
+                .description("DLQ depth of event_log, replay each event through POST /admin/events/{id}/replay"
+                        + " with its id as the Idempotency-Key, verify drained")
+                .connection("mongo", "mongodb", "the MongoDB URI; database: a setting (default smp)")
+                .connection(
+                        "admin",
+                        "http",
+                        "the replay endpoint's URL template with {id}; token: its bearer token (a secret setting)")
+                .parameter(ParameterSpec.of(
+                        "collection", ParameterType.STRING, PaymentWebhookDlq.COLLECTION, "the DLQ collection"))
+                .parameter(ParameterSpec.of(
+                        "eventType", ParameterType.STRING, PaymentWebhookDlq.EVENT_TYPE, "the events to replay"))
+                .parameter(ParameterSpec.of(
+                        "maxAttempts",
+                        ParameterType.INTEGER,
+                        String.valueOf(PaymentWebhookDlq.MAX_ATTEMPTS),
+                        "replays of one event before it is parked"))
+                .parameter(ParameterSpec.of(
+                        "maxRate",
+                        ParameterType.DECIMAL,
+                        String.valueOf(PaymentWebhookDlq.MAX_RATE),
+                        "events per second at most"))
+                .build(args -> {
+                    Connection mongo = args.connection("mongo");
+                    Connection admin = args.connection("admin");
+                    var endpoint = Http.replayEndpoint(admin.url());
+                    admin.secret("token")
+                            .ifPresent(t -> endpoint.header("Authorization", Secret.of("Bearer " + t.reveal())));
+                    return PaymentWebhookDlq.runbook(
+                            args.closeLater(MongoActions.connect(
+                                    mongo.url(), mongo.setting("database").orElse("smp"))),
+                            endpoint.build(),
+                            args.string("collection"),
+                            args.string("eventType"),
+                            Math.toIntExact(args.integer("maxAttempts")),
+                            args.decimal("maxRate"));
+                });
+    }
+
+    /** INC-003 MySQL replica lag > 30s: {@link MySqlReplicaLag}. */
+    static RunbookSpec mySqlReplicaLag() {
+        return RunbookSpec.builder("INC-003", "MySQL replica lag > 30s")
+                .severity(Severity.SEV2)
+                .description("Replica lag and the blocking query, kill it, skip one failing event with a"
+                        + " justification, planned promotion of the replica, verify")
+                .connection("replica", "jdbc", "the lagging replica's JDBC URL; user: a setting; password: a secret")
+                .connection("primary", "jdbc", "the primary's JDBC URL; user: a setting; password: a secret")
+                .parameter(ParameterSpec.required(
+                        "justification", ParameterType.STRING, "why skipping one replication event is safe (audited)"))
+                .build(args -> MySqlReplicaLag.runbook(
+                        args.closeLater(sql(args.connection("replica"))),
+                        args.closeLater(sql(args.connection("primary"))),
+                        args.string("justification")));
+    }
+
+    /** INC-009 Elasticsearch read model drift: {@link ElasticsearchDrift}. */
+    static RunbookSpec elasticsearchDrift() {
+        return RunbookSpec.builder("INC-009", "Elasticsearch read model drift")
+                .severity(Severity.SEV3)
+                .description("Cluster health and disk, delete old indices by name within a budget, reindex into"
+                        + " the corrected mapping and swap the alias")
+                .connection("elasticsearch", "http", "the cluster's URL; apiKey: a secret setting")
+                .parameter(ParameterSpec.of(
+                        "oldIndices", ParameterType.STRING, ElasticsearchDrift.OLD_INDICES, "the indices to delete"))
+                .parameter(ParameterSpec.of(
+                        "maxIndices",
+                        ParameterType.INTEGER,
+                        String.valueOf(ElasticsearchDrift.MAX_INDICES),
+                        "most indices one run may delete"))
+                .parameter(ParameterSpec.of(
+                        "maxBytes",
+                        ParameterType.INTEGER,
+                        String.valueOf(ElasticsearchDrift.MAX_BYTES),
+                        "most bytes one run may delete"))
+                .parameter(ParameterSpec.of("minAge", ParameterType.DURATION, "1d", "only indices older than this"))
+                .parameter(ParameterSpec.of("alias", ParameterType.STRING, ElasticsearchDrift.ALIAS, "the read alias"))
+                .parameter(ParameterSpec.of(
+                        "source", ParameterType.STRING, ElasticsearchDrift.SOURCE, "the index the alias points to"))
+                .parameter(ParameterSpec.of(
+                        "dest", ParameterType.STRING, ElasticsearchDrift.DEST, "the index with the corrected mapping"))
+                .build(args -> {
+                    Connection c = args.connection("elasticsearch");
+                    ElasticsearchActions es = c.secret("apiKey")
+                            .map(k -> ElasticsearchActions.connect(c.url(), k))
+                            .orElseGet(() -> ElasticsearchActions.connect(c.url()));
+                    return ElasticsearchDrift.runbook(
+                            args.closeLater(es),
+                            args.string("oldIndices"),
+                            args.integer("maxIndices"),
+                            args.integer("maxBytes"),
+                            args.duration("minAge"),
+                            args.string("alias"),
+                            args.string("source"),
+                            args.string("dest"));
+                });
+    }
+
+    private static K8sActions kubernetes(Connection c) {
+        return c.setting("kubeconfig")
+                .map(path -> K8sActions.connect(Path.of(path), c.url()))
+                .orElseGet(() -> K8sActions.connect(c.url()));
+    }
+
+    private static SqlActions sql(Connection c) {
+        Secret password = c.secret("password")
+                .orElseThrow(() -> new IllegalArgumentException("connection '" + c.name() + "' needs a password: set "
+                        + c.name() + ".password=env:NAME in the profile"));
+        return SqlActions.connect(c.url(), c.setting("user").orElse("root"), password);
+    }
+
+    private static RedisActions redis(Connection c) {
+        return c.secret("password")
+                .map(p -> RedisActions.connect(c.url(), p))
+                .orElseGet(() -> RedisActions.connect(c.url()));
+    }
+}

@@ -1,0 +1,122 @@
+package dev.runbook.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.runbook.core.Plan;
+import dev.runbook.core.Runbook;
+import dev.runbook.core.RunbookEngine;
+import dev.runbook.core.registry.Connection;
+import dev.runbook.core.registry.ParameterSpec;
+import dev.runbook.core.registry.RunbookArguments;
+import dev.runbook.core.registry.RunbookRegistry;
+import dev.runbook.core.registry.RunbookSpec;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The seed runbooks as the registry's first provider: found by id, built from text parameters. */
+class SeedRunbooksTest {
+
+    @Test
+    void theRegistryFindsTheSeedRunbooksThroughServiceLoader() {
+        RunbookRegistry registry = RunbookRegistry.load();
+        assertThat(registry.runbooks()).extracting(RunbookSpec::id).contains("INC-004", "INC-005");
+        assertThat(registry.provider("INC-004")).contains(new SeedRunbooks().name());
+        RunbookSpec inc004 = registry.find("INC-004");
+        assertThat(inc004.parameters())
+                .extracting(ParameterSpec::name, ParameterSpec::defaultValue)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("alertRatio", "0.9"),
+                        org.assertj.core.groups.Tuple.tuple("resolvedRatio", "0.7"),
+                        org.assertj.core.groups.Tuple.tuple("recoveryTimeout", "2m"));
+        assertThat(inc004.connections()).singleElement().satisfies(c -> assertThat(c.kind())
+                .isEqualTo("redis"));
+    }
+
+    @Test
+    void inc005_isBuiltFromItsArgumentsAndPlansLikeTheHandWrittenOne() {
+        RunbookRegistry registry = RunbookRegistry.load();
+        try (IntegrationService svc = IntegrationService.start(Duration.ZERO)) {
+            String token = svc.adminToken().reveal().substring("Bearer ".length());
+            Connection conn = new Connection(
+                    "integration-svc", svc.baseUrl(), Map.of(), Map.of("token", dev.runbook.core.Secret.of(token)));
+            try (RunbookArguments args = registry.arguments(
+                    "INC-005",
+                    Map.of("dependencyHealth", svc.url("/deps/" + IntegrationService.DEPENDENCY + "/health")),
+                    Map.of("integration-svc", conn))) {
+                Runbook fromRegistry = registry.find("INC-005").build(args);
+                Runbook byHand = IntegrationCircuitBreaker.runbook(svc);
+                assertThat(fromRegistry.fingerprint()).isEqualTo(byHand.fingerprint());
+                Plan plan = RunbookEngine.builder().build().plan(fromRegistry);
+                assertThat(plan.isReady()).as(plan.toString()).isTrue();
+                assertThat(svc.breaker()).isEqualTo("OPEN");
+            }
+        }
+    }
+
+    @Test
+    void inc005_withoutItsTokenSaysWhereToSetIt() {
+        RunbookRegistry registry = RunbookRegistry.load();
+        RunbookArguments args = registry.arguments(
+                "INC-005",
+                Map.of("dependencyHealth", "http://127.0.0.1:1/health"),
+                Map.of("integration-svc", Connection.of("integration-svc", "http://127.0.0.1:1")));
+        assertThatThrownBy(() -> registry.find("INC-005").build(args))
+                .hasMessageContaining("integration-svc.token=env:NAME");
+    }
+
+    @Test
+    void everySeedRunbookWithItsModuleIsRegistered() {
+        assertThat(RunbookRegistry.load().runbooks())
+                .extracting(RunbookSpec::id)
+                .contains("INC-001", "INC-002", "INC-003", "INC-004", "INC-005", "INC-009");
+    }
+
+    @Test
+    void inc009_isBuiltFromItsDefaultsLikeTheHandWrittenOne() {
+        RunbookRegistry registry = RunbookRegistry.load();
+        String url = "http://127.0.0.1:1";
+        try (RunbookArguments args = registry.arguments(
+                        "INC-009", Map.of(), Map.of("elasticsearch", Connection.of("elasticsearch", url)));
+                dev.runbook.elasticsearch.ElasticsearchActions es =
+                        dev.runbook.elasticsearch.ElasticsearchActions.connect(url)) {
+            assertThat(registry.find("INC-009").build(args).fingerprint())
+                    .isEqualTo(ElasticsearchDrift.runbook(es).fingerprint());
+        }
+    }
+
+    @Test
+    void inc002_isBuiltFromItsDefaultsLikeTheHandWrittenOne_theTokenNeverInItsText() {
+        RunbookRegistry registry = RunbookRegistry.load();
+        String mongoUri = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100";
+        String admin = "http://127.0.0.1:1/admin/events/{id}/replay";
+        Connection adminConn =
+                new Connection("admin", admin, Map.of(), Map.of("token", dev.runbook.core.Secret.of("s3cr3t-token")));
+        try (RunbookArguments args = registry.arguments(
+                        "INC-002", Map.of(), Map.of("mongo", Connection.of("mongo", mongoUri), "admin", adminConn));
+                dev.runbook.mongo.MongoActions mongo = dev.runbook.mongo.MongoActions.connect(mongoUri, "smp")) {
+            Runbook fromRegistry = registry.find("INC-002").build(args);
+            Runbook byHand = PaymentWebhookDlq.runbook(
+                    mongo,
+                    dev.runbook.core.http.Http.replayEndpoint(admin)
+                            .header("Authorization", dev.runbook.core.Secret.of("Bearer s3cr3t-token"))
+                            .build());
+            assertThat(fromRegistry.fingerprint()).isEqualTo(byHand.fingerprint());
+            assertThat(fromRegistry.toString()).doesNotContain("s3cr3t-token");
+        }
+    }
+
+    @Test
+    void inc003_withoutAJustification_isRefusedNamingIt() {
+        RunbookRegistry registry = RunbookRegistry.load();
+        assertThatThrownBy(() -> registry.arguments(
+                        "INC-003",
+                        Map.of(),
+                        Map.of(
+                                "replica", Connection.of("replica", "jdbc:mariadb://127.0.0.1:1/"),
+                                "primary", Connection.of("primary", "jdbc:mariadb://127.0.0.1:2/"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("justification");
+    }
+}
