@@ -41,7 +41,7 @@ class DemoIT {
 
         assertThat(results)
                 .extracting(DemoResult::scenario)
-                .startsWith("INC-004", "INC-005")
+                .startsWith("INC-004", "INC-005", "INC-007")
                 .contains("INC-001", "INC-003", "INC-002")
                 .containsExactlyElementsOf(Demo.SCENARIOS.keySet());
         DemoResult inc004 = results.get(0);
@@ -76,6 +76,22 @@ class DemoIT {
         assertThat(audit)
                 .extracting(r -> r.path("event").path("type").asText())
                 .contains("RUN_STARTED", "APPROVAL_GRANTED", "MANUAL_CONFIRMED", "RUN_FINISHED");
+        DemoResult inc007 = results.get(2);
+        String skip = "skip-poison-message";
+        assertThat(inc007.plan()).isReady().hasStep("start-consumers").withBlastRadius("replicas", 6);
+        assertThat(inc007.report())
+                .succeeded()
+                .step(skip)
+                .hasOutcome(Outcome.CHANGED)
+                .and()
+                .step("lag-below-resolved")
+                .hasOutcome(Outcome.UNCHANGED);
+        assertThat(inc007.fixed()).isTrue();
+        assertThat(inc007.after()).contains("orders.events:0 committed").contains("6 consumers ready");
+        assertThat(AuditLogVerifier.verify(inc007.auditFile())).hasSize(inc007.auditRecords());
+        assertThat(printed())
+                .contains("=== INC-007 · Consumer lag spike: skip a poison message")
+                .contains("approval for " + skip + ": approved by demo-policy");
         assertThat(printed())
                 .contains("=== INC-004 · Redis OOM")
                 .contains("OOM command not allowed")

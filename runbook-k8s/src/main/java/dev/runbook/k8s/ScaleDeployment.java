@@ -42,9 +42,10 @@ public final class ScaleDeployment implements Action {
     private final Probe<Integer> bound;
     private final Duration timeout;
     private final K8sSettings settings;
+    private final Integer from;
 
     ScaleDeployment(K8sTarget k8s, WorkloadRef ref, int replicas, K8sSettings settings) {
-        this(k8s, ref, replicas, false, null, RestartDeployment.DEFAULT_TIMEOUT, settings);
+        this(k8s, ref, replicas, false, null, RestartDeployment.DEFAULT_TIMEOUT, settings, null);
     }
 
     private ScaleDeployment(
@@ -54,7 +55,8 @@ public final class ScaleDeployment implements Action {
             boolean despiteAutoscaler,
             Probe<Integer> bound,
             Duration timeout,
-            K8sSettings settings) {
+            K8sSettings settings,
+            Integer from) {
         if (replicas < 0) {
             throw new IllegalArgumentException("replicas must be >= 0 for " + ref + ", was " + replicas);
         }
@@ -71,6 +73,7 @@ public final class ScaleDeployment implements Action {
         this.bound = bound;
         this.timeout = timeout;
         this.settings = settings;
+        this.from = from;
     }
 
     /**
@@ -83,6 +86,7 @@ public final class ScaleDeployment implements Action {
      * @param despiteAutoscaler scale although a HorizontalPodAutoscaler targets the workload
      * @param atMost the name of the probe bounding the count, or null
      * @param timeoutSeconds how long to wait for the replicas to be ready
+     * @param afterScaleTo the count an earlier step leaves and the plan expects, or null for the count now
      */
     public record Params(
             String kind,
@@ -91,7 +95,8 @@ public final class ScaleDeployment implements Action {
             int replicas,
             boolean despiteAutoscaler,
             String atMost,
-            long timeoutSeconds) {}
+            long timeoutSeconds,
+            Integer afterScaleTo) {}
 
     /**
      * What the plan observed.
@@ -114,7 +119,7 @@ public final class ScaleDeployment implements Action {
 
     /** Same scale, also when a HorizontalPodAutoscaler targets the workload (it may scale it back). */
     public ScaleDeployment despiteAutoscaler() {
-        return new ScaleDeployment(k8s, ref, replicas, true, bound, timeout, settings);
+        return new ScaleDeployment(k8s, ref, replicas, true, bound, timeout, settings, from);
     }
 
     /**
@@ -122,12 +127,32 @@ public final class ScaleDeployment implements Action {
      * (INC-007: never more consumers than partitions).
      */
     public ScaleDeployment atMost(Probe<Integer> bound) {
-        return new ScaleDeployment(k8s, ref, replicas, despiteAutoscaler, bound, timeout, settings);
+        return new ScaleDeployment(k8s, ref, replicas, despiteAutoscaler, bound, timeout, settings, from);
+    }
+
+    /**
+     * Same scale, planned for the count an earlier step of the runbook leaves (INC-007 and scenario 3 stop
+     * the consumers with a scale to 0, then scale them back): the plan records {@code replicas} as the
+     * count it expects to find, instead of the count now, and apply refuses as stale unless the workload
+     * has exactly that count then; apply's patch carries the resourceVersion apply read.
+     *
+     * <pre>{@code
+     * .step("stop", k8s.scaleDeployment("kafka-pipeline", "download-worker", 0))
+     * .step("resume", k8s.scaleDeployment("kafka-pipeline", "download-worker", 6).afterScaleTo(0))
+     * }</pre>
+     *
+     * @throws IllegalArgumentException for a negative count
+     */
+    public ScaleDeployment afterScaleTo(int replicas) {
+        if (replicas < 0) {
+            throw new IllegalArgumentException("replicas must be >= 0 for " + ref + ", was " + replicas);
+        }
+        return new ScaleDeployment(k8s, ref, this.replicas, despiteAutoscaler, bound, timeout, settings, replicas);
     }
 
     /** Same scale, waiting at most {@code timeout} for the replicas to be ready (default 10 minutes). */
     public ScaleDeployment timeout(Duration timeout) {
-        return new ScaleDeployment(k8s, ref, replicas, despiteAutoscaler, bound, timeout, settings);
+        return new ScaleDeployment(k8s, ref, replicas, despiteAutoscaler, bound, timeout, settings, from);
     }
 
     @Override
@@ -149,7 +174,8 @@ public final class ScaleDeployment implements Action {
                 replicas,
                 despiteAutoscaler,
                 bound == null ? null : bound.name(),
-                timeout.toSeconds());
+                timeout.toSeconds(),
+                from);
     }
 
     @Override
@@ -165,6 +191,9 @@ public final class ScaleDeployment implements Action {
     public StepPlan plan(ActionContext ctx) {
         HasMetadata o = k8s.require(ref);
         Observed now = observe(o);
+        if (from != null) {
+            now = new Observed(now.workload(), now.uid(), from); // as the earlier step leaves it
+        }
         String hpa = checkAutoscaler();
         Integer max = checkBound();
         if (now.replicas() == replicas) {
@@ -177,8 +206,8 @@ public final class ScaleDeployment implements Action {
             dryRun = "accepted by the API server (dryRun=All): spec.replicas would be " + Workloads.replicas(dry);
         }
         StepPlan.Builder b = StepPlan.builder(this)
-                .summary("scale " + ref + " from " + now.replicas() + " to " + replicas + " replicas, then wait until "
-                        + replicas + " are ready")
+                .summary("scale " + ref + " from " + now.replicas() + (from == null ? "" : " (after the earlier step)")
+                        + " to " + replicas + " replicas, then wait until " + replicas + " are ready")
                 .before(now)
                 .after(new Observed(now.workload(), now.uid(), replicas))
                 .blastRadius("replicas", replicas)
@@ -245,8 +274,10 @@ public final class ScaleDeployment implements Action {
         checkAutoscaler();
         checkBound();
         Details planned = plan.details(Details.class);
+        // planned before an earlier step changed the count: compare-and-set against what apply read
+        String rv = from == null ? planned.resourceVersion() : o.getMetadata().getResourceVersion();
         long start = System.nanoTime();
-        HasMetadata scaled = k8s.patch(ref, "scale", scalePatch(planned.resourceVersion()), false);
+        HasMetadata scaled = k8s.patch(ref, "scale", scalePatch(rv), false);
         long generation = scaled.getMetadata().getGeneration() == null
                 ? 0
                 : scaled.getMetadata().getGeneration();
@@ -305,7 +336,7 @@ public final class ScaleDeployment implements Action {
     public Optional<Action> inverse(StepPlan plan) {
         Observed before = plan.before(Observed.class);
         return Optional.of(
-                new ScaleDeployment(k8s, ref, before.replicas(), despiteAutoscaler, null, timeout, settings));
+                new ScaleDeployment(k8s, ref, before.replicas(), despiteAutoscaler, null, timeout, settings, null));
     }
 
     @Override

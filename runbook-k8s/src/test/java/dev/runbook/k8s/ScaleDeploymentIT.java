@@ -67,7 +67,8 @@ class ScaleDeploymentIT extends ActionContract<ScaleDeployment> {
                 "replicas", k8s.scaleDeployment(ns, "dispatch-engine", 6).timeout(Duration.ofSeconds(30)),
                 "despiteAutoscaler", action().despiteAutoscaler(),
                 "atMost", action().atMost(Probe.of("partitions of orders", () -> 12)),
-                "timeoutSeconds", action().timeout(Duration.ofSeconds(31)));
+                "timeoutSeconds", action().timeout(Duration.ofSeconds(31)),
+                "afterScaleTo", action().afterScaleTo(0));
     }
 
     private int readyPods() {
@@ -118,6 +119,22 @@ class ScaleDeploymentIT extends ActionContract<ScaleDeployment> {
         Action resume = stop.inverse(plan).orElseThrow();
         assertThat(resume.apply(resume.plan(ctx), ctx).outcome()).isEqualTo(Outcome.CHANGED);
         assertThat(readyPods()).isEqualTo(3);
+    }
+
+    @Test
+    void afterScaleTo_plannedBeforeTheStop_refusedUntilTheStopHappened_thenScalesUp() {
+        ActionContext ctx = context();
+        ScaleDeployment stop = k8s.scaleDeployment(ns, "dispatch-engine", 0);
+        ScaleDeployment resume = k8s.scaleDeployment(ns, "dispatch-engine", 6).afterScaleTo(0);
+        StepPlan stopPlan = stop.plan(ctx);
+        StepPlan resumePlan = resume.plan(ctx); // both reviewed before the first write, as a runbook plans them
+
+        assertThat(resumePlan.summary()).contains("from 0 (after the earlier step) to 6");
+        assertThatThrownBy(() -> resume.apply(resumePlan, ctx)).isInstanceOf(StalePlanException.class);
+        assertThat(readyPods()).as("nothing written").isEqualTo(3);
+        stop.apply(stopPlan, ctx);
+        assertThat(resume.apply(resumePlan, ctx).outcome()).isEqualTo(Outcome.CHANGED);
+        assertThat(readyPods()).isEqualTo(6);
     }
 
     @Test

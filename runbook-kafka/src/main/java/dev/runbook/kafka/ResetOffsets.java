@@ -42,6 +42,7 @@ public final class ResetOffsets implements Action {
     private final OffsetStrategy strategy;
     private final boolean clamp;
     private final boolean allowCreate;
+    private final boolean afterStop;
 
     ResetOffsets(
             OffsetReader reader,
@@ -49,13 +50,15 @@ public final class ResetOffsets implements Action {
             ResetScope scope,
             OffsetStrategy strategy,
             boolean clamp,
-            boolean allowCreate) {
+            boolean allowCreate,
+            boolean afterStop) {
         this.reader = reader;
         this.group = group;
         this.scope = scope;
         this.strategy = strategy;
         this.clamp = clamp;
         this.allowCreate = allowCreate;
+        this.afterStop = afterStop;
     }
 
     @Override
@@ -87,9 +90,15 @@ public final class ResetOffsets implements Action {
      *     ...) and its value
      * @param clampToLogRange whether offsets outside the log are clamped instead of refused
      * @param allowCreate whether partitions without a committed offset get one
+     * @param afterConsumersStop whether the plan expects an earlier step to stop the group's consumers
      */
     public record Params(
-            String group, Object scope, Map<String, Object> strategy, boolean clampToLogRange, boolean allowCreate) {}
+            String group,
+            Object scope,
+            Map<String, Object> strategy,
+            boolean clampToLogRange,
+            boolean allowCreate,
+            boolean afterConsumersStop) {}
 
     @Override
     public Params parameters() {
@@ -98,7 +107,8 @@ public final class ResetOffsets implements Action {
                 scope,
                 Map.of("kind", strategy.getClass().getSimpleName(), "value", strategy),
                 clamp,
-                allowCreate);
+                allowCreate,
+                afterStop);
     }
 
     @Override
@@ -162,6 +172,12 @@ public final class ResetOffsets implements Action {
         }
         Set<TopicPartition> partitions = partitions(d);
         GroupOffsets now = ResetPlanner.observe(group, partitions, reader);
+        if (afterStop && !now.state().equals("EMPTY")) {
+            throw new dev.runbook.core.RefusedException("group '" + group + "' on " + reader.target() + " is "
+                    + now.state() + " with " + Plural.of(now.members(), "member")
+                    + "; this reset was planned to run after its consumers stop: stop them (scale to 0), wait"
+                    + " until the group is Empty, then apply again (nothing was written)");
+        }
         if (atTargets(now, d)) {
             return ApplyResult.unchanged("group '" + group + "' is already at the planned offsets on "
                             + Plural.of(partitions.size(), "partition"))
@@ -221,6 +237,7 @@ public final class ResetOffsets implements Action {
                 new ResetScope(Set.of(), Map.of(), false),
                 new OffsetStrategy.FromOffsets(before.committed(), hadNone, "the offsets before the reset"),
                 false,
+                false,
                 false));
     }
 
@@ -244,6 +261,10 @@ public final class ResetOffsets implements Action {
 
     boolean clamp() {
         return clamp;
+    }
+
+    boolean afterConsumersStop() {
+        return afterStop;
     }
 
     boolean allowCreate() {

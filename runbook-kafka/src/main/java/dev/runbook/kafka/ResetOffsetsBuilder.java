@@ -40,6 +40,7 @@ public final class ResetOffsetsBuilder {
     private boolean allCommitted;
     private boolean clamp;
     private boolean allowCreate;
+    private boolean afterStop;
 
     ResetOffsetsBuilder(OffsetReader reader, String group) {
         if (group == null || group.isBlank()) {
@@ -90,6 +91,18 @@ public final class ResetOffsetsBuilder {
     /** Allow a group that does not exist yet; the reset creates it with the new offsets. */
     public ResetOffsetsBuilder allowCreatingGroup() {
         allowCreate = true;
+        return this;
+    }
+
+    /**
+     * Plan the reset while the consumers still run, for a runbook whose earlier step stops them (INC-007,
+     * scenario 3: scale to 0, wait until the group is Empty, reset): a group with members is a warning at
+     * plan time instead of a refusal, and the plan records the group as it must be found at apply, EMPTY
+     * with the committed offsets read now. Apply still refuses a group that has members, and refuses as
+     * stale a group whose offsets moved (consumers that committed on their way out).
+     */
+    public ResetOffsetsBuilder afterConsumersStop() {
+        afterStop = true;
         return this;
     }
 
@@ -197,6 +210,6 @@ public final class ResetOffsetsBuilder {
             throw new IllegalStateException("name the partitions to reset for group '" + group
                     + "': topic(...), partitions(topic, ...) or allCommittedPartitions()");
         }
-        return new ResetOffsets(reader, group, scope, strategy, clamp, allowCreate);
+        return new ResetOffsets(reader, group, scope, strategy, clamp, allowCreate, afterStop);
     }
 }

@@ -33,7 +33,7 @@ final class ResetPlanner {
     static Resolved resolve(ResetOffsets reset, OffsetReader reader, ActionContext ctx) {
         String group = reset.group();
         OffsetReader.GroupView view = reader.group(group);
-        gate(view, reset.allowCreate(), reader.target());
+        String pending = gate(view, reset.allowCreate(), reset.afterConsumersStop(), reader.target());
         Map<TopicPartition, Long> listed = view.exists() ? reader.committed(group) : Map.of();
 
         List<ExcludedPartition> excluded = new ArrayList<>();
@@ -81,6 +81,9 @@ final class ResetPlanner {
 
         List<String> violations = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        if (pending != null) {
+            warnings.add(pending);
+        }
         List<PartitionReset> rows = new ArrayList<>();
         for (TopicPartition tp : included) {
             long start = starts.get(tp);
@@ -148,7 +151,10 @@ final class ResetPlanner {
                 observed.add(new PartitionOffset(r.topic(), r.partition(), r.committed()));
             }
         });
-        GroupOffsets before = new GroupOffsets(group, view.state().name(), view.members(), observed);
+        // planned to run after its consumers stop: record the group as apply must find it
+        GroupOffsets before = pending != null
+                ? new GroupOffsets(group, GroupState.EMPTY.name(), 0, observed)
+                : new GroupOffsets(group, view.state().name(), view.members(), observed);
         return new Resolved(
                 before, new ResetDetails(group, reset.strategy().describe(), at, rows, excluded, deletes), warnings);
     }
@@ -167,6 +173,14 @@ final class ResetPlanner {
     }
 
     static void gate(OffsetReader.GroupView g, boolean allowCreate, String target) {
+        gate(g, allowCreate, false, target);
+    }
+
+    /**
+     * Refuses a group that cannot be reset; returns a warning instead of refusing a group with members when
+     * {@code afterStop} (an earlier step stops them), else null.
+     */
+    static String gate(OffsetReader.GroupView g, boolean allowCreate, boolean afterStop, String target) {
         String name = "group '" + g.group() + "'";
         if (g.type() == GroupType.STREAMS) {
             throw new RefusedException(name + " on " + target + " is a Kafka Streams group; reset it with"
@@ -183,11 +197,21 @@ final class ResetPlanner {
         }
         if (!g.exists()) {
             if (allowCreate) {
-                return;
+                return null;
             }
             throw new RefusedException("consumer " + name + " does not exist on " + target
                     + " (the Admin API reports it DEAD: no members, no committed offsets); check the name with"
                     + " kafka-consumer-groups --list, or call allowCreatingGroup() to create it with these offsets");
+        }
+        if (g.state() != GroupState.EMPTY && afterStop) {
+            return String.format(
+                    Locale.ROOT,
+                    "%s is %s with %s now (clients %s): an earlier step must stop them; apply writes only once the"
+                            + " group is EMPTY with the committed offsets this plan read",
+                    name,
+                    g.state(),
+                    Plural.of(g.members(), "member"),
+                    g.clients());
         }
         if (g.state() != GroupState.EMPTY) {
             throw new RefusedException(String.format(
@@ -202,6 +226,7 @@ final class ResetPlanner {
                     g.hosts(),
                     g.clients()));
         }
+        return null;
     }
 
     private static Instant timestamp(OffsetStrategy s, ActionContext ctx) {

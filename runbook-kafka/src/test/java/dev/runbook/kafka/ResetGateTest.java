@@ -1,5 +1,6 @@
 package dev.runbook.kafka;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,6 +46,19 @@ class ResetGateTest {
                         ResetPlanner.gate(view(GroupType.CONSUMER, "consumer", GroupState.RECONCILING, true), false, T))
                 .isInstanceOf(RefusedException.class)
                 .hasMessageContaining("is Reconciling with 2 members (hosts [/10.0.0.1, /10.0.0.2]");
+    }
+
+    @Test
+    void afterConsumersStop_aGroupWithMembersIsAWarningNotARefusal_butOtherGatesStillRefuse() {
+        assertThat(ResetPlanner.gate(view(GroupType.CLASSIC, "consumer", GroupState.STABLE, true), false, true, T))
+                .contains("group 'orders' is Stable with 2 members now (clients [c1, c2])")
+                .contains("an earlier step must stop them");
+        assertThat(ResetPlanner.gate(view(GroupType.CLASSIC, "consumer", GroupState.EMPTY, true), false, true, T))
+                .isNull();
+        assertThatThrownBy(() ->
+                        ResetPlanner.gate(view(GroupType.STREAMS, "streams", GroupState.STABLE, true), false, true, T))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("Kafka Streams group");
     }
 
     private static OffsetReader.GroupView view(GroupType type, String protocol, GroupState state, boolean exists) {

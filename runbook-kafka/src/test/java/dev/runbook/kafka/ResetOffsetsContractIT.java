@@ -50,6 +50,11 @@ class ResetOffsetsContractIT extends ActionContract<ResetOffsets> {
                         KAFKA.resetOffsets(group)
                                 .topic(topic)
                                 .allowCreatingGroup()
+                                .toEarliest(),
+                "afterConsumersStop",
+                        KAFKA.resetOffsets(group)
+                                .topic(topic)
+                                .afterConsumersStop()
                                 .toEarliest());
     }
 
