@@ -10,10 +10,13 @@ import dev.runbook.core.registry.RunbookProvider;
 import dev.runbook.core.registry.RunbookSpec;
 import dev.runbook.elasticsearch.ElasticsearchActions;
 import dev.runbook.k8s.K8sActions;
+import dev.runbook.kafka.KafkaActions;
+import dev.runbook.kafka.KafkaConnect;
 import dev.runbook.mongo.MongoActions;
 import dev.runbook.redis.RedisActions;
 import dev.runbook.sql.SqlActions;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
@@ -41,7 +44,13 @@ public final class SeedRunbooks implements RunbookProvider {
                 mySqlReplicaLag(),
                 redisOom(),
                 integrationCircuitBreaker(),
-                elasticsearchDrift());
+                kafkaBrokerDown(),
+                consumerLagPoisonMessage(),
+                debeziumConnectorCrashed(),
+                elasticsearchDrift(),
+                dlqFlood(),
+                dataIntegrityIssue(),
+                runawayDlqGrowth());
     }
 
     @Override
@@ -103,10 +112,7 @@ public final class SeedRunbooks implements RunbookProvider {
                 .severity(Severity.SEV1)
                 .description("Pod health and the dispatch queue, ENABLE_AUTO_DISPATCH off, restart the deployment,"
                         + " flag on, scale up until the queue drains and back, tell the team")
-                .connection(
-                        "kubernetes",
-                        "kubernetes",
-                        "the cluster: url = the kubeconfig context; kubeconfig: its path (a setting; default ~/.kube/config)")
+                .connection("kubernetes", "kubernetes", KUBERNETES)
                 .connection("redis", "redis", "the Redis that holds the dispatch queue (password: a secret setting)")
                 .parameter(ParameterSpec.of(
                         "namespace", ParameterType.STRING, DispatchEngineDown.NAMESPACE, "the deployment's namespace"))
@@ -242,6 +248,136 @@ public final class SeedRunbooks implements RunbookProvider {
                             args.string("dest"));
                 });
     }
+
+    /** INC-006 Kafka broker down: {@link KafkaBrokerDown}. */
+    static RunbookSpec kafkaBrokerDown() {
+        return RunbookSpec.builder("INC-006", "Kafka broker down")
+                .severity(Severity.SEV1)
+                .description("Under-replicated and offline partitions, restart the brokers' StatefulSet, verify"
+                        + " under-replicated partitions back to 0")
+                .connection("kafka", "kafka", "the cluster's bootstrap servers")
+                .connection("kubernetes", "kubernetes", KUBERNETES)
+                .parameter(ParameterSpec.of(
+                        "namespace", ParameterType.STRING, KafkaBrokerDown.NAMESPACE, "the brokers' namespace"))
+                .parameter(ParameterSpec.of(
+                        "statefulSet", ParameterType.STRING, KafkaBrokerDown.STATEFUL_SET, "the brokers' StatefulSet"))
+                .parameter(ParameterSpec.of(
+                        "brokers", ParameterType.INTEGER, String.valueOf(KafkaBrokerDown.BROKERS), "brokers expected"))
+                .parameter(ParameterSpec.of(
+                        "recoveryTimeout", ParameterType.DURATION, "15m", "how long replication may take to recover"))
+                .build(args -> KafkaBrokerDown.runbook(
+                        args.closeLater(
+                                KafkaActions.connect(args.connection("kafka").url())),
+                        args.closeLater(kubernetes(args.connection("kubernetes"))),
+                        args.string("namespace"),
+                        args.string("statefulSet"),
+                        Math.toIntExact(args.integer("brokers")),
+                        args.duration("recoveryTimeout")));
+    }
+
+    /** INC-007 Consumer lag and a poison message: {@link ConsumerLagPoisonMessage}. */
+    static RunbookSpec consumerLagPoisonMessage() {
+        return RunbookSpec.builder("INC-007", "Consumer lag and a poison message")
+                .severity(Severity.SEV2)
+                .description("Lag per partition, stop the consumers, skip the poison offset on its partition, scale"
+                        + " the consumers up (never above the partition count read from Kafka), verify lag falling")
+                .connection("kafka", "kafka", "the cluster's bootstrap servers")
+                .connection("kubernetes", "kubernetes", KUBERNETES)
+                .parameter(ParameterSpec.required(
+                        "poisonOffset", ParameterType.INTEGER, "the offset of the poison message on its partition"))
+                .build(args -> ConsumerLagPoisonMessage.runbook(
+                        args.closeLater(
+                                KafkaActions.connect(args.connection("kafka").url())),
+                        args.closeLater(kubernetes(args.connection("kubernetes"))),
+                        args.integer("poisonOffset")));
+    }
+
+    /** INC-008 Debezium connector crashed: {@link DebeziumConnectorCrashed}. */
+    static RunbookSpec debeziumConnectorCrashed() {
+        return RunbookSpec.builder("INC-008", "Debezium connector crashed")
+                .severity(Severity.SEV2)
+                .description("Connector status, restart the connector and its failed tasks, verify RUNNING")
+                .connection(
+                        "connect",
+                        "http",
+                        "the Kafka Connect REST URL, such as " + DebeziumConnectorCrashed.CONNECT_URL)
+                .parameter(ParameterSpec.of(
+                        "connector", ParameterType.STRING, DebeziumConnectorCrashed.CONNECTOR, "the connector"))
+                .parameter(ParameterSpec.of(
+                        "runningTimeout", ParameterType.DURATION, "2m", "how long it may take to be RUNNING"))
+                .build(args -> DebeziumConnectorCrashed.runbook(
+                        KafkaConnect.connect(args.connection("connect").url()),
+                        args.string("connector"),
+                        args.duration("runningTimeout")));
+    }
+
+    /** Seed 002, the DLQ flood: {@link DlqFlood}. */
+    static RunbookSpec dlqFlood() {
+        return RunbookSpec.builder("DLQ-FLOOD", "DLQ flood: replay the dead letters of one topic")
+                .severity(Severity.SEV2)
+                .description("Replay the DLQ's records of one original topic back to it, exactly once, parking"
+                        + " records replayed too often")
+                .connection("kafka", "kafka", "the cluster's bootstrap servers")
+                .parameter(ParameterSpec.of("dlq", ParameterType.STRING, DlqFlood.DLQ, "the DLQ topic"))
+                .parameter(ParameterSpec.of("origin", ParameterType.STRING, DlqFlood.ORIGIN, "the original topic"))
+                .parameter(ParameterSpec.of(
+                        "alertSize",
+                        ParameterType.INTEGER,
+                        String.valueOf(DlqFlood.ALERT_SIZE),
+                        "records that make a flood"))
+                .parameter(ParameterSpec.of("parking", ParameterType.STRING, DlqFlood.PARKING, "the parking topic"))
+                .build(args -> DlqFlood.runbook(
+                        args.closeLater(
+                                KafkaActions.connect(args.connection("kafka").url())),
+                        args.string("dlq"),
+                        args.string("origin"),
+                        args.integer("alertSize"),
+                        args.string("parking")));
+    }
+
+    /** Seed 004 scenario 3, a data integrity issue: {@link DataIntegrityIssue}. */
+    static RunbookSpec dataIntegrityIssue() {
+        return RunbookSpec.builder("DATA-INTEGRITY", "Data integrity issue: stop, export offsets, reset, resume")
+                .severity(Severity.SEV1)
+                .description("Scale the pipeline's deployments to 0, export every offset of the group, reset it to"
+                        + " a time before the bad data, scale back")
+                .connection("kafka", "kafka", "the cluster's bootstrap servers")
+                .connection("kubernetes", "kubernetes", KUBERNETES)
+                .parameter(ParameterSpec.required(
+                        "offsetsFile", ParameterType.STRING, "where the exported offsets go (CSV, for the inverse)"))
+                .parameter(ParameterSpec.required(
+                        "goodAt",
+                        ParameterType.STRING,
+                        "the last good time, ISO-8601 with offset (2026-11-21T01:00:00Z)"))
+                .build(args -> DataIntegrityIssue.runbook(
+                        args.closeLater(
+                                KafkaActions.connect(args.connection("kafka").url())),
+                        args.closeLater(kubernetes(args.connection("kubernetes"))),
+                        Path.of(args.string("offsetsFile")),
+                        OffsetDateTime.parse(args.string("goodAt"))));
+    }
+
+    /** Seed 004 scenario 5, runaway DLQ growth: {@link RunawayDlqGrowth}. */
+    static RunbookSpec runawayDlqGrowth() {
+        return RunbookSpec.builder("DLQ-GROWTH", "Runaway DLQ growth: replay one error class")
+                .severity(Severity.SEV2)
+                .description(
+                        "Pause the ingester, replay the DLQ records that failed with one exception class," + " resume")
+                .connection("kafka", "kafka", "the cluster's bootstrap servers")
+                .connection("kubernetes", "kubernetes", KUBERNETES)
+                .parameter(ParameterSpec.required(
+                        "errorClass",
+                        ParameterType.STRING,
+                        "the exception class, such as java.net.SocketTimeoutException"))
+                .build(args -> RunawayDlqGrowth.runbook(
+                        args.closeLater(
+                                KafkaActions.connect(args.connection("kafka").url())),
+                        args.closeLater(kubernetes(args.connection("kubernetes"))),
+                        args.string("errorClass")));
+    }
+
+    private static final String KUBERNETES =
+            "the cluster: url = the kubeconfig context; kubeconfig: its path (a setting; default ~/.kube/config)";
 
     private static K8sActions kubernetes(Connection c) {
         return c.setting("kubeconfig")

@@ -70,7 +70,19 @@ class SeedRunbooksTest {
     void everySeedRunbookWithItsModuleIsRegistered() {
         assertThat(RunbookRegistry.load().runbooks())
                 .extracting(RunbookSpec::id)
-                .contains("INC-001", "INC-002", "INC-003", "INC-004", "INC-005", "INC-009");
+                .contains(
+                        "INC-001",
+                        "INC-002",
+                        "INC-003",
+                        "INC-004",
+                        "INC-005",
+                        "INC-006",
+                        "INC-007",
+                        "INC-008",
+                        "INC-009",
+                        "DLQ-FLOOD",
+                        "DATA-INTEGRITY",
+                        "DLQ-GROWTH");
     }
 
     @Test
