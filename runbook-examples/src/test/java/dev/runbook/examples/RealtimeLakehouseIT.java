@@ -96,7 +96,8 @@ class RealtimeLakehouseIT {
         ex.close();
     }
 
-    Report apply(Runbook rb, Path audit, String incident) {
+    /** Plans {@code rb}, runs {@code afterPlan} (the dry run's proof: nothing changed yet), applies it, audited to {@code audit}. */
+    Report apply(Runbook rb, Path audit, String incident, Runnable afterPlan) {
         try (JsonLinesAuditSink sink = JsonLinesAuditSink.open(audit)) {
             RunbookEngine engine = RunbookEngine.builder()
                     .actor("it")
@@ -106,6 +107,7 @@ class RealtimeLakehouseIT {
                     .build();
             Plan plan = engine.plan(rb);
             assertThat(plan).isReady();
+            afterPlan.run();
             return engine.apply(rb, plan);
         }
     }
@@ -180,7 +182,10 @@ class RealtimeLakehouseIT {
                 RealtimeLakehouse.kafkaBacklog(
                         flink, kafka, lake, job, group, topic, 4, RealtimeLakehouse.ALERT_LAG, Duration.ofSeconds(60)),
                 audit,
-                "IT-LAKE-1");
+                "IT-LAKE-1",
+                () -> assertThat(parallelism(job).values())
+                        .as("the plan rescaled nothing")
+                        .containsOnly(2));
         consumer.get();
 
         assertThat(report).succeeded();
@@ -202,7 +207,12 @@ class RealtimeLakehouseIT {
 
         Path audit = dir.resolve("partitions.jsonl");
         Report report = apply(
-                RealtimeLakehouse.kafkaBacklogAddPartitions(kafka, flink, job, group, topic, 6), audit, "IT-LAKE-2");
+                RealtimeLakehouse.kafkaBacklogAddPartitions(kafka, flink, job, group, topic, 6),
+                audit,
+                "IT-LAKE-2",
+                () -> assertThat(broker.partitionCount(topic))
+                        .as("the plan added nothing")
+                        .isEqualTo(2));
 
         assertThat(report).succeeded();
         assertThat(report).step("add-partitions").hasOutcome(Outcome.CHANGED).verificationPassed();
@@ -239,7 +249,14 @@ class RealtimeLakehouseIT {
 
         Path audit = dir.resolve("restarting.jsonl");
         Report report = apply(
-                RealtimeLakehouse.flinkRestarting(flink, lake, job, savepoints, Clock.systemUTC()), audit, "IT-LAKE-3");
+                RealtimeLakehouse.flinkRestarting(flink, lake, job, savepoints, Clock.systemUTC()),
+                audit,
+                "IT-LAKE-3",
+                () -> assertThat(cluster.rest("GET", "jobs/" + job, null)
+                                .path("state")
+                                .asText())
+                        .as("the plan stopped nothing")
+                        .isEqualTo("RUNNING"));
 
         assertThat(report).succeeded();
         assertThat(report)
@@ -297,7 +314,10 @@ class RealtimeLakehouseIT {
             String why = "IT-LAKE-4: a 40-minute scan starves the dashboards";
 
             Path audit = dir.resolve("trino.jsonl");
-            Report report = apply(RealtimeLakehouse.trinoBacklog(trino, lake, heavy, why), audit, "IT-LAKE-4");
+            Report report = apply(RealtimeLakehouse.trinoBacklog(trino, lake, heavy, why), audit, "IT-LAKE-4", () -> {
+                assertThat(server.killMessages).as("the plan killed nothing").isEmpty();
+                assertThat(server.states()).containsEntry(heavy, "RUNNING");
+            });
 
             assertThat(report).succeeded();
             assertThat(report).step("kill-query").hasOutcome(Outcome.CHANGED);
@@ -339,7 +359,11 @@ class RealtimeLakehouseIT {
             Files.createDirectories(missing); // the fix the manual step asks for
 
             Path audit = dir.resolve("connect.jsonl");
-            Report report = apply(RealtimeLakehouse.connectorFailed(connect, name), audit, "IT-LAKE-5");
+            Report report =
+                    apply(RealtimeLakehouse.connectorFailed(connect, name), audit, "IT-LAKE-5", () -> assertThat(
+                                    connect.connectorStatus(name).read().failedTasks())
+                            .as("the plan restarted nothing")
+                            .containsExactly(0));
 
             assertThat(report).succeeded();
             assertThat(report).step("restart-connector").hasOutcome(Outcome.CHANGED);
