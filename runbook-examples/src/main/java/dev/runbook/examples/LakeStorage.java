@@ -30,7 +30,7 @@ public record LakeStorage(String minioUrl, String nessieUrl) {
         nessieUrl = base("nessieUrl", nessieUrl, "http://nessie:19120");
     }
 
-    /** {@code GET /minio/health/live}: the MinIO server answers (200) . */
+    /** {@code GET /minio/health/live}: the MinIO server answers (200). */
     public HttpHealth minioLive() {
         return Http.health(minioUrl + "/minio/health/live");
     }

@@ -158,7 +158,7 @@ public final class RealtimeLakehouse {
      * @throws IllegalArgumentException for a blank group or topic, or a count below 1
      */
     public static Runbook kafkaBacklogAddPartitions(
-            KafkaActions kafka, FlinkActions flink, String jobId, String group, String topic, int partitions) {
+            FlinkActions flink, KafkaActions kafka, String jobId, String group, String topic, int partitions) {
         requireName("group", group);
         requireName("topic", topic);
         return Runbook.builder("LAKE-KAFKA-PARTITIONS", "Kafka backlog: add partitions to the source topic")

@@ -207,7 +207,7 @@ class RealtimeLakehouseIT {
 
         Path audit = dir.resolve("partitions.jsonl");
         Report report = apply(
-                RealtimeLakehouse.kafkaBacklogAddPartitions(kafka, flink, job, group, topic, 6),
+                RealtimeLakehouse.kafkaBacklogAddPartitions(flink, kafka, job, group, topic, 6),
                 audit,
                 "IT-LAKE-2",
                 () -> assertThat(broker.partitionCount(topic))

@@ -185,7 +185,7 @@ class RealtimeLakehouseTest {
 
     @Test
     void kafkaBacklogAddPartitions_followsTheSeed() {
-        Runbook rb = RealtimeLakehouse.kafkaBacklogAddPartitions(kafka, flink, JOB, "paimon-sink", "orders", 12);
+        Runbook rb = RealtimeLakehouse.kafkaBacklogAddPartitions(flink, kafka, JOB, "paimon-sink", "orders", 12);
         assertThat(rb.steps())
                 .extracting(Step::id)
                 .containsExactly(
