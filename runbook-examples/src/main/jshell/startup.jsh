@@ -5,11 +5,13 @@ import dev.runbook.core.http.*;
 import dev.runbook.core.replay.*;
 import dev.runbook.examples.*;
 import dev.runbook.elasticsearch.*;
+import dev.runbook.flink.*;
 import dev.runbook.k8s.*;
 import dev.runbook.kafka.*;
 import dev.runbook.mongo.*;
 import dev.runbook.redis.*;
 import dev.runbook.sql.*;
+import dev.runbook.trino.*;
 import static dev.runbook.core.Conditions.*;
 import java.time.*;
 // The printing shortcuts (JShell's PRINTING startup defines 30 overloads; these three cover them and

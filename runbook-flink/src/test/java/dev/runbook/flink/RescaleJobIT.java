@@ -9,6 +9,7 @@ import dev.runbook.core.ApplyResult;
 import dev.runbook.core.Probe;
 import dev.runbook.core.RefusedException;
 import dev.runbook.core.StepPlan;
+import dev.runbook.flink.testing.FlinkTestCluster;
 import dev.runbook.test.ActionContract;
 import java.util.List;
 import java.util.Map;

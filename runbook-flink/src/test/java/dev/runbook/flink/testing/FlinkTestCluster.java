@@ -1,4 +1,4 @@
-package dev.runbook.flink;
+package dev.runbook.flink.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runbook.core.Json;
@@ -28,8 +28,12 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * the adaptive scheduler (rescale delays cut to 1 s), and the one small streaming job the tests run:
  * a number sequence through a slow map (about 500 records/s per subtask) into a discarding sink, with a
  * checkpoint every 300 ms. Checkpoint statistics are cached 500 ms (default 3 s). One cluster per JVM ({@link #get()}); one job at a time ({@link #runningJob}).
+ *
+ * <p>Shipped in runbook-flink's test-jar (this package only), so that other modules' integration tests
+ * (runbook-examples' lakehouse runbook) start the same cluster: {@code <type>test-jar</type>}, scope test,
+ * with flink-runtime, flink-clients and flink-streaming-java in test scope beside it.
  */
-final class FlinkTestCluster {
+public final class FlinkTestCluster {
 
     private static FlinkTestCluster instance;
 
@@ -72,7 +76,7 @@ final class FlinkTestCluster {
     }
 
     /** The shared cluster with the adaptive scheduler; a failure to start says what was tried. */
-    static synchronized FlinkTestCluster get() {
+    public static synchronized FlinkTestCluster get() {
         if (instance == null) {
             instance = start("adaptive");
             Runtime.getRuntime().addShutdownHook(new Thread(instance::close));
@@ -81,7 +85,7 @@ final class FlinkTestCluster {
     }
 
     /** A cluster of its own (close it), e.g. on the {@code default} scheduler. */
-    static FlinkTestCluster start(String scheduler) {
+    public static FlinkTestCluster start(String scheduler) {
         try {
             return new FlinkTestCluster(scheduler);
         } catch (Exception e) {
@@ -92,12 +96,12 @@ final class FlinkTestCluster {
         }
     }
 
-    String restUrl() {
+    public String restUrl() {
         return restUrl;
     }
 
     /** A fresh directory for savepoints, as a {@code file:} URI. */
-    String savepointDir(String name) {
+    public String savepointDir(String name) {
         try {
             return Files.createDirectories(dir.resolve(name)).toUri().toString();
         } catch (IOException e) {
@@ -106,7 +110,7 @@ final class FlinkTestCluster {
     }
 
     /** The test job RUNNING at {@code parallelism}: the current one if it is, else a new one (others cancelled). */
-    synchronized String runningJob(int parallelism) {
+    public synchronized String runningJob(int parallelism) {
         if (job != null) {
             JsonNode details = rest("GET", "jobs/" + job, null);
             boolean reusable = "RUNNING".equals(details.path("state").asText());
@@ -133,7 +137,7 @@ final class FlinkTestCluster {
     }
 
     /** Submits the test job (not waiting for it to run); returns its id. */
-    String submit(int parallelism) {
+    public String submit(int parallelism) {
         return submit(parallelism, new Slow());
     }
 
@@ -141,11 +145,15 @@ final class FlinkTestCluster {
      * Submits a job whose map fails on its first record, every time: the job restarts in a loop (fixed
      * delay of 200 ms, unlimited attempts) until cancelled.
      */
-    String submitFailing() {
+    public String submitFailing() {
         return submit(1, new Failing());
     }
 
-    private String submit(int parallelism, MapFunction<Long, Long> map) {
+    /**
+     * Submits the test job with {@code map} as its "enrich" operator (a class of the test, serializable;
+     * the MiniCluster runs it in this JVM); returns the job id without waiting for it to run.
+     */
+    public String submit(int parallelism, MapFunction<Long, Long> map) {
         try {
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.getExecutionEnvironment(Configuration.fromMap(Map.of(
@@ -171,12 +179,12 @@ final class FlinkTestCluster {
         }
     }
 
-    void awaitRunning(String jobId) {
+    public void awaitRunning(String jobId) {
         awaitRunning(jobId, true);
     }
 
     /** Waits until every vertex runs and, if {@code checkpointed}, a checkpoint completed. */
-    void awaitRunning(String jobId, boolean checkpointed) {
+    public void awaitRunning(String jobId, boolean checkpointed) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             JsonNode d = rest("GET", "jobs/" + jobId, null);
@@ -203,7 +211,7 @@ final class FlinkTestCluster {
     }
 
     /** Cancels the job and waits until it is CANCELED. */
-    void cancel(String jobId) {
+    public void cancel(String jobId) {
         rest("PATCH", "jobs/" + jobId + "?mode=cancel", null);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline
@@ -212,7 +220,7 @@ final class FlinkTestCluster {
         }
     }
 
-    void cancelAll() {
+    public void cancelAll() {
         for (JsonNode j : rest("GET", "jobs", null).path("jobs")) {
             if (j.path("status").asText().matches("RUNNING|CREATED|RESTARTING|INITIALIZING")) {
                 cancel(j.path("id").asText());
@@ -221,7 +229,7 @@ final class FlinkTestCluster {
     }
 
     /** A REST call straight to the cluster, as another operator would make it. */
-    JsonNode rest(String method, String path, Object body) {
+    public JsonNode rest(String method, String path, Object body) {
         try {
             HttpRequest req = HttpRequest.newBuilder(URI.create(restUrl + "/" + path))
                     .timeout(Duration.ofSeconds(30))
@@ -246,7 +254,7 @@ final class FlinkTestCluster {
     }
 
     /** Takes a savepoint as another operator would, and waits for it; returns its path. */
-    String savepointBySomeoneElse(String jobId) {
+    public String savepointBySomeoneElse(String jobId) {
         String trigger = rest(
                         "POST",
                         "jobs/" + jobId + "/savepoints",
@@ -274,7 +282,7 @@ final class FlinkTestCluster {
         throw new IllegalStateException("savepoint " + trigger + " did not complete");
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -282,7 +290,7 @@ final class FlinkTestCluster {
         }
     }
 
-    void close() {
+    public void close() {
         try {
             cluster.closeAsync().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -291,7 +299,7 @@ final class FlinkTestCluster {
     }
 
     /** Fails on every record: a poison message the job never gets past. */
-    static final class Failing implements MapFunction<Long, Long> {
+    public static final class Failing implements MapFunction<Long, Long> {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -301,7 +309,7 @@ final class FlinkTestCluster {
     }
 
     /** About 500 records/s per subtask, so that the job does not take both cores. */
-    static final class Slow implements MapFunction<Long, Long> {
+    public static final class Slow implements MapFunction<Long, Long> {
         private static final long serialVersionUID = 1L;
 
         @Override

@@ -1,4 +1,4 @@
-package dev.runbook.trino;
+package dev.runbook.trino.testing;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,26 +23,29 @@ import java.util.Map;
  * {@code queryStats.elapsedTime/queuedTime/totalCpuTime/userMemoryReservation} as Airlift duration and
  * size strings; kill answers 202, 409 for a query already done, 410 for an unknown one; 401 without
  * {@code X-Trino-User}). A killed query becomes FAILED with {@code ADMINISTRATIVELY_KILLED}.
+ *
+ * <p>Shipped in runbook-trino's test-jar (this package only) for other modules' tests, such as
+ * runbook-examples' lakehouse runbook: {@code <type>test-jar</type>}, scope test.
  */
-final class TrinoShapedServer implements AutoCloseable {
+public final class TrinoShapedServer implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, ObjectNode> queries = new LinkedHashMap<>();
-    final List<String> killMessages = new ArrayList<>();
-    final List<String> requests = new ArrayList<>();
+    public final List<String> killMessages = new ArrayList<>();
+    public final List<String> requests = new ArrayList<>();
 
-    TrinoShapedServer() throws IOException {
+    public TrinoShapedServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/query", this::handle);
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** Adds a query in the documented shape. */
-    synchronized void add(
+    public synchronized void add(
             String id,
             String state,
             String user,
@@ -64,11 +67,11 @@ final class TrinoShapedServer implements AutoCloseable {
         queries.put(id, q);
     }
 
-    synchronized void setState(String id, String state) {
+    public synchronized void setState(String id, String state) {
         queries.get(id).put("state", state);
     }
 
-    synchronized Map<String, String> states() {
+    public synchronized Map<String, String> states() {
         Map<String, String> out = new LinkedHashMap<>();
         queries.forEach((id, q) -> out.put(id, q.path("state").asText()));
         return out;
