@@ -32,8 +32,20 @@ class TriggerSavepointIT extends ActionContract<TriggerSavepoint> {
     String job;
 
     @BeforeEach
-    void running() {
+    void running() throws InterruptedException {
         job = CLUSTER.runningJob(2);
+        // The REST API caches checkpoint statistics (500 ms here, 3 s by default): a savepoint an earlier
+        // test took must show before this test plans, or its plan sees the older one and its apply is
+        // (rightly) refused as stale. Wait until two reads a cache period apart agree.
+        Object seen = FLINK.jobStatus(job).read().lastSavepoint();
+        for (int i = 0; i < 10; i++) {
+            Thread.sleep(600);
+            Object now = FLINK.jobStatus(job).read().lastSavepoint();
+            if (java.util.Objects.equals(now, seen)) {
+                return;
+            }
+            seen = now;
+        }
     }
 
     @Override
