@@ -24,8 +24,10 @@ import java.util.stream.Stream;
  * writes (see the module's pom), not this JVM's.
  *
  * <pre>{@code
- * CassandraTestNode seed = CassandraTestNode.start("127.0.0.1", CassandraTestNode.freePorts("127.0.0.1", "127.0.0.2"), null);
- * CassandraTestNode second = CassandraTestNode.start("127.0.0.2", seed.ports(), seed);
+ * Ports ports = CassandraTestNode.freePorts("127.0.0.1", "127.0.0.2");
+ * List<String> seeds = List.of("127.0.0.1", "127.0.0.2");   // both seeds: they may start at the same time
+ * CassandraTestNode first = CassandraTestNode.start("127.0.0.1", ports, seeds);
+ * CassandraTestNode second = CassandraTestNode.start("127.0.0.2", ports, seeds);
  * second.kill();   // kill -9
  * }</pre>
  */
@@ -63,16 +65,21 @@ final class CassandraTestNode implements AutoCloseable {
         throw new IllegalStateException("no two free ports on " + List.of(addresses));
     }
 
+    /** Starts a single node on {@code address}, its own seed. */
+    static CassandraTestNode start(String address, Ports ports) {
+        return start(address, ports, List.of(address));
+    }
+
     /**
-     * Starts a node on {@code address} and waits until it answers on its native port; {@code seed} is the
-     * node to join (null: this node is the seed).
+     * Starts a node on {@code address} and waits until it answers on its native port; {@code seeds} are the
+     * addresses of the seed nodes (all on the same storage port).
      */
-    static CassandraTestNode start(String address, Ports ports, CassandraTestNode seed) {
+    static CassandraTestNode start(String address, Ports ports, List<String> seeds) {
         long t0 = System.nanoTime();
         Path dir;
         try {
             dir = Files.createTempDirectory("cassandra-" + address + "-");
-            Files.writeString(dir.resolve("cassandra.yaml"), yaml(address, ports, seed, dir));
+            Files.writeString(dir.resolve("cassandra.yaml"), yaml(address, ports, seeds, dir));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -177,8 +184,9 @@ final class CassandraTestNode implements AutoCloseable {
         return "Cassandra " + contactPoint() + " (" + dir + ")";
     }
 
-    private static String yaml(String address, Ports ports, CassandraTestNode seed, Path dir) {
-        String seedAddress = seed == null ? address : seed.address();
+    private static String yaml(String address, Ports ports, List<String> seeds, Path dir) {
+        String seedList = String.join(
+                ",", seeds.stream().map(s -> s + ":" + ports.storage()).toList());
         return String.join(
                 "\n",
                 "cluster_name: runbook-test",
@@ -196,7 +204,7 @@ final class CassandraTestNode implements AutoCloseable {
                 "seed_provider:",
                 "  - class_name: org.apache.cassandra.locator.SimpleSeedProvider",
                 "    parameters:",
-                "      - seeds: \"" + seedAddress + ":" + ports.storage() + "\"",
+                "      - seeds: \"" + seedList + "\"",
                 "listen_address: " + address,
                 "rpc_address: " + address,
                 "storage_port: " + ports.storage(),
