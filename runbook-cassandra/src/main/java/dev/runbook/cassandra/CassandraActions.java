@@ -239,8 +239,12 @@ public final class CassandraActions implements AutoCloseable {
         // the driver wraps the socket's error (Connection refused, ...) in channel exceptions
         Set<String> messages = new java.util.LinkedHashSet<>();
         for (Throwable c = t; c != null && messages.size() < 4; c = c.getCause() == c ? null : c.getCause()) {
-            messages.add(c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage());
+            if (c instanceof java.nio.channels.ClosedChannelException) {
+                messages.add("connection refused or closed before the CQL handshake");
+            } else if (c.getMessage() != null) {
+                messages.add(c.getMessage());
+            }
         }
-        return String.join(": ", messages);
+        return messages.isEmpty() ? t.getClass().getSimpleName() : String.join(": ", messages);
     }
 }

@@ -162,16 +162,8 @@ final class CassandraTestNode implements AutoCloseable {
 
     @Override
     public void close() {
-        // the data dies with the temp dir, so no drain: SIGTERM, then SIGKILL after 3 s
-        process.destroy();
-        try {
-            if (!process.waitFor(3, TimeUnit.SECONDS)) {
-                kill();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            kill();
-        }
+        // the data dies with the temp dir: no drain, no SIGTERM (which takes ~4.5 s), just kill -9
+        kill();
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException e) {
