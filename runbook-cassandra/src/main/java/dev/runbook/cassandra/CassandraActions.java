@@ -90,6 +90,9 @@ public final class CassandraActions implements AutoCloseable {
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, timeout)
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, timeout)
                 .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, false)
+                // a connection to every node, also in remote data centers: the driver knows a node's
+                // state from its connections, and would leave remote nodes UNKNOWN without them
+                .withInt(DefaultDriverOption.LOAD_BALANCING_DC_FAILOVER_MAX_NODES_PER_REMOTE_DC, 10_000)
                 .build();
         CompletionStage<CqlSession> stage = CqlSession.builder()
                 .addContactPoints(points)

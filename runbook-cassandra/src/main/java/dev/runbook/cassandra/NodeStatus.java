@@ -89,9 +89,14 @@ public record NodeStatus(String seenBy, List<Node> nodes) {
         }
     }
 
-    /** The nodes that are DOWN (or UNKNOWN) to the driver. */
+    /** The nodes that are DOWN to the driver. */
     public List<Node> down() {
-        return nodes.stream().filter(n -> !n.up()).toList();
+        return nodes.stream().filter(n -> n.state() == State.DOWN).toList();
+    }
+
+    /** The nodes whose state the driver does not know (no connection to them yet, no event about them). */
+    public List<Node> unknown() {
+        return nodes.stream().filter(n -> n.state() == State.UNKNOWN).toList();
     }
 
     /** The nodes that are UP. */
@@ -99,14 +104,14 @@ public record NodeStatus(String seenBy, List<Node> nodes) {
         return nodes.stream().filter(Node::up).toList();
     }
 
-    /** Whether any node is not UP: the seed's "a node is DN". */
+    /** Whether any node is DOWN: the seed's "a node is DN". */
     public boolean anyDown() {
         return !down().isEmpty();
     }
 
-    /** Whether every node is UP. */
+    /** Whether every node is UP (none DOWN or UNKNOWN). */
     public boolean allUp() {
-        return !nodes.isEmpty() && down().isEmpty();
+        return !nodes.isEmpty() && nodes.stream().allMatch(Node::up);
     }
 
     /** The node at {@code address}. */

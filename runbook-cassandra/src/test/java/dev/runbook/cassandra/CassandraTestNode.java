@@ -75,11 +75,22 @@ final class CassandraTestNode implements AutoCloseable {
      * addresses of the seed nodes (all on the same storage port).
      */
     static CassandraTestNode start(String address, Ports ports, List<String> seeds) {
+        return start(address, ports, seeds, null);
+    }
+
+    /**
+     * As {@link #start(String, Ports, List)}, in data center {@code datacenter} (rack1) through
+     * GossipingPropertyFileSnitch; null: SimpleSnitch, whose data center is {@code datacenter1}.
+     */
+    static CassandraTestNode start(String address, Ports ports, List<String> seeds, String datacenter) {
         long t0 = System.nanoTime();
         Path dir;
         try {
             dir = Files.createTempDirectory("cassandra-" + address + "-");
-            Files.writeString(dir.resolve("cassandra.yaml"), yaml(address, ports, seeds, dir));
+            Files.writeString(dir.resolve("cassandra.yaml"), yaml(address, ports, seeds, dir, datacenter));
+            Files.writeString(
+                    dir.resolve("cassandra-rackdc.properties"),
+                    "dc=" + (datacenter == null ? DATACENTER : datacenter) + "\nrack=rack1\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -93,6 +104,8 @@ final class CassandraTestNode implements AutoCloseable {
                 "-XX:TieredStopAtLevel=1",
                 "-Djava.net.preferIPv4Stack=true",
                 "-Dcassandra.config=" + dir.resolve("cassandra.yaml").toUri(),
+                "-Dcassandra-rackdc.properties="
+                        + dir.resolve("cassandra-rackdc.properties").toUri(),
                 "-Dcassandra-foreground=true",
                 "-Dcassandra.storagedir=" + dir,
                 "-Dcassandra.logdir=" + dir.resolve("logs"),
@@ -176,7 +189,7 @@ final class CassandraTestNode implements AutoCloseable {
         return "Cassandra " + contactPoint() + " (" + dir + ")";
     }
 
-    private static String yaml(String address, Ports ports, List<String> seeds, Path dir) {
+    private static String yaml(String address, Ports ports, List<String> seeds, Path dir, String datacenter) {
         String seedList = String.join(
                 ",", seeds.stream().map(s -> s + ":" + ports.storage()).toList());
         return String.join(
@@ -202,7 +215,7 @@ final class CassandraTestNode implements AutoCloseable {
                 "storage_port: " + ports.storage(),
                 "native_transport_port: " + ports.nativeTransport(),
                 "start_native_transport: true",
-                "endpoint_snitch: SimpleSnitch",
+                "endpoint_snitch: " + (datacenter == null ? "SimpleSnitch" : "GossipingPropertyFileSnitch"),
                 "memtable_heap_space: 64MiB",
                 "memtable_offheap_space: 64MiB",
                 "concurrent_compactors: 1",

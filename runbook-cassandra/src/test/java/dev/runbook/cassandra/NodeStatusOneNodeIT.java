@@ -138,6 +138,7 @@ class NodeStatusOneNodeIT {
         assertThatThrownBy(() -> CassandraActions.connect(point, "datacenter1", Duration.ofSeconds(2)))
                 .isInstanceOf(TargetUnavailableException.class)
                 .hasMessageContaining("cassandra " + point + " did not answer")
+                .hasMessageContaining("connection refused or closed before the CQL handshake")
                 .hasMessageContaining("native_transport_port")
                 .hasMessageContaining("CassandraActions.connect(\"host1:9042,host2:9042\", dc)")
                 .satisfies(e ->
