@@ -167,6 +167,21 @@ public final class CassandraActions implements AutoCloseable {
         return Condition.of("a node is down (DN)", NodeStatus::anyDown);
     }
 
+    /**
+     * The seed's other symptom, "a UN missing": fewer than {@code expected} nodes are UP and NORMAL (a node
+     * that was removed, or never joined, is not listed at all, so {@link #aNodeIsDown()} cannot see it).
+     *
+     * @throws IllegalArgumentException if {@code expected} is below 1
+     */
+    public static Condition<NodeStatus> fewerUpNormalThan(int expected) {
+        if (expected < 1) {
+            throw new IllegalArgumentException("expected must be >= 1, was " + expected);
+        }
+        return Condition.of(
+                "fewer than " + expected + " nodes UN",
+                s -> s.nodes().stream().filter(n -> n.code().equals("UN")).count() < expected);
+    }
+
     /** Every node the cluster knows is UP to the driver. */
     public static Condition<NodeStatus> allNodesUp() {
         return Condition.of("all nodes up (UN)", NodeStatus::allUp);

@@ -70,6 +70,9 @@ class NodeStatusOneNodeIT {
         assertThat(status.seenBy()).isEqualTo("127.0.0.1");
         assertThat(CassandraActions.allNodesUp().test(status)).isTrue();
         assertThat(CassandraActions.aNodeIsDown().test(status)).isFalse();
+        // the seed's "a UN missing": three nodes expected, one listed
+        assertThat(CassandraActions.fewerUpNormalThan(3).test(status)).isTrue();
+        assertThat(CassandraActions.fewerUpNormalThan(1).test(status)).isFalse();
     }
 
     @Test
