@@ -1,5 +1,8 @@
 package dev.runbook.examples;
 
+import dev.runbook.cassandra.CassandraActions;
+import dev.runbook.cassandra.ClusterHealth;
+import dev.runbook.cassandra.NodeStatus;
 import dev.runbook.core.Condition;
 import dev.runbook.core.Probe;
 import dev.runbook.core.Runbook;
@@ -33,8 +36,9 @@ import java.util.Objects;
  *       person deploys the fixed JAR and restores from that savepoint;
  *   <li>{@link #trinoBacklog}: queued queries, kill the heaviest running query with a justification;
  *   <li>{@link #connectorFailed}: a Kafka Connect task FAILED, restart the failed parts after the fix;
- *   <li>{@link #cassandraNodeDown}: the seed's {@code nodetool status} steps, manual until a Cassandra
- *       module lands.
+ *   <li>{@link #cassandraNodeDown(CassandraActions)}: the seed's {@code nodetool status} as runbook-cassandra's
+ *       probes (a node is DN; can every keyspace still reach LOCAL_QUORUM?), then the manual repair, then
+ *       a wait until every node is UP; {@link #cassandraNodeDown()} is the same with the checks manual.
  * </ul>
  *
  * <p>MinIO and Nessie hold the checkpoints, savepoints and table commits the Flink job needs after a
@@ -362,6 +366,63 @@ public final class RealtimeLakehouse {
     }
 
     // ---- Cassandra
+
+    /**
+     * Seed 001 §4 "Cassandra node down" with runbook-cassandra's probes: precheck that a node is DN (the
+     * driver's view, which sees a dead node within a second, where {@code nodetool status} on a survivor
+     * takes 15-25 s), precheck that every keyspace still reaches LOCAL_QUORUM without it (the decision the
+     * seed leaves to a person: if not, writes at LOCAL_QUORUM fail now, the plan refuses naming the
+     * keyspace, and it is a SEV-1 for a person first), the manual repair steps,
+     * then wait until every node is UP again.
+     *
+     * <pre>{@code
+     * CassandraActions cassandra = CassandraActions.connect("cassandra-1:9042,cassandra-2:9042", "dc1");
+     * Runbook rb = RealtimeLakehouse.cassandraNodeDown(cassandra);
+     * }</pre>
+     *
+     * @param cassandra the cluster, connected to every node (CassandraActions.connect does)
+     */
+    public static Runbook cassandraNodeDown(CassandraActions cassandra) {
+        Objects.requireNonNull(cassandra, "cassandra");
+        return cassandraNodeDown(cassandra.nodeStatus(), cassandra.clusterHealth(), Duration.ofMinutes(30));
+    }
+
+    /**
+     * {@link #cassandraNodeDown(CassandraActions)} from its two probes, for tests and for other sources of
+     * the same facts.
+     *
+     * @param nodes who is up and down
+     * @param health whether each keyspace still reaches its quorums
+     * @param recovery how long the repaired or replaced node may take to be UP
+     */
+    public static Runbook cassandraNodeDown(Probe<NodeStatus> nodes, Probe<ClusterHealth> health, Duration recovery) {
+        return Runbook.builder("LAKE-CASSANDRA-NODE-DOWN", "Cassandra node down")
+                .severity(Severity.SEV2)
+                .service("realtime-lakehouse")
+                .link("seeds/001 §4 Cassandra node down: steps 1 (logs), 2 (heap, disk), 3 (new node, bootstrap)")
+                .precheck("a node is DN", nodes, CassandraActions.aNodeIsDown())
+                .id("nodetool-status")
+                // one node down with quorums intact is this runbook's case; a keyspace below LOCAL_QUORUM means
+                // writes fail now: the plan refuses, naming the keyspace, and the incident is a SEV-1
+                .precheck(
+                        "every keyspace still reaches LOCAL_QUORUM",
+                        health,
+                        CassandraActions.everyKeyspaceReachesLocalQuorum())
+                .id("local-quorum")
+                .manual("read the node's log", "docker compose logs cassandra-nodeX: why it stopped")
+                .id("read-the-log")
+                .manual(
+                        "check heap and disk",
+                        "Disk free on the data directory; heap per the Cassandra docs, adjust MAX_HEAP_SIZE")
+                .id("heap-and-disk")
+                .manual(
+                        "restart or replace the node",
+                        "Restart it; if it does not recover, start a new container and let it bootstrap")
+                .id("replace-node")
+                .waitUntil("every node is UP", nodes, CassandraActions.allNodesUp(), recovery)
+                .id("all-up")
+                .build();
+    }
 
     /**
      * "Cassandra node down", as the seed's manual steps: {@code nodetool status}, the node's log, heap and

@@ -4,6 +4,8 @@ import static dev.runbook.test.RunbookAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runbook.cassandra.ClusterHealth;
+import dev.runbook.cassandra.NodeStatus;
 import dev.runbook.core.Outcome;
 import dev.runbook.core.Plan;
 import dev.runbook.core.Report;
@@ -306,6 +308,71 @@ class RealtimeLakehouseTest {
                 .succeeded()
                 .step("restart-connector")
                 .hasOutcome(Outcome.CHANGED);
+    }
+
+    private static NodeStatus nodes(NodeStatus.State second) {
+        java.util.UUID schema = java.util.UUID.randomUUID();
+        return new NodeStatus(
+                "127.0.0.1",
+                List.of(
+                        new NodeStatus.Node(
+                                "127.0.0.1",
+                                "dc1",
+                                "rack1",
+                                java.util.UUID.randomUUID(),
+                                NodeStatus.State.UP,
+                                "NORMAL",
+                                16,
+                                schema,
+                                "5.0.6"),
+                        new NodeStatus.Node(
+                                "127.0.0.2",
+                                "dc1",
+                                "rack1",
+                                java.util.UUID.randomUUID(),
+                                second,
+                                "NORMAL",
+                                16,
+                                schema,
+                                "5.0.6")));
+    }
+
+    private static ClusterHealth health(int liveReplicas) {
+        ClusterHealth.Reach reach = new ClusterHealth.Reach(2, liveReplicas);
+        return new ClusterHealth(
+                true,
+                java.util.Set.of(),
+                java.util.Map.of(),
+                List.of(new ClusterHealth.KeyspaceHealth(
+                        "orders",
+                        "NetworkTopologyStrategy",
+                        java.util.Map.of("dc1", 3),
+                        reach,
+                        java.util.Map.of("dc1", reach))));
+    }
+
+    @Test
+    void cassandraNodeDown_withProbes_plansWhenANodeIsDownAndQuorumsHold_refusesOtherwise() {
+        var status = new java.util.concurrent.atomic.AtomicReference<>(nodes(NodeStatus.State.DOWN));
+        var quorum = new java.util.concurrent.atomic.AtomicReference<>(health(2));
+        Runbook rb = RealtimeLakehouse.cassandraNodeDown(
+                dev.runbook.core.Probe.of("nodetool status", status::get),
+                dev.runbook.core.Probe.of("cluster health", quorum::get),
+                Duration.ofSeconds(1));
+        assertThat(rb.steps())
+                .extracting(Step::id)
+                .containsExactly(
+                        "nodetool-status", "local-quorum", "read-the-log", "heap-and-disk", "replace-node", "all-up");
+        RunbookEngine engine = RunbookEngine.builder().build();
+        assertThat(engine.plan(rb).isReady()).isTrue();
+
+        quorum.set(health(1)); // RF 3 with two replicas down: LOCAL_QUORUM (2) unreachable
+        Plan refused = engine.plan(rb);
+        assertThat(refused.isReady()).isFalse();
+        assertThat(refused.toString()).contains("every keyspace reaches LOCAL_QUORUM");
+
+        status.set(nodes(NodeStatus.State.UP)); // nothing is down: not this runbook's incident
+        assertThat(engine.plan(rb).isReady()).isFalse();
     }
 
     @Test
