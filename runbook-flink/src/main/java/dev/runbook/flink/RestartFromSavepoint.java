@@ -166,7 +166,7 @@ public final class RestartFromSavepoint implements Action {
                     + " file at " + localMetadata() + "); give the path that stopWithSavepoint or triggerSavepoint"
                     + " recorded, or a retained checkpoint (chk-N) of the job");
         }
-        requireEntryClass();
+        requireJar();
         StepPlan.Builder plan = StepPlan.builder(this)
                 .summary("restart job '" + details.path("name").asText() + "' (" + jobId + ") from savepoint "
                         + savepointPath + " as job " + newJob + " at parallelism " + parallelism + " (jar "
@@ -227,7 +227,9 @@ public final class RestartFromSavepoint implements Action {
         }
     }
 
-    private void requireEntryClass() {
+    /** Refuses a missing jar, a file that is not a jar, or an entry class the jar does not hold. */
+    void requireJar() {
+        sha256();
         String entry = entryClass.replace('.', '/') + ".class";
         try (JarFile j = new JarFile(jar.toFile())) {
             if (j.getEntry(entry) == null) {
