@@ -154,7 +154,8 @@ public final class RestartFromSavepoint implements Action {
                     new Observed(jobId, "RESTARTED", savepointPath, true, null));
         }
         JsonNode details = FlinkJobs.details(rest, jobId);
-        String state = details.path("state").asText();
+        String state = Objects.requireNonNullElse(
+                FlinkJobs.state(rest, jobId), details.path("state").asText());
         if (!state.matches("FINISHED|CANCELED|FAILED")) {
             throw new RefusedException(target() + " is still " + state + ": restarting it from a savepoint would run"
                     + " it twice. Stop it first with flink.stopWithSavepoint(\"" + jobId + "\", dir, format, false)"
@@ -253,8 +254,9 @@ public final class RestartFromSavepoint implements Action {
         }
         String newJob = newJobId(ctx);
         if (rest.getOrNull("jobs/" + newJob) == null) {
-            plan.requireUnchanged(
-                    observe(FlinkJobs.details(rest, jobId).path("state").asText()));
+            plan.requireUnchanged(observe(Objects.requireNonNullElse(
+                    FlinkJobs.state(rest, jobId),
+                    FlinkJobs.details(rest, jobId).path("state").asText())));
             String jarId = upload();
             try {
                 Map<String, Object> body = new LinkedHashMap<>();
@@ -323,15 +325,10 @@ public final class RestartFromSavepoint implements Action {
      * and completed a checkpoint since; -1 otherwise.
      */
     long restoredAndCheckpointed(String newJob) {
-        JsonNode d = rest.getOrNull("jobs/" + newJob);
-        if (d == null || !"RUNNING".equals(d.path("state").asText())) {
+        // the state from the uncached job list; a checkpoint completes only once every task runs, so the
+        // (cached) job details are read last, for the parallelism, which does not change after submission
+        if (!"RUNNING".equals(FlinkJobs.state(rest, newJob))) {
             return -1;
-        }
-        for (JsonNode v : d.path("vertices")) {
-            if (v.path("parallelism").asInt() != parallelism
-                    || !"RUNNING".equals(v.path("status").asText())) {
-                return -1;
-            }
         }
         JsonNode cp = rest.getIfAvailable("jobs/" + newJob + "/checkpoints");
         if (cp == null) {
@@ -346,9 +343,19 @@ public final class RestartFromSavepoint implements Action {
             throw new RefusedException(target() + ": job " + newJob + " was restored from "
                     + restored.path("external_path").asText() + ", not from " + savepointPath);
         }
-        return completed.path("id").asLong() > restored.path("id").asLong()
-                ? restored.path("id").asLong()
-                : -1;
+        if (completed.path("id").asLong() <= restored.path("id").asLong()) {
+            return -1;
+        }
+        JsonNode d = rest.getOrNull("jobs/" + newJob);
+        if (d == null || !"RUNNING".equals(d.path("state").asText())) {
+            return -1;
+        }
+        for (JsonNode v : d.path("vertices")) {
+            if (v.path("parallelism").asInt() != parallelism) {
+                return -1;
+            }
+        }
+        return restored.path("id").asLong();
     }
 
     /** {@code file:/a/b}, {@code file:///a/b/} and {@code /a/b/_metadata} name the same savepoint. */

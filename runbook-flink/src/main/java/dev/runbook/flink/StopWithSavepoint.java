@@ -85,7 +85,8 @@ public final class StopWithSavepoint extends SavepointAction {
     @Override
     void afterSavepoint(ActionContext ctx) {
         java.time.Instant deadline = ctx.clock().instant().plusSeconds(60);
-        while (!JobStatus.read(rest, jobId).state().matches("FINISHED|CANCELED|FAILED")) {
+        String state;
+        while ((state = FlinkJobs.state(rest, jobId)) != null && !state.matches("FINISHED|CANCELED|FAILED")) {
             if (ctx.clock().instant().isAfter(deadline)) {
                 throw new dev.runbook.core.TargetUnavailableException(
                         target() + ": the savepoint is complete but the job did not stop within 60 s; check it with"
