@@ -108,6 +108,26 @@ public final class FlinkActions {
         return new RescaleJob(rest, jobId, parallelism, null, null);
     }
 
+    /**
+     * An action that restarts a stopped job from {@code savepointPath} by resubmitting {@code jar} ({@code
+     * POST /jars/upload}, {@code POST /jars/:id/run}) at {@code parallelism}; {@code allowNonRestoredState}
+     * is explicit. Add program arguments with {@code .programArgs(...)}.
+     *
+     * <pre>{@code
+     * flink.restartFromSavepoint(oldJobId, savepointPath, Path.of("enrichment.jar"), "com.example.Enrichment", false, 4)
+     * }</pre>
+     */
+    public RestartFromSavepoint restartFromSavepoint(
+            String jobId,
+            String savepointPath,
+            java.nio.file.Path jar,
+            String entryClass,
+            boolean allowNonRestoredState,
+            int parallelism) {
+        return new RestartFromSavepoint(
+                rest, jobId, savepointPath, jar, entryClass, allowNonRestoredState, parallelism, java.util.List.of());
+    }
+
     @Override
     public String toString() {
         return "FlinkActions[" + rest.target() + "]";

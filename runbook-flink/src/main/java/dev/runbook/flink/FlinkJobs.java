@@ -36,6 +36,20 @@ final class FlinkJobs {
         return job;
     }
 
+    /**
+     * The job's state from {@code GET /jobs} (the dispatcher's list, not cached like the job details of
+     * {@code GET /jobs/:id}, which lag up to {@code rest.cache.execution-graph.timeout}, 3 s), or null if
+     * the cluster does not know the job.
+     */
+    static String state(FlinkRest rest, String jobId) {
+        for (JsonNode j : rest.get("jobs").path("jobs")) {
+            if (jobId.equals(j.path("id").asText())) {
+                return j.path("status").asText();
+            }
+        }
+        return null;
+    }
+
     /** Every job the cluster knows, as {@code id STATE}. */
     static List<String> known(FlinkRest rest) {
         List<String> out = new ArrayList<>();

@@ -86,7 +86,23 @@ final class FlinkRest {
         }
     }
 
-    private JsonNode send(String method, String path, Object body) {
+    /** POST {@code path} as multipart/form-data with one file part {@code field} ({@code POST /jars/upload}). */
+    JsonNode upload(String path, String field, String fileName, byte[] bytes) {
+        String boundary = "runbook-" + java.util.UUID.randomUUID();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
+                        + fileName + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(timeout.multipliedBy(4))
+                .header("Accept", "application/json")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArrays(java.util.List.of(head, bytes, tail)))
+                .build();
+        return exchange("POST", path, request);
+    }
+
+    JsonNode send(String method, String path, Object body) {
         URI uri = base.resolve(path);
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
@@ -98,6 +114,10 @@ final class FlinkRest {
                                 ? HttpRequest.BodyPublishers.noBody()
                                 : HttpRequest.BodyPublishers.ofString(Json.write(body)))
                 .build();
+        return exchange(method, path, request);
+    }
+
+    private JsonNode exchange(String method, String path, HttpRequest request) {
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -143,6 +163,16 @@ final class FlinkRest {
             StringBuilder out = new StringBuilder();
             n.path("errors").forEach(e -> {
                 String line = e.asText().lines().findFirst().orElse("").trim();
+                // a stack trace: its root cause says what went wrong (a savepoint that cannot be mapped, ...)
+                String cause = e.asText()
+                        .lines()
+                        .filter(l -> l.startsWith("Caused by: "))
+                        .reduce((a, b) -> b)
+                        .orElse(null);
+                if (cause != null) {
+                    line += " (root cause: "
+                            + cause.substring("Caused by: ".length()).trim() + ")";
+                }
                 if (!line.isEmpty()) {
                     out.append(out.length() == 0 ? "" : " | ").append(line);
                 }

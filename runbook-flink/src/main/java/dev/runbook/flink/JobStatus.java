@@ -12,7 +12,9 @@ import java.util.Map;
  * One read of a Flink job through the REST API: its state, the parallelism of each vertex, restarts,
  * the last completed checkpoint and savepoint, and when it last failed. The REST API caches checkpoint
  * statistics ({@code rest.cache.checkpoint-statistics.timeout}, by default {@code web.refresh-interval},
- * 3 s): a checkpoint or savepoint shows here up to that long after it completed.
+ * 3 s): a checkpoint or savepoint shows here up to that long after it completed. The state comes from
+ * the job list ({@code GET /jobs}, not cached); the parallelism from the job details, cached as long
+ * ({@code rest.cache.execution-graph.timeout}).
  *
  * <pre>{@code
  * JobStatus s = flink.jobStatus(jobId).read();
@@ -80,6 +82,8 @@ public record JobStatus(
     /** Reads the job; an unknown job id is refused naming the jobs the cluster knows. */
     static JobStatus read(FlinkRest rest, String jobId) {
         JsonNode job = FlinkJobs.details(rest, jobId);
+        // the state from the job list, which is not cached like the details (rest.cache.execution-graph.timeout)
+        String state = FlinkJobs.state(rest, jobId);
         Map<String, Integer> parallelism = new LinkedHashMap<>();
         job.path("vertices")
                 .forEach(v -> parallelism.put(
@@ -103,7 +107,7 @@ public record JobStatus(
         return new JobStatus(
                 jobId,
                 job.path("name").asText(),
-                job.path("state").asText(),
+                state != null ? state : job.path("state").asText(),
                 parallelism,
                 restarts,
                 failures,

@@ -11,8 +11,8 @@ import java.util.Map;
  * graceful stop before a redeploy; records the savepoint path in the apply result ({@link
  * SavepointAction.Taken}). {@code drain} is explicit: {@code false} keeps event-time windows open for the
  * restored job, {@code true} fires them (MAX_WATERMARK) before stopping. The job does not process
- * anything until it is restarted from the savepoint; there is no inverse in this module yet: restart it
- * with {@code flink run -s <path>} (the plan says so).
+ * anything until it is restarted from the savepoint; there is no inverse: restart it with {@link
+ * RestartFromSavepoint} ({@code flink.restartFromSavepoint(...)}) from the recorded path (the plan says so).
  *
  * <pre>{@code
  * flink.stopWithSavepoint(jobId, "file:///var/flink/savepoints", SavepointFormat.CANONICAL, false)
@@ -62,8 +62,9 @@ public final class StopWithSavepoint extends SavepointAction {
         return super.builder(s, triggerId)
                 .warning("the job stops processing until it is restarted from the savepoint"
                         + (drain ? "; drain=true fires every event-time window first (MAX_WATERMARK)" : ""))
-                .warning("no inverse in runbook-flink yet: restart the job from the savepoint path in the apply"
-                        + " result (flink run -s <path> ...)");
+                .warning(
+                        "no inverse: restart the job from the savepoint path in the apply result with"
+                                + " flink.restartFromSavepoint(jobId, path, jar, entryClass, allowNonRestoredState, parallelism)");
     }
 
     @Override
@@ -84,7 +85,8 @@ public final class StopWithSavepoint extends SavepointAction {
     @Override
     void afterSavepoint(ActionContext ctx) {
         java.time.Instant deadline = ctx.clock().instant().plusSeconds(60);
-        while (!JobStatus.read(rest, jobId).state().matches("FINISHED|CANCELED|FAILED")) {
+        String state;
+        while ((state = FlinkJobs.state(rest, jobId)) != null && !state.matches("FINISHED|CANCELED|FAILED")) {
             if (ctx.clock().instant().isAfter(deadline)) {
                 throw new dev.runbook.core.TargetUnavailableException(
                         target() + ": the savepoint is complete but the job did not stop within 60 s; check it with"

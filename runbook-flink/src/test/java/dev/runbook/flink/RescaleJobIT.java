@@ -10,6 +10,7 @@ import dev.runbook.core.Probe;
 import dev.runbook.core.RefusedException;
 import dev.runbook.core.StepPlan;
 import dev.runbook.flink.testing.FlinkTestCluster;
+import dev.runbook.flink.testing.LakehouseJob;
 import dev.runbook.test.ActionContract;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,12 @@ class RescaleJobIT extends ActionContract<RescaleJob> {
         return Map.of(
                 "jobId", FLINK.rescaleJob("0".repeat(32), 4).atMost(4),
                 "parallelism", FLINK.rescaleJob(job, 3).atMost(4),
-                "bound", FLINK.rescaleJob(job, 4).atMost(Probe.of("partitions of topic 'orders'", () -> 4)));
+                "bound", FLINK.rescaleJob(job, 4).atMost(Probe.of("partitions of topic 'orders'", () -> 4)),
+                "viaSavepoint",
+                        action().viaSavepoint(
+                                        CLUSTER.savepointDir("rescale"),
+                                        CLUSTER.jobJar("rescale.jar"),
+                                        LakehouseJob.class.getName()));
     }
 
     /** The state, each vertex's parallelism and each vertex's requested upper bound. */
@@ -128,19 +134,63 @@ class RescaleJobIT extends ActionContract<RescaleJob> {
         assertThat(plan.summary()).isEqualTo("unchanged: job " + job + " already runs at parallelism 2");
     }
 
+    /**
+     * On the default scheduler: refused naming {@code .viaSavepoint(...)}; with it, the job is stopped with a
+     * savepoint and its jar resubmitted at the new parallelism, restored from that savepoint.
+     */
     @Test
-    void onTheDefaultScheduler_itIsRefused_namingTheWayOut() {
+    void onTheDefaultScheduler_itIsRefused_namingTheWayOut_andViaSavepointItStopsAndRestarts() {
         FlinkTestCluster plain = FlinkTestCluster.start("default");
         try {
             String other = plain.submit(1);
-            plain.awaitRunning(other, false);
+            plain.awaitRunning(other);
             FlinkActions flink = FlinkActions.connect(plain.restUrl());
             assertThatThrownBy(() -> flink.rescaleJob(other, 2).plan(context()))
                     .isInstanceOf(RefusedException.class)
                     .hasMessageContaining("scheduler: rescaling in place needs jobmanager.scheduler: adaptive")
-                    .hasMessageContaining("flink.stopWithSavepoint");
+                    .hasMessageContaining(".viaSavepoint(savepointDir, jar, entryClass)");
             assertThat(flink.jobStatus(other).read().parallelism())
                     .allSatisfy((v, p) -> assertThat(p).isEqualTo(1));
+
+            String dir = plain.savepointDir("rescale");
+            RescaleJob rescale = flink.rescaleJob(other, 2)
+                    .atMost(4)
+                    .viaSavepoint(dir, plain.jobJar("job.jar"), LakehouseJob.class.getName());
+            ActionContext ctx = context();
+            StepPlan plan = rescale.plan(ctx);
+            assertThat(plan.summary())
+                    .startsWith("rescale job 'lakehouse-enrichment' (" + other + ") from 1 to 2 by stop-with-savepoint"
+                            + " into " + dir + " and a restart from it as job ")
+                    .endsWith("(the 'default' scheduler cannot rescale in place)");
+            assertThat(plan.warnings())
+                    .anySatisfy(w -> assertThat(w).startsWith("the job processes nothing from the stop until"));
+            assertThat(rescale.inverse(plan)).isEmpty();
+            assertThat(flink.jobStatus(other).read().state())
+                    .as("plan writes nothing")
+                    .isEqualTo("RUNNING");
+
+            long t0 = System.nanoTime();
+            ApplyResult result = rescale.apply(plan, ctx);
+            System.out.printf(
+                    "RescaleJob 1 -> 2 via savepoint: RUNNING at 2 with a checkpoint after the restore %d ms after"
+                            + " apply began%n",
+                    (System.nanoTime() - t0) / 1_000_000);
+
+            String newJob = result.details().path("newJobId").asText();
+            assertThat(flink.jobStatus(other).read().state()).isEqualTo("FINISHED");
+            assertThat(flink.jobStatus(newJob).read().parallelism())
+                    .isNotEmpty()
+                    .allSatisfy((v, p) -> assertThat(p).isEqualTo(2));
+            JsonNode restored = plain.rest("GET", "jobs/" + newJob + "/checkpoints", null)
+                    .path("latest")
+                    .path("restored");
+            assertThat(RestartFromSavepoint.samePath(
+                            restored.path("external_path").asText(),
+                            result.details().path("savepointPath").asText()))
+                    .isTrue();
+            assertThat(rescale.verify(plan, result, ctx).ok()).isTrue();
+            // a rerun of the step finds the job it started
+            assertThat(rescale.plan(ctx).isNoop()).isTrue();
         } finally {
             plain.close();
         }

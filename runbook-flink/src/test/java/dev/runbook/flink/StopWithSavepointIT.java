@@ -67,7 +67,7 @@ class StopWithSavepointIT extends ActionContract<StopWithSavepoint> {
         StepPlan plan = action().plan(ctx);
         assertThat(plan.warnings())
                 .anySatisfy(w -> assertThat(w).startsWith("the job stops processing"))
-                .anySatisfy(w -> assertThat(w).startsWith("no inverse in runbook-flink yet"));
+                .anySatisfy(w -> assertThat(w).startsWith("no inverse: restart the job from the savepoint path"));
         assertThat(action().inverse(plan)).isEmpty();
 
         ApplyResult result = action().apply(plan, ctx);

@@ -21,7 +21,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
  * A real Flink 2.3 MiniCluster in the test JVM, serving the real REST API on a free loopback port, with
@@ -59,6 +58,7 @@ public final class FlinkTestCluster {
         conf.put("jobmanager.adaptive-scheduler.submission.resource-stabilization-timeout", "1 s");
         conf.put("jobmanager.adaptive-scheduler.rescale-trigger.max-delay", "1 s");
         conf.put("io.tmp.dirs", dir.toString());
+        conf.put("web.upload.dir", dir.resolve("jars").toString());
         // checkpoint statistics cached 500 ms instead of web.refresh-interval (3 s): the stale-plan fixtures
         // wait until another operator's savepoint shows; job details keep the default 3 s cache
         conf.put("rest.cache.checkpoint-statistics.timeout", "500 ms");
@@ -109,6 +109,69 @@ public final class FlinkTestCluster {
         }
     }
 
+    /**
+     * A jar of the test job's program ({@link LakehouseJob}, its entry class and Main-Class), written to
+     * {@code name} in the cluster's temp dir, as a build would produce it for {@code POST /jars/upload}.
+     * The other classes (Flink's, the map) come from the test class path. {@code extra} entries (text
+     * files) change the jar's bytes, as a new build would.
+     */
+    public Path jobJar(String name, String... extra) {
+        Path jar = dir.resolve(name);
+        java.util.jar.Manifest mf = new java.util.jar.Manifest();
+        mf.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        mf.getMainAttributes().put(java.util.jar.Attributes.Name.MAIN_CLASS, LakehouseJob.class.getName());
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), mf)) {
+            String entry = LakehouseJob.class.getName().replace('.', '/') + ".class";
+            out.putNextEntry(new java.util.jar.JarEntry(entry));
+            try (var in = LakehouseJob.class.getClassLoader().getResourceAsStream(entry)) {
+                in.transferTo(out);
+            }
+            out.closeEntry();
+            for (String e : extra) {
+                out.putNextEntry(new java.util.jar.JarEntry(e));
+                out.write(e.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return jar;
+    }
+
+    /**
+     * Stops {@code jobId} with a savepoint into {@code dir} as another operator would, waits until it is
+     * FINISHED; returns the savepoint path.
+     */
+    public String stopWithSavepoint(String jobId, String savepointDir) {
+        String trigger = rest(
+                        "POST",
+                        "jobs/" + jobId + "/stop",
+                        Map.of("targetDirectory", savepointDir, "drain", false, "formatType", "CANONICAL"))
+                .path("request-id")
+                .asText();
+        for (int i = 0; i < 1200; i++) {
+            JsonNode s = rest("GET", "jobs/" + jobId + "/savepoints/" + trigger, null);
+            if ("COMPLETED".equals(s.path("status").path("id").asText())) {
+                String path = s.path("operation").path("location").asText();
+                if (path.isEmpty()) {
+                    throw new IllegalStateException("stop-with-savepoint failed: " + s);
+                }
+                for (int k = 0;
+                        k < 600
+                                && !rest("GET", "jobs/" + jobId, null)
+                                        .path("state")
+                                        .asText()
+                                        .matches("FINISHED|CANCELED|FAILED");
+                        k++) {
+                    sleep(50);
+                }
+                return path;
+            }
+            sleep(50);
+        }
+        throw new IllegalStateException("stop-with-savepoint " + trigger + " did not complete");
+    }
+
     /** The test job RUNNING at {@code parallelism}: the current one if it is, else a new one (others cancelled). */
     public synchronized String runningJob(int parallelism) {
         if (job != null) {
@@ -156,18 +219,9 @@ public final class FlinkTestCluster {
     public String submit(int parallelism, MapFunction<Long, Long> map) {
         try {
             StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.getExecutionEnvironment(Configuration.fromMap(Map.of(
-                            "restart-strategy.type", "fixed-delay",
-                            "restart-strategy.fixed-delay.attempts", "1000000",
-                            "restart-strategy.fixed-delay.delay", "200 ms")));
+                    StreamExecutionEnvironment.getExecutionEnvironment(LakehouseJob.restartEvery200ms());
             env.setParallelism(parallelism);
-            env.enableCheckpointing(300);
-            env.fromSequence(0, Long.MAX_VALUE)
-                    .name("numbers")
-                    .map(map)
-                    .name("enrich")
-                    .sinkTo(new DiscardingSink<>())
-                    .name("lake");
+            LakehouseJob.build(env, map);
             var graph = env.getStreamGraph();
             graph.setJobName("lakehouse-enrichment");
             JobID id = cluster.submitJob(graph.getJobGraph())
