@@ -183,7 +183,9 @@ public final class ScanDeleteByPattern implements Action {
         ScanDeleteEngine.Count count = count(nodes, ctx, prot, s.sampleSize());
         Observed observed = new Observed(s.pattern(), states, count.matching(), count.protectedMatched());
         List<String> warnings = new ArrayList<>(KeyPatterns.deletePatternWarnings(s.pattern()));
-        warnings.addAll(KeyPatterns.protectWarnings(protectedGlobs(ctx), count.sampleKeys()));
+        // the whole sample (up to sampleSize keys), not the 20 shown: a protect glob's near-misses are often
+        // a few keys among many
+        warnings.addAll(KeyPatterns.protectWarnings(protectedGlobs(ctx), count.allSampleKeys()));
         if (count.matching() == 0) {
             StepPlan.Builder none = StepPlan.builder(this);
             warnings.forEach(none::warning);

@@ -302,6 +302,11 @@ final class ScanDeleteEngine {
                     .limit(SAMPLE_SHOWN)
                     .toList();
         }
+
+        /** Every sampled key (up to the action's sample size), not only the ones shown. */
+        List<String> allSampleKeys() {
+            return sample.values().stream().flatMap(List::stream).toList();
+        }
     }
 
     /**
