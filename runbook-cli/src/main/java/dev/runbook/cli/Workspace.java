@@ -120,7 +120,8 @@ final class Workspace {
                 try {
                     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
                 } catch (UnsupportedOperationException e) {
-                    // not a POSIX file system: the directory's permissions protect it
+                    // not a POSIX file system (Windows): the file keeps the directory's default access;
+                    // set RUNBOOK_BINDING_KEY instead where that is not private enough
                 }
                 Files.writeString(tmp, HexFormat.of().formatHex(k), StandardCharsets.UTF_8);
                 try {

@@ -83,7 +83,7 @@ class ProbesIT {
 
     @Test
     void credentialsInTheUrlAreRefused_theyWouldPrint() {
-        assertThatThrownBy(() -> ElasticsearchActions.connect("http://elastic:secret@127.0.0.1:9200"))
+        assertThatThrownBy(() -> ElasticsearchActions.connect("http://elastic:secret@127.0.0.1:1"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("connect(url, user, Secret.of(password))")
                 .hasMessageNotContaining("secret@");

@@ -266,8 +266,7 @@ public final class SeedRunbooks implements RunbookProvider {
                 .parameter(ParameterSpec.of(
                         "recoveryTimeout", ParameterType.DURATION, "15m", "how long replication may take to recover"))
                 .build(args -> KafkaBrokerDown.runbook(
-                        args.closeLater(
-                                KafkaActions.connect(args.connection("kafka").url())),
+                        args.closeLater(kafka(args.connection("kafka"))),
                         args.closeLater(kubernetes(args.connection("kubernetes"))),
                         args.string("namespace"),
                         args.string("statefulSet"),
@@ -286,8 +285,7 @@ public final class SeedRunbooks implements RunbookProvider {
                 .parameter(ParameterSpec.required(
                         "poisonOffset", ParameterType.INTEGER, "the offset of the poison message on its partition"))
                 .build(args -> ConsumerLagPoisonMessage.runbook(
-                        args.closeLater(
-                                KafkaActions.connect(args.connection("kafka").url())),
+                        args.closeLater(kafka(args.connection("kafka"))),
                         args.closeLater(kubernetes(args.connection("kubernetes"))),
                         args.integer("poisonOffset")));
     }
@@ -327,8 +325,7 @@ public final class SeedRunbooks implements RunbookProvider {
                         "records that make a flood"))
                 .parameter(ParameterSpec.of("parking", ParameterType.STRING, DlqFlood.PARKING, "the parking topic"))
                 .build(args -> DlqFlood.runbook(
-                        args.closeLater(
-                                KafkaActions.connect(args.connection("kafka").url())),
+                        args.closeLater(kafka(args.connection("kafka"))),
                         args.string("dlq"),
                         args.string("origin"),
                         args.integer("alertSize"),
@@ -350,8 +347,7 @@ public final class SeedRunbooks implements RunbookProvider {
                         ParameterType.STRING,
                         "the last good time, ISO-8601 with offset (2026-11-21T01:00:00Z)"))
                 .build(args -> DataIntegrityIssue.runbook(
-                        args.closeLater(
-                                KafkaActions.connect(args.connection("kafka").url())),
+                        args.closeLater(kafka(args.connection("kafka"))),
                         args.closeLater(kubernetes(args.connection("kubernetes"))),
                         Path.of(args.string("offsetsFile")),
                         OffsetDateTime.parse(args.string("goodAt"))));
@@ -370,14 +366,17 @@ public final class SeedRunbooks implements RunbookProvider {
                         ParameterType.STRING,
                         "the exception class, such as java.net.SocketTimeoutException"))
                 .build(args -> RunawayDlqGrowth.runbook(
-                        args.closeLater(
-                                KafkaActions.connect(args.connection("kafka").url())),
+                        args.closeLater(kafka(args.connection("kafka"))),
                         args.closeLater(kubernetes(args.connection("kubernetes"))),
                         args.string("errorClass")));
     }
 
     private static final String KUBERNETES =
             "the cluster: url = the kubeconfig context; kubeconfig: its path (a setting; default ~/.kube/config)";
+
+    private static KafkaActions kafka(Connection c) {
+        return KafkaActions.connect(c.url());
+    }
 
     private static K8sActions kubernetes(Connection c) {
         return c.setting("kubeconfig")

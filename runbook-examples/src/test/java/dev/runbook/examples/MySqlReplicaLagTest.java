@@ -50,7 +50,7 @@ class MySqlReplicaLagTest {
     static ReplicaLag lag(long seconds, long transactions) {
         return new ReplicaLag(
                 "mariadb://replica",
-                "127.0.0.1:3306",
+                "127.0.0.1:41306",
                 seconds,
                 transactions * 3_000,
                 transactions,
@@ -65,7 +65,7 @@ class MySqlReplicaLagTest {
                 Engine.MARIADB,
                 role,
                 readOnly,
-                "127.0.0.1:3306",
+                "127.0.0.1:41306",
                 true,
                 "Yes",
                 applying,
