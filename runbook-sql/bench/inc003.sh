@@ -15,7 +15,7 @@ CP="$MOD/target/classes:$ROOT/runbook-core/target/classes:$(cat "$MOD/target/ben
 TCP="$MOD/target/test-classes:$ROOT/runbook-test/target/classes:$CP"
 DIR=$(mktemp -d /tmp/runbook-sql-inc003-XXXX)
 java -cp "$TCP" -Dlogback.configurationFile="$MOD/src/test/resources/logback-test.xml" \
-  dev.runbook.sql.testing.ReplicaPairMain mariadb "$DIR/pair.env" >"$DIR/pair.log" 2>&1 &
+  dev.runbook.sql.test.ReplicaPairMain mariadb "$DIR/pair.env" >"$DIR/pair.log" 2>&1 &
 PAIR=$!
 stop() { kill "$PAIR" 2>/dev/null && wait "$PAIR" 2>/dev/null; rm -rf "$DIR"; }
 trap stop EXIT

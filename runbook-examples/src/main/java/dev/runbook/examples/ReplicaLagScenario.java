@@ -2,9 +2,9 @@ package dev.runbook.examples;
 
 import dev.runbook.core.Runbook;
 import dev.runbook.sql.SqlActions;
-import dev.runbook.sql.testing.MariaDbServers;
-import dev.runbook.sql.testing.ReplicaPair;
-import dev.runbook.sql.testing.SqlServer;
+import dev.runbook.sql.test.MariaDbServers;
+import dev.runbook.sql.test.ReplicaPair;
+import dev.runbook.sql.test.SqlServer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

@@ -7,7 +7,7 @@ import dev.runbook.core.ActionContext;
 import dev.runbook.core.ApplyResult;
 import dev.runbook.core.Outcome;
 import dev.runbook.core.StepPlan;
-import dev.runbook.flink.testing.FlinkTestCluster;
+import dev.runbook.flink.test.FlinkTestCluster;
 import dev.runbook.test.ActionContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;

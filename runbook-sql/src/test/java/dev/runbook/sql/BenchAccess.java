@@ -1,6 +1,6 @@
 package dev.runbook.sql;
 
-import dev.runbook.sql.testing.SqlServer;
+import dev.runbook.sql.test.SqlServer;
 import java.util.List;
 import java.util.Set;
 
@@ -53,7 +53,7 @@ public final class BenchAccess {
     /** The naive hand promotion: {@code pg_ctl promote} / {@code STOP REPLICA; RESET REPLICA ALL}, no fencing. */
     public static void promoteByHand(SqlServer replica) {
         if (TestClusters.pg(replica)) {
-            dev.runbook.sql.testing.PostgresServers.pgCtl(replica, "promote", "-w");
+            dev.runbook.sql.test.PostgresServers.pgCtl(replica, "promote", "-w");
         } else {
             TestClusters.promoteByHand(replica);
         }

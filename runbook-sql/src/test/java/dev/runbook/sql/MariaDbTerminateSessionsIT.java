@@ -1,7 +1,7 @@
 package dev.runbook.sql;
 
-import dev.runbook.sql.testing.SqlServer;
-import dev.runbook.sql.testing.SqlServers;
+import dev.runbook.sql.test.SqlServer;
+import dev.runbook.sql.test.SqlServers;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

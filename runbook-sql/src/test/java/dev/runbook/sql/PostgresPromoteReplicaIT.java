@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.runbook.core.ActionContext;
 import dev.runbook.core.ApplyResult;
 import dev.runbook.core.StepPlan;
-import dev.runbook.sql.testing.ReplicaPair;
-import dev.runbook.sql.testing.SqlServers;
+import dev.runbook.sql.test.ReplicaPair;
+import dev.runbook.sql.test.SqlServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

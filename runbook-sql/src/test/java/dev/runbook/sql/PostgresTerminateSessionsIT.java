@@ -3,8 +3,8 @@ package dev.runbook.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.core.StepPlan;
-import dev.runbook.sql.testing.SqlServer;
-import dev.runbook.sql.testing.SqlServers;
+import dev.runbook.sql.test.SqlServer;
+import dev.runbook.sql.test.SqlServers;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -3,9 +3,9 @@ package dev.runbook.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.runbook.sql.testing.ReplicaPair;
-import dev.runbook.sql.testing.SqlServer;
-import dev.runbook.sql.testing.SqlServers;
+import dev.runbook.sql.test.ReplicaPair;
+import dev.runbook.sql.test.SqlServer;
+import dev.runbook.sql.test.SqlServers;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;

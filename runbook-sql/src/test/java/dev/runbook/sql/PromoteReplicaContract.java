@@ -10,8 +10,8 @@ import dev.runbook.core.RefusedException;
 import dev.runbook.core.Secret;
 import dev.runbook.core.StepPlan;
 import dev.runbook.core.TargetUnavailableException;
-import dev.runbook.sql.testing.ReplicaPair;
-import dev.runbook.sql.testing.SqlServer;
+import dev.runbook.sql.test.ReplicaPair;
+import dev.runbook.sql.test.SqlServer;
 import dev.runbook.test.ActionContract;
 import java.time.Duration;
 import java.util.List;
@@ -287,7 +287,7 @@ abstract class PromoteReplicaContract extends ActionContract<PromoteReplica> {
 
     @Test
     void anUnreachableHost_isAClearErrorWithinTheConnectTimeout() {
-        int closed = dev.runbook.sql.testing.SqlServers.freePort();
+        int closed = dev.runbook.sql.test.SqlServers.freePort();
         String url = replica.jdbcUrl().replace(":" + replica.port() + "/", ":" + closed + "/");
         long start = System.nanoTime();
         try (SqlActions nowhere = SqlActions.connect(url, replica.adminUser(), replica.adminPassword())) {

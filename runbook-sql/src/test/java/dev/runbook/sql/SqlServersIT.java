@@ -2,8 +2,8 @@ package dev.runbook.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runbook.sql.testing.ReplicaPair;
-import dev.runbook.sql.testing.SqlServers;
+import dev.runbook.sql.test.ReplicaPair;
+import dev.runbook.sql.test.SqlServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

@@ -9,7 +9,7 @@ import dev.runbook.core.ApplyResult;
 import dev.runbook.core.Json;
 import dev.runbook.core.Outcome;
 import dev.runbook.core.StepPlan;
-import dev.runbook.sql.testing.SqlServer;
+import dev.runbook.sql.test.SqlServer;
 import dev.runbook.test.ActionContract;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,6 +1,6 @@
 package dev.runbook.sql;
 
-import dev.runbook.sql.testing.SqlServer;
+import dev.runbook.sql.test.SqlServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

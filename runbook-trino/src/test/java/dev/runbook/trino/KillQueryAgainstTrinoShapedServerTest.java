@@ -19,7 +19,7 @@ import dev.runbook.core.RunbookEngine;
 import dev.runbook.core.StalePlanException;
 import dev.runbook.core.StepPlan;
 import dev.runbook.test.RecordingAuditSink;
-import dev.runbook.trino.testing.TrinoShapedServer;
+import dev.runbook.trino.test.TrinoShapedServer;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.runbook.flink.testing;
+package dev.runbook.flink.test;
 
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;

@@ -1,4 +1,4 @@
-package dev.runbook.sql.testing;
+package dev.runbook.sql.test;
 
 import dev.runbook.core.Secret;
 import java.nio.file.Path;

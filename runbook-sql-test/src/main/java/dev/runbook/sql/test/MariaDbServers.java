@@ -1,4 +1,4 @@
-package dev.runbook.sql.testing;
+package dev.runbook.sql.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

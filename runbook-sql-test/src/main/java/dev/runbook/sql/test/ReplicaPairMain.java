@@ -1,4 +1,4 @@
-package dev.runbook.sql.testing;
+package dev.runbook.sql.test;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +10,7 @@ import java.util.concurrent.CountDownLatch;
  * process is stopped (SIGTERM or Ctrl-C stop both servers and delete their directory).
  *
  * <pre>{@code
- * java -cp <runbook-sql test classpath> dev.runbook.sql.testing.ReplicaPairMain mariadb /tmp/pair.env
+ * java -cp <runbook-sql test classpath> dev.runbook.sql.test.ReplicaPairMain mariadb /tmp/pair.env
  * # /tmp/pair.env: PRIMARY_URL=jdbc:mariadb://127.0.0.1:40123/ REPLICA_URL=... ADMIN_USER=admin ...
  * }</pre>
  */

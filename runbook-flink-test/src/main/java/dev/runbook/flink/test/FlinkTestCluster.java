@@ -1,4 +1,4 @@
-package dev.runbook.flink.testing;
+package dev.runbook.flink.test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runbook.core.Json;
@@ -28,9 +28,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * a number sequence through a slow map (about 500 records/s per subtask) into a discarding sink, with a
  * checkpoint every 300 ms. Checkpoint statistics are cached 500 ms (default 3 s). One cluster per JVM ({@link #get()}); one job at a time ({@link #runningJob}).
  *
- * <p>Shipped in runbook-flink's test-jar (this package only), so that other modules' integration tests
- * (runbook-examples' lakehouse runbook) start the same cluster: {@code <type>test-jar</type>}, scope test,
- * with flink-runtime, flink-clients and flink-streaming-java in test scope beside it.
+ * <p>Shipped as runbook-flink-test (add it in test scope; it brings flink-runtime, flink-clients,
+ * flink-streaming-java and flink-runtime-web), so that other modules' integration tests (runbook-examples'
+ * lakehouse runbook) start the same cluster.
  */
 public final class FlinkTestCluster {
 

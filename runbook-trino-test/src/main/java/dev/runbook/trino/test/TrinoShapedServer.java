@@ -1,4 +1,4 @@
-package dev.runbook.trino.testing;
+package dev.runbook.trino.test;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,8 +24,8 @@ import java.util.Map;
  * size strings; kill answers 202, 409 for a query already done, 410 for an unknown one; 401 without
  * {@code X-Trino-User}). A killed query becomes FAILED with {@code ADMINISTRATIVELY_KILLED}.
  *
- * <p>Shipped in runbook-trino's test-jar (this package only) for other modules' tests, such as
- * runbook-examples' lakehouse runbook: {@code <type>test-jar</type>}, scope test.
+ * <p>Shipped as runbook-trino-test (add it in test scope) for other modules' tests, such as
+ * runbook-examples' lakehouse runbook.
  */
 public final class TrinoShapedServer implements AutoCloseable {
 
