@@ -2,7 +2,7 @@
 # The two paths of RescaleJob side by side on a Flink MiniCluster (dev.runbook.flink.bench.RescaleBench):
 # apply -> RUNNING at the new parallelism with a completed checkpoint, N rounds per path, median and max.
 # Usage (from anywhere): runbook-flink/bench/rescale.sh [rounds, default 5]
-# Needs runbook-core and runbook-test installed (./mvnw -q install -DskipTests); MAVEN_REPO_LOCAL=/path picks
+# Needs runbook-core, runbook-test and runbook-flink-test installed (./mvnw -q install -DskipTests); MAVEN_REPO_LOCAL=/path picks
 # another local repository.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
