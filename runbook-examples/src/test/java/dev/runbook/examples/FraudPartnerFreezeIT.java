@@ -50,6 +50,9 @@ class FraudPartnerFreezeIT {
             + "{\"partner_id\":\"P001\",\"txn_id\":\"TX-1002\",\"amount_vnd\":20000000,\"signals\":[\"velocity\"]},"
             + "{\"partner_id\":\"P007\",\"txn_id\":\"TX-2001\",\"amount_vnd\":5000000,"
             + "\"signals\":[\"amount_10x_first_time\"]}]";
+    /** A reason a shell would split and interpret; as one argv element it reaches the command as typed. */
+    static final String SHELLY = "chargeback risk; \"P001\" $(rm -rf /) & 'more'";
+
     static final Pattern AMPERSAND = Pattern.compile("&");
     static final List<List<String>> execs = new CopyOnWriteArrayList<>();
     static FraudServices services;
@@ -108,7 +111,7 @@ class FraudPartnerFreezeIT {
                                 .build())
                 .always();
         for (String verb : List.of("freeze", "unfreeze")) {
-            for (String reason : List.of(REASON, "false_positive_verified_by_phone")) {
+            for (String reason : List.of(REASON, "false_positive_verified_by_phone", SHELLY)) {
                 server.expect()
                         .withPath(execPath(FraudPartnerFreeze.argv(verb, "P001", reason)))
                         .andUpgradeToWebSocket()
@@ -123,8 +126,9 @@ class FraudPartnerFreezeIT {
     static String execPath(List<String> argv) {
         StringBuilder b = new StringBuilder(PODS + "/" + POD + "/exec?");
         for (String a : argv) {
+            // fabric8 writes a space as %20 where URLEncoder writes '+' (a literal '+' is %2B either way)
             b.append("command=")
-                    .append(URLEncoder.encode(a, StandardCharsets.UTF_8))
+                    .append(URLEncoder.encode(a, StandardCharsets.UTF_8).replace("+", "%20"))
                     .append('&');
         }
         return b.append("container=partner-svc&stdout=true&stderr=true").toString();
@@ -275,5 +279,32 @@ class FraudPartnerFreezeIT {
                 .containsExactly(List.of(
                         "/app/bin/admin", "unfreeze", "--partner=P001", "--reason=false_positive_verified_by_phone"));
         assertThat(services.status("P001")).isEqualTo("ACTIVE");
+    }
+
+    @Test
+    void frozenByAnotherOperatorAfterThePlan_theApplyIsUnchanged_noExec() throws Exception {
+        Runbook rb = freeze("P001", services.token());
+        try (JsonLinesAuditSink audit = JsonLinesAuditSink.open(dir.resolve("audit.jsonl"))) {
+            RunbookEngine engine = engine(audit);
+            Plan plan = engine.plan(rb);
+            services.status("P001", FraudPartnerFreeze.FROZEN); // someone froze it by hand meanwhile
+            assertThat(engine.apply(rb, plan))
+                    .succeeded()
+                    .step("freeze-partner")
+                    .hasOutcome(Outcome.UNCHANGED);
+        }
+        assertThat(execs).isEmpty();
+    }
+
+    @Test
+    void aReasonWithShellCharacters_reachesTheCommandAsOneArgument() throws Exception {
+        Runbook rb = FraudPartnerFreeze.runbook(
+                k8s, services.baseUrl(), services.baseUrl(), services.token(), "P001", SHELLY);
+        try (JsonLinesAuditSink audit = JsonLinesAuditSink.open(dir.resolve("audit.jsonl"))) {
+            RunbookEngine engine = engine(audit);
+            assertThat(engine.apply(rb, engine.plan(rb))).succeeded();
+        }
+        assertThat(execs).containsExactly(List.of("/app/bin/admin", "freeze", "--partner=P001", "--reason=" + SHELLY));
+        assertThat(services.status("P001")).isEqualTo("FROZEN");
     }
 }
