@@ -50,7 +50,9 @@ public final class SeedRunbooks implements RunbookProvider {
                 elasticsearchDrift(),
                 dlqFlood(),
                 dataIntegrityIssue(),
-                runawayDlqGrowth());
+                runawayDlqGrowth(),
+                fraudPartnerFreeze(),
+                fraudPartnerUnfreeze());
     }
 
     @Override
@@ -369,6 +371,79 @@ public final class SeedRunbooks implements RunbookProvider {
                         args.closeLater(kafka(args.connection("kafka"))),
                         args.closeLater(kubernetes(args.connection("kubernetes"))),
                         args.string("errorClass")));
+    }
+
+    /** INC-011 Fraud detection triggered, scenario 1: {@link FraudPartnerFreeze#runbook}. */
+    static RunbookSpec fraudPartnerFreeze() {
+        return RunbookSpec.builder("INC-011", "Fraud detection triggered")
+                .severity(Severity.SEV1)
+                .description("The partner among finance-svc's fraud alerts (and its largest txn against the SBV"
+                        + " threshold), freeze its wallet with /app/bin/admin freeze in partner-svc-0 and a"
+                        + " justification, verify FROZEN, then the seed's notify, settle, report, evidence steps")
+                .connection("kubernetes", "kubernetes", KUBERNETES)
+                .connection(
+                        "finance-svc",
+                        "http",
+                        "finance-svc's base URL; token: the internal JWT (a secret setting), sent to partner-svc too")
+                .connection("partner-svc", "http", "partner-svc's base URL (GET /internal/partners/{id})")
+                .parameter(
+                        ParameterSpec.required("partner", ParameterType.STRING, "the partner to freeze, such as P001"))
+                .parameter(ParameterSpec.required(
+                        "justification",
+                        ParameterType.STRING,
+                        "why (audited, the command's --reason), such as fraud_alert_INC-011-2026-05-28"))
+                .parameter(ParameterSpec.of(
+                        "namespace", ParameterType.STRING, FraudPartnerFreeze.NAMESPACE, "partner-svc's namespace"))
+                .parameter(ParameterSpec.of(
+                        "pod", ParameterType.STRING, FraudPartnerFreeze.POD, "the pod that runs the admin command"))
+                .parameter(ParameterSpec.of(
+                        "hours", ParameterType.INTEGER, String.valueOf(FraudPartnerFreeze.HOURS), "the alerts' window"))
+                .build(args -> FraudPartnerFreeze.runbook(
+                        args.closeLater(kubernetes(args.connection("kubernetes"))),
+                        args.connection("finance-svc").url(),
+                        args.connection("partner-svc").url(),
+                        bearer(args.connection("finance-svc"), "INC-011"),
+                        args.string("partner"),
+                        args.string("justification"),
+                        args.string("namespace"),
+                        args.string("pod"),
+                        Math.toIntExact(args.integer("hours"))));
+    }
+
+    /** INC-011 scenario 2, a false positive: {@link FraudPartnerFreeze#unfreeze}. */
+    static RunbookSpec fraudPartnerUnfreeze() {
+        return RunbookSpec.builder("INC-011-UNFREEZE", "Fraud alert was a false positive: unfreeze the partner")
+                .severity(Severity.SEV2)
+                .description("The partner is FROZEN, verified by phone, unfreeze its wallet with /app/bin/admin"
+                        + " unfreeze and a justification, verify ACTIVE, note it and tune the rule")
+                .connection("kubernetes", "kubernetes", KUBERNETES)
+                .connection(
+                        "partner-svc",
+                        "http",
+                        "partner-svc's base URL (GET /internal/partners/{id}); token: the internal JWT (a secret)")
+                .parameter(ParameterSpec.required(
+                        "partner", ParameterType.STRING, "the partner to unfreeze, such as P001"))
+                .parameter(ParameterSpec.required(
+                        "justification", ParameterType.STRING, "why (audited, the command's --reason)"))
+                .parameter(ParameterSpec.of(
+                        "namespace", ParameterType.STRING, FraudPartnerFreeze.NAMESPACE, "partner-svc's namespace"))
+                .parameter(ParameterSpec.of(
+                        "pod", ParameterType.STRING, FraudPartnerFreeze.POD, "the pod that runs the admin command"))
+                .build(args -> FraudPartnerFreeze.unfreeze(
+                        args.closeLater(kubernetes(args.connection("kubernetes"))),
+                        args.connection("partner-svc").url(),
+                        bearer(args.connection("partner-svc"), "INC-011-UNFREEZE"),
+                        args.string("partner"),
+                        args.string("justification"),
+                        args.string("namespace"),
+                        args.string("pod")));
+    }
+
+    private static Secret bearer(Connection c, String id) {
+        Secret token = c.secret("token")
+                .orElseThrow(() -> new IllegalArgumentException(
+                        id + " needs the internal JWT: set " + c.name() + ".token=env:NAME in the profile"));
+        return Secret.of("Bearer " + token.reveal());
     }
 
     private static final String KUBERNETES =

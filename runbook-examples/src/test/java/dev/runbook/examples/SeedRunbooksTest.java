@@ -82,7 +82,9 @@ class SeedRunbooksTest {
                         "INC-009",
                         "DLQ-FLOOD",
                         "DATA-INTEGRITY",
-                        "DLQ-GROWTH");
+                        "DLQ-GROWTH",
+                        "INC-011",
+                        "INC-011-UNFREEZE");
     }
 
     @Test
@@ -130,5 +132,79 @@ class SeedRunbooksTest {
                                 "primary", Connection.of("primary", "jdbc:mariadb://127.0.0.1:2/"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("justification");
+    }
+
+    @Test
+    void inc011_isBuiltFromItsArgumentsLikeTheHandWrittenOne_theTokenNeverInItsText() {
+        RunbookRegistry registry = RunbookRegistry.load();
+        String kubeconfig = kubeconfig();
+        Connection kubernetes = new Connection("kubernetes", "smp-asia", Map.of("kubeconfig", kubeconfig), Map.of());
+        Connection finance = new Connection(
+                "finance-svc",
+                "http://127.0.0.1:1",
+                Map.of(),
+                Map.of("token", dev.runbook.core.Secret.of("s3cr3t-jwt")));
+        Connection partner = Connection.of("partner-svc", "http://127.0.0.1:2");
+        try (RunbookArguments args = registry.arguments(
+                        "INC-011",
+                        Map.of("partner", "P001", "justification", "fraud_alert_INC-011-2026-05-28"),
+                        Map.of("kubernetes", kubernetes, "finance-svc", finance, "partner-svc", partner));
+                dev.runbook.k8s.K8sActions k8s =
+                        dev.runbook.k8s.K8sActions.connect(java.nio.file.Path.of(kubeconfig), "smp-asia")) {
+            Runbook fromRegistry = registry.find("INC-011").build(args);
+            Runbook byHand = FraudPartnerFreeze.runbook(
+                    k8s,
+                    "http://127.0.0.1:1",
+                    "http://127.0.0.1:2",
+                    dev.runbook.core.Secret.of("Bearer s3cr3t-jwt"),
+                    "P001",
+                    "fraud_alert_INC-011-2026-05-28");
+            assertThat(fromRegistry.fingerprint()).isEqualTo(byHand.fingerprint());
+            assertThat(fromRegistry.toString()).doesNotContain("s3cr3t-jwt");
+        }
+    }
+
+    @Test
+    void inc011_withoutAJustificationOrAToken_isRefusedNamingIt() {
+        RunbookRegistry registry = RunbookRegistry.load();
+        Map<String, Connection> connections = Map.of(
+                "kubernetes", new Connection("kubernetes", "smp-asia", Map.of("kubeconfig", kubeconfig()), Map.of()),
+                "finance-svc", Connection.of("finance-svc", "http://127.0.0.1:1"),
+                "partner-svc", Connection.of("partner-svc", "http://127.0.0.1:2"));
+        assertThatThrownBy(() -> registry.arguments("INC-011", Map.of("partner", "P001"), connections))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("justification");
+        try (RunbookArguments args =
+                registry.arguments("INC-011", Map.of("partner", "P001", "justification", "fraud_alert"), connections)) {
+            assertThatThrownBy(() -> registry.find("INC-011").build(args))
+                    .hasMessageContaining("finance-svc.token=env:NAME");
+        }
+    }
+
+    /** A kubeconfig with context smp-asia pointing at a port nothing listens on (nothing connects). */
+    private static String kubeconfig() {
+        try {
+            java.nio.file.Path f = java.nio.file.Files.createTempFile("kubeconfig", ".yaml");
+            f.toFile().deleteOnExit();
+            java.nio.file.Files.writeString(
+                    f,
+                    """
+                    apiVersion: v1
+                    kind: Config
+                    clusters:
+                    - name: smp-asia
+                      cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}
+                    users:
+                    - name: u
+                      user: {token: t}
+                    contexts:
+                    - name: smp-asia
+                      context: {cluster: smp-asia, user: u}
+                    current-context: smp-asia
+                    """);
+            return f.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
