@@ -31,7 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  *
  * <p>The plan is the action's own plan with a warning that says what is waited for; the probe, the condition
- * and the wait are parameters, bound into the plan with the action's.
+ * and the wait are parameters, bound into the plan with the action's. The wait runs inside the step, so it
+ * counts against the engine's {@code stepTimeout} if one is set: give the step room for the wait and the
+ * action's own (a restart's rollout timeout).
  */
 public final class Unless implements Action {
     private final Action action;
