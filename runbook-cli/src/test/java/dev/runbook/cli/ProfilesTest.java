@@ -83,4 +83,27 @@ class ProfilesTest {
                 .isInstanceOf(CliException.class)
                 .satisfies(e -> assertThat(((CliException) e).exitCode()).isEqualTo(ExitCode.BAD_USAGE));
     }
+
+    @Test
+    void inc012_oneConnectionPerContext_sharingOneKubeconfig() throws IOException {
+        RunbookSpec inc012 = dev.runbook.core.registry.RunbookRegistry.load().find("INC-012");
+        Profiles p = profiles("prod.smp-asia.url=smp-asia\n"
+                + "prod.smp-asia.kubeconfig=/etc/runbook/kubeconfig\n"
+                + "prod.smp-china.url=smp-china\n"
+                + "prod.smp-china.kubeconfig=/etc/runbook/kubeconfig\n"
+                + "prod.smp-us.url=smp-us\n"
+                + "prod.mirrormaker.url=http://mirrormaker-asia-to-cn:8080/metrics\n");
+        Map<String, Connection> c = p.connections("prod", inc012);
+        assertThat(c).containsOnlyKeys("smp-asia", "smp-china", "smp-us", "mirrormaker");
+        assertThat(c.get("smp-china").url()).isEqualTo("smp-china");
+        assertThat(c.get("smp-china").setting("kubeconfig")).contains("/etc/runbook/kubeconfig");
+        assertThat(c.get("smp-us").setting("kubeconfig"))
+                .as("default ~/.kube/config")
+                .isEmpty();
+        assertThatThrownBy(() -> profiles("prod.smp-asia.url=smp-asia\nprod.smp-us.url=smp-us\n"
+                                + "prod.mirrormaker.url=http://mm:8080/metrics\n")
+                        .connections("prod", inc012))
+                .hasMessageContaining("INC-012 needs connection 'smp-china'")
+                .hasMessageContaining("set prod.smp-china.url");
+    }
 }

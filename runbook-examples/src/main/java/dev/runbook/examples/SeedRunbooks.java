@@ -48,11 +48,12 @@ public final class SeedRunbooks implements RunbookProvider {
                 consumerLagPoisonMessage(),
                 debeziumConnectorCrashed(),
                 elasticsearchDrift(),
+                fraudPartnerFreeze(),
+                fraudPartnerUnfreeze(),
+                crossRegionReplicationLag(),
                 dlqFlood(),
                 dataIntegrityIssue(),
-                runawayDlqGrowth(),
-                fraudPartnerFreeze(),
-                fraudPartnerUnfreeze());
+                runawayDlqGrowth());
     }
 
     @Override
@@ -310,6 +311,81 @@ public final class SeedRunbooks implements RunbookProvider {
                         args.string("connector"),
                         args.duration("runningTimeout")));
     }
+
+    /** INC-012 Cross-region replication lag: {@link CrossRegionReplicationLag}, one connection per context. */
+    static RunbookSpec crossRegionReplicationLag() {
+        RunbookSpec.Builder b = RunbookSpec.builder("INC-012", "Cross-region replication lag")
+                .severity(Severity.SEV2)
+                .description("Lag from MirrorMaker's metrics and the replication agents in smp-asia, smp-china and"
+                        + " smp-us; wait for a network blip, restart mirrormaker-to-cn in smp-asia if the lag stays,"
+                        + " scale it to 3 until the lag is under 30 s and back, verify every region");
+        for (String context : REGIONS) {
+            b.connection(
+                    context,
+                    "kubernetes",
+                    "context " + context + ": url = its kubeconfig context (such as "
+                            + context + "); kubeconfig: its path (a setting; default ~/.kube/config)"
+                            + (context.equals("smp-asia") ? "; MirrorMaker runs here" : ""));
+        }
+        return b.connection(
+                        "mirrormaker",
+                        "http",
+                        "MirrorMaker's Prometheus metrics URL, such as " + CrossRegionReplicationLag.METRICS_URL)
+                .parameter(ParameterSpec.of(
+                        "namespace",
+                        ParameterType.STRING,
+                        CrossRegionReplicationLag.NAMESPACE,
+                        "the namespace of the agents and of MirrorMaker"))
+                .parameter(ParameterSpec.of(
+                        "agents", ParameterType.STRING, CrossRegionReplicationLag.AGENTS, "the agents' label selector"))
+                .parameter(ParameterSpec.of(
+                        "deployment",
+                        ParameterType.STRING,
+                        CrossRegionReplicationLag.MIRROR_MAKER,
+                        "MirrorMaker's Deployment in smp-asia"))
+                .parameter(ParameterSpec.of(
+                        "metric",
+                        ParameterType.STRING,
+                        CrossRegionReplicationLag.LAG_METRIC,
+                        "the lag metric (seconds)"))
+                .parameter(ParameterSpec.of(
+                        "region", ParameterType.STRING, CrossRegionReplicationLag.REGION, "the metric's region label"))
+                .parameter(ParameterSpec.of(
+                        "scaleTo",
+                        ParameterType.INTEGER,
+                        String.valueOf(CrossRegionReplicationLag.SCALE_TO),
+                        "MirrorMaker replicas while the lag catches up"))
+                .parameter(ParameterSpec.of(
+                        "alertSeconds", ParameterType.DECIMAL, "60", "lag above which the runbook applies"))
+                .parameter(
+                        ParameterSpec.of("hotSeconds", ParameterType.DECIMAL, "30", "lag under which it is resolved"))
+                .parameter(ParameterSpec.of(
+                        "blipWait", ParameterType.DURATION, "5m", "how long a network blip may take to recover"))
+                .parameter(ParameterSpec.of(
+                        "recoveryTimeout", ParameterType.DURATION, "15m", "how long the lag may take to catch up"))
+                .build(args -> {
+                    List<K8sActions> contexts = REGIONS.stream()
+                            .map(c -> args.closeLater(kubernetes(args.connection(c))))
+                            .toList();
+                    return CrossRegionReplicationLag.runbook(
+                            contexts,
+                            contexts.get(0),
+                            dev.runbook.core.http.Http.metric(
+                                            args.connection("mirrormaker").url(), args.string("metric"))
+                                    .label("region", args.string("region")),
+                            args.string("namespace"),
+                            args.string("agents"),
+                            args.string("deployment"),
+                            Math.toIntExact(args.integer("scaleTo")),
+                            args.decimal("alertSeconds"),
+                            args.decimal("hotSeconds"),
+                            args.duration("blipWait"),
+                            args.duration("recoveryTimeout"));
+                });
+    }
+
+    /** INC-012's contexts, MirrorMaker's first. */
+    static final List<String> REGIONS = List.of("smp-asia", "smp-china", "smp-us");
 
     /** Seed 002, the DLQ flood: {@link DlqFlood}. */
     static RunbookSpec dlqFlood() {

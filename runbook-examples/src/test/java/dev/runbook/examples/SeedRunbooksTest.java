@@ -11,9 +11,14 @@ import dev.runbook.core.registry.ParameterSpec;
 import dev.runbook.core.registry.RunbookArguments;
 import dev.runbook.core.registry.RunbookRegistry;
 import dev.runbook.core.registry.RunbookSpec;
+import dev.runbook.k8s.K8sActions;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The seed runbooks as the registry's first provider: found by id, built from text parameters. */
 class SeedRunbooksTest {
@@ -80,6 +85,7 @@ class SeedRunbooksTest {
                         "INC-007",
                         "INC-008",
                         "INC-009",
+                        "INC-012",
                         "DLQ-FLOOD",
                         "DATA-INTEGRITY",
                         "DLQ-GROWTH",
@@ -97,6 +103,36 @@ class SeedRunbooksTest {
                         dev.runbook.elasticsearch.ElasticsearchActions.connect(url)) {
             assertThat(registry.find("INC-009").build(args).fingerprint())
                     .isEqualTo(ElasticsearchDrift.runbook(es).fingerprint());
+        }
+    }
+
+    @Test
+    void inc012_oneConnectionPerContext_isBuiltFromItsDefaultsLikeTheHandWrittenOne(@TempDir Path dir)
+            throws Exception {
+        RunbookRegistry registry = RunbookRegistry.load();
+        StringBuilder y = new StringBuilder("apiVersion: v1\nkind: Config\nclusters:\n");
+        List<String> names = List.of("smp-asia", "smp-china", "smp-us");
+        names.forEach(n -> y.append("- name: " + n + "\n  cluster:\n    server: http://127.0.0.1:1\n"));
+        y.append("contexts:\n");
+        names.forEach(n -> y.append("- name: " + n + "\n  context:\n    cluster: " + n + "\n    user: u\n"));
+        y.append("users:\n- name: u\n  user:\n    token: t\ncurrent-context: smp-asia\n");
+        Path kubeconfig = Files.writeString(dir.resolve("config"), y.toString());
+        Map<String, Connection> connections = new java.util.HashMap<>();
+        names.forEach(
+                n -> connections.put(n, new Connection(n, n, Map.of("kubeconfig", kubeconfig.toString()), Map.of())));
+        connections.put("mirrormaker", Connection.of("mirrormaker", CrossRegionReplicationLag.METRICS_URL));
+        assertThat(registry.find("INC-012").connections())
+                .extracting(c -> c.name() + ":" + c.kind())
+                .containsExactly(
+                        "smp-asia:kubernetes", "smp-china:kubernetes", "smp-us:kubernetes", "mirrormaker:http");
+        try (RunbookArguments args = registry.arguments("INC-012", Map.of(), connections);
+                K8sActions asia = K8sActions.connect(kubeconfig, "smp-asia");
+                K8sActions china = K8sActions.connect(kubeconfig, "smp-china");
+                K8sActions us = K8sActions.connect(kubeconfig, "smp-us")) {
+            Runbook fromRegistry = registry.find("INC-012").build(args);
+            Runbook byHand = CrossRegionReplicationLag.runbook(
+                    asia, china, us, CrossRegionReplicationLag.lag(CrossRegionReplicationLag.METRICS_URL));
+            assertThat(fromRegistry.fingerprint()).isEqualTo(byHand.fingerprint());
         }
     }
 

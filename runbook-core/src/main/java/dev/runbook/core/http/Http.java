@@ -3,12 +3,14 @@ package dev.runbook.core.http;
 import java.util.Map;
 
 /**
- * The entry point to the HTTP primitives: calls to admin endpoints as actions, and health and state
- * endpoints as probes. Uses {@code java.net.http}; pass your own {@code HttpClient} where needed.
+ * The entry point to the HTTP primitives: calls to admin endpoints as actions, and health, state and
+ * Prometheus metrics endpoints as probes. Uses {@code java.net.http}; pass your own {@code HttpClient} where needed.
  *
  * <pre>{@code
  * import dev.runbook.core.http.Http;
  * HttpHealth health = Http.health("http://integration-svc:8080/health");
+ * HttpMetric lag = Http.metric("http://mirrormaker-asia-to-cn:8080/metrics", "region_replication_lag_seconds")
+ *     .label("region", "cn-to-global");
  * HttpField breaker = Http.field("http://integration-svc:8080/admin/circuit-breaker?service=inside", "/state");
  * HttpCall halfOpen = Http.post("http://integration-svc:8080/admin/circuit-breaker/half-open")
  *     .body("{\"service\":\"inside\"}").build();
@@ -58,6 +60,17 @@ public final class Http {
      */
     public static HttpHealth health(String url) {
         return new HttpHealth(HttpSupport.defaultClient(), HttpSupport.uri(url), HttpSupport.DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * A probe reading metric {@code name} from a Prometheus {@code /metrics} endpoint (the text format): the
+     * largest value of its series, narrowed with {@link HttpMetric#label(String, String)}.
+     *
+     * @throws IllegalArgumentException if the URL or the metric name is malformed
+     */
+    public static HttpMetric metric(String url, String name) {
+        return new HttpMetric(
+                HttpSupport.defaultClient(), HttpSupport.uri(url), name, Map.of(), HttpSupport.DEFAULT_TIMEOUT);
     }
 
     /**
