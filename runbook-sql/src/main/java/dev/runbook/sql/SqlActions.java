@@ -141,6 +141,21 @@ public final class SqlActions implements AutoCloseable {
     }
 
     /**
+     * One read-only statement as a probe, its values bound to the {@code ?} in order: {@code
+     * finance.query("stale rates", "SELECT ... WHERE rate_date < ?", LocalDate.of(2026, 12, 5))}. It runs in
+     * a {@code READ ONLY} transaction (the server refuses writes), rolled back, under a 10 s statement
+     * timeout, refusing more than 1,000 rows; see {@link SqlQuery} for {@code .maxRows(n)} and {@code
+     * .timeout(d)}.
+     *
+     * @param title what the query is for, for people (plans and errors name it)
+     * @throws IllegalArgumentException for a blank title or statement, several statements, or a value of
+     *     another type than String, number, Boolean, LocalDate, LocalDateTime, LocalTime, OffsetDateTime
+     */
+    public SqlQuery query(String title, String sql, Object... params) {
+        return SqlQuery.of(target, title, sql, params);
+    }
+
+    /**
      * Ends sessions selected by idle time, running time, state, user, database, application or query text
      * (at least one), never this library's own, replication or background sessions; see {@link
      * TerminateSessions}.

@@ -2,6 +2,7 @@ package dev.runbook.sql;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.runbook.core.Endpoint;
 import dev.runbook.core.RefusedException;
 import dev.runbook.core.RunbookException;
 import dev.runbook.core.Secret;
@@ -43,6 +44,7 @@ final class SqlTarget implements AutoCloseable {
     private final Map<String, SqlTarget> peers = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile String name;
     private volatile Dialect dialect;
+    private volatile Endpoint endpoint;
 
     private SqlTarget(String url, String user, Secret password, DataSource userDataSource) {
         this.url = url;
@@ -111,6 +113,19 @@ final class SqlTarget implements AutoCloseable {
             dialect = d;
         }
         return d;
+    }
+
+    /**
+     * This server as the engine checks it once per plan ({@code SELECT 1} within the engine's connect
+     * timeout), so that a plan against a server that does not answer refuses at once, naming it.
+     */
+    Endpoint endpoint() {
+        Endpoint e = endpoint;
+        if (e == null) {
+            e = Endpoint.of(name(), timeout -> call("check that it answers", timeout, c -> scalar(c, "SELECT 1")));
+            endpoint = e;
+        }
+        return e;
     }
 
     /** Whether this target knows its credentials, so that it can reach another server of the cluster. */

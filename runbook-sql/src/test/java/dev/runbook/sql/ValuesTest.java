@@ -103,4 +103,31 @@ class ValuesTest {
         assertThatThrownBy(() -> d.withHook("afterPromote:x").withHook("afterPromote:x"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void query_oneStatementBoundValuesAndLimits_checkedBeforeAnythingConnects() {
+        try (SqlActions sql = SqlActions.connect("jdbc:mariadb://127.0.0.1:1/", "u", dev.runbook.core.Secret.of("p"))) {
+            SqlQuery q = sql.query(
+                    "rates",
+                    "SELECT rate FROM currency_rates WHERE rate_date = ? ; ",
+                    java.time.LocalDate.of(2026, 12, 6));
+            assertThat(q.sql()).isEqualTo("SELECT rate FROM currency_rates WHERE rate_date = ?");
+            assertThat(q.params()).containsExactly(java.time.LocalDate.of(2026, 12, 6));
+            assertThat(q.name()).isEqualTo("mariadb://127.0.0.1:1 rates");
+            assertThat(sql.query("semicolon in a literal", "SELECT 'a;b'").sql())
+                    .isEqualTo("SELECT 'a;b'");
+            assertThatThrownBy(() -> sql.query("two", "SELECT 1; DROP TABLE t"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("give one statement");
+            assertThatThrownBy(() -> sql.query(" ", "SELECT 1")).hasMessageContaining("name what the query is for");
+            assertThatThrownBy(() -> sql.query("x", " ")).hasMessageContaining("the query is missing");
+            assertThatThrownBy(() -> sql.query("x", "SELECT ?", new Object()))
+                    .hasMessageContaining("value 1 of the query is a java.lang.Object");
+            assertThatThrownBy(() -> q.maxRows(0)).hasMessageContaining("maxRows must be >= 1");
+            assertThatThrownBy(() -> q.timeout(Duration.ofMillis(500)))
+                    .hasMessageContaining("timeout must be at least one second");
+            assertThat(sql.query("null value", "SELECT ?", (Object) null).params())
+                    .containsExactly((Object) null);
+        }
+    }
 }

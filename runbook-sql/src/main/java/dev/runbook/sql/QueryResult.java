@@ -1,0 +1,77 @@
+package dev.runbook.sql;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rows one read-only query returned ({@link SqlActions#query}), each a map of column label to value in
+ * column order; dates and times come as {@code java.time} values ({@code LocalDate}, {@code LocalDateTime}).
+ *
+ * <pre>{@code
+ * QueryResult r = finance.query("stale rates", "SELECT from_currency, MAX(rate_date) latest FROM currency_rates"
+ *         + " GROUP BY from_currency HAVING MAX(rate_date) < ?", LocalDate.of(2026, 12, 5)).read();
+ * // mariadb://10.0.0.5:3306 stale rates: 1 row: {from_currency=USD, latest=2026-12-03}
+ * }</pre>
+ *
+ * @param server the server read
+ * @param title what the query is for, for people
+ * @param columns the column labels, in order
+ * @param rows the rows, in order
+ */
+public record QueryResult(String server, String title, List<String> columns, List<Map<String, Object>> rows) {
+
+    public QueryResult {
+        columns = List.copyOf(columns);
+        List<Map<String, Object>> copy = new ArrayList<>(rows.size());
+        for (Map<String, Object> row : rows) {
+            copy.add(Collections.unmodifiableMap(new LinkedHashMap<>(row))); // values may be null
+        }
+        rows = Collections.unmodifiableList(copy);
+    }
+
+    /** The number of rows. */
+    public int size() {
+        return rows.size();
+    }
+
+    /** Whether the query returned no row. */
+    public boolean isEmpty() {
+        return rows.isEmpty();
+    }
+
+    /** The first column of the first row (a {@code COUNT(*)}, a {@code MAX(...)}), or null without a row. */
+    public Object scalar() {
+        return rows.isEmpty() ? null : rows.get(0).get(columns.get(0));
+    }
+
+    /**
+     * The first column of the first row as a long.
+     *
+     * @throws IllegalStateException when there is no row or the value is not a number
+     */
+    public long asLong() {
+        Object v = scalar();
+        if (!(v instanceof Number n)) {
+            throw new IllegalStateException("query '" + title + "' on " + server + " returned "
+                    + (rows.isEmpty() ? "no row" : "'" + v + "'") + ", expected a number in its first column");
+        }
+        return n.longValue();
+    }
+
+    /** {@code server title: 2 rows: {a=1, b=x}; {a=2, b=y}}, one line. */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder(server).append(' ').append(title).append(": ");
+        if (rows.isEmpty()) {
+            return b.append("no rows").toString();
+        }
+        b.append(rows.size()).append(rows.size() == 1 ? " row: " : " rows: ");
+        for (int i = 0; i < rows.size(); i++) {
+            b.append(i == 0 ? "" : "; ").append(rows.get(i));
+        }
+        return b.toString();
+    }
+}
