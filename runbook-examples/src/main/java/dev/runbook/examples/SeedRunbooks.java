@@ -15,7 +15,9 @@ import dev.runbook.kafka.KafkaConnect;
 import dev.runbook.mongo.MongoActions;
 import dev.runbook.redis.RedisActions;
 import dev.runbook.sql.SqlActions;
+import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -48,6 +50,7 @@ public final class SeedRunbooks implements RunbookProvider {
                 consumerLagPoisonMessage(),
                 debeziumConnectorCrashed(),
                 elasticsearchDrift(),
+                walletReconciliation(),
                 fraudPartnerFreeze(),
                 fraudPartnerUnfreeze(),
                 crossRegionReplicationLag(),
@@ -386,6 +389,60 @@ public final class SeedRunbooks implements RunbookProvider {
 
     /** INC-012's contexts, MirrorMaker's first. */
     static final List<String> REGIONS = List.of("smp-asia", "smp-china", "smp-us");
+
+    /** INC-010 Wallet reconciliation mismatch: {@link WalletReconciliation}. */
+    static RunbookSpec walletReconciliation() {
+        return RunbookSpec.builder("INC-010", "Wallet reconciliation mismatch")
+                .severity(Severity.SEV2)
+                .description("The day's recon report, stale currency rates and adjustments without a gateway txn;"
+                        + " replay the gateway's webhooks for that day in finance-svc while wallets are off (refused"
+                        + " above 5%: page the CFO); verify every wallet within tolerance")
+                .connection("finance", "jdbc", "the finance database's JDBC URL; user: a setting; password: a secret")
+                .connection("kubernetes", "kubernetes", KUBERNETES)
+                .parameter(ParameterSpec.of(
+                        "reportDate",
+                        ParameterType.STRING,
+                        "yesterday",
+                        "the UTC day reconciled: yesterday or yyyy-MM-dd"))
+                .parameter(ParameterSpec.of(
+                        "tolerancePct",
+                        ParameterType.DECIMAL,
+                        WalletReconciliation.TOLERANCE_PCT.toPlainString(),
+                        "|diff_pct| above this, in percent, is out of tolerance"))
+                .parameter(ParameterSpec.of(
+                        "toleranceAmount",
+                        ParameterType.DECIMAL,
+                        WalletReconciliation.TOLERANCE_AMOUNT.toPlainString(),
+                        "|diff_amount| above this, in VND, is out of tolerance"))
+                .parameter(ParameterSpec.of(
+                        "reconcileTimeout",
+                        ParameterType.DURATION,
+                        "15m",
+                        "how long the replay may run and the wallets take to reconcile"))
+                .parameter(ParameterSpec.of(
+                        "namespace", ParameterType.STRING, WalletReconciliation.NAMESPACE, "finance-svc's namespace"))
+                .parameter(ParameterSpec.of(
+                        "gateway", ParameterType.STRING, WalletReconciliation.GATEWAY, "the gateway to replay from"))
+                .parameter(ParameterSpec.of(
+                        "reconTable",
+                        ParameterType.STRING,
+                        WalletReconciliation.RECON_TABLE,
+                        "the reconciliation job's result table"))
+                .build(args -> {
+                    Clock clock = Clock.systemUTC();
+                    return WalletReconciliation.runbook(
+                            args.closeLater(sql(args.connection("finance"))),
+                            args.closeLater(kubernetes(args.connection("kubernetes"))),
+                            WalletReconciliation.reportDate(args.string("reportDate"), clock),
+                            BigDecimal.valueOf(args.decimal("tolerancePct")),
+                            BigDecimal.valueOf(args.decimal("toleranceAmount")),
+                            args.duration("reconcileTimeout"),
+                            args.string("namespace"),
+                            args.string("gateway"),
+                            args.string("reconTable"),
+                            clock);
+                });
+    }
 
     /** Seed 002, the DLQ flood: {@link DlqFlood}. */
     static RunbookSpec dlqFlood() {

@@ -13,7 +13,7 @@ import java.util.Map;
  * <pre>{@code
  * QueryResult r = finance.query("stale rates", "SELECT from_currency, MAX(rate_date) latest FROM currency_rates"
  *         + " GROUP BY from_currency HAVING MAX(rate_date) < ?", LocalDate.of(2026, 12, 5)).read();
- * // mariadb://10.0.0.5:3306 stale rates: 1 row: {from_currency=USD, latest=2026-12-03}
+ * // 1 row: {from_currency=USD, latest=2026-12-03}
  * }</pre>
  *
  * @param server the server read
@@ -61,14 +61,13 @@ public record QueryResult(String server, String title, List<String> columns, Lis
         return n.longValue();
     }
 
-    /** {@code server title: 2 rows: {a=1, b=x}; {a=2, b=y}}, one line. */
+    /** {@code 2 rows: {a=1, b=x}; {a=2, b=y}} or {@code no rows}, one line (the probe's name says which query). */
     @Override
     public String toString() {
-        StringBuilder b = new StringBuilder(server).append(' ').append(title).append(": ");
         if (rows.isEmpty()) {
-            return b.append("no rows").toString();
+            return "no rows";
         }
-        b.append(rows.size()).append(rows.size() == 1 ? " row: " : " rows: ");
+        StringBuilder b = new StringBuilder().append(rows.size()).append(rows.size() == 1 ? " row: " : " rows: ");
         for (int i = 0; i < rows.size(); i++) {
             b.append(i == 0 ? "" : "; ").append(rows.get(i));
         }

@@ -37,7 +37,7 @@ import java.util.Set;
  * Probe<QueryResult> off = finance.query("wallets out of tolerance",
  *         "SELECT partner_id, diff_amount FROM wallet_reconciliation WHERE recon_date = ? AND ABS(diff_amount) > ?",
  *         LocalDate.of(2026, 12, 6), new BigDecimal("100000")).maxRows(100);
- * off.read();   // mariadb://10.0.0.5:3306 wallets out of tolerance: 1 row: {partner_id=P-017, diff_amount=250000.00}
+ * off.read();   // 1 row: {partner_id=P-017, diff_amount=250000.00}
  * }</pre>
  *
  * <p>Only one statement: text with a {@code ;} before its end is refused (a second statement could end the
