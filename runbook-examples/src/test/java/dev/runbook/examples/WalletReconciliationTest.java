@@ -214,6 +214,30 @@ class WalletReconciliationTest {
     }
 
     @Test
+    void withFakes_aPlanForOneDayOrTolerance_isNotAppliedToAnother(RunbookEngine engine) {
+        RunbookFakes fakes = RunbookFakes.of(runbook());
+        fakes.probe("report-is-in").set(report(40, 3));
+        fakes.probe("no-wallet-off-by-more-than-5-pct").set(worst("1.2"));
+        fakes.probe("currency-rates-are-fresh").set(none());
+        fakes.probe("no-adjustment-without-gateway-txn").set(none());
+        Plan plan = engine.plan(fakes.runbook());
+        assertThat(plan).isReady();
+
+        for (Runbook other : List.of(
+                runbook(
+                        DAY.minusDays(1),
+                        WalletReconciliation.TOLERANCE_PCT,
+                        WalletReconciliation.TOLERANCE_AMOUNT,
+                        "wallet_reconciliation"),
+                runbook(DAY, new BigDecimal("0.5"), WalletReconciliation.TOLERANCE_AMOUNT, "wallet_reconciliation"))) {
+            RunbookFakes moved = RunbookFakes.of(other);
+            assertThatThrownBy(() -> engine.apply(moved.runbook(), plan))
+                    .isInstanceOf(dev.runbook.core.StalePlanException.class);
+            assertThat(moved.action("replay-webhooks").applies()).isZero();
+        }
+    }
+
+    @Test
     void badInputs_areRefusedNamingTheValueAndTheWayOut() {
         assertThat(WalletReconciliation.reportDate("yesterday", CLOCK)).isEqualTo(DAY);
         assertThat(WalletReconciliation.reportDate(" 2026-12-01 ", CLOCK)).isEqualTo(LocalDate.of(2026, 12, 1));
