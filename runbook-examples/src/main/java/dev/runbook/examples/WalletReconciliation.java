@@ -195,6 +195,8 @@ public final class WalletReconciliation {
             throw new IllegalArgumentException("reconTable must be a table name such as '" + RECON_TABLE
                     + "' or 'finance." + RECON_TABLE + "', was '" + reconTable + "'");
         }
+        tolerancePct = plain(tolerancePct); // 100000.0 from a registry's decimal reads, and binds, as 100000
+        toleranceAmount = plain(toleranceAmount);
         String day = reportDate.toString();
         String offWhere = "(ABS(diff_pct) > ? OR ABS(diff_amount) > ?)";
         SqlQuery report = finance.query(
@@ -238,7 +240,7 @@ public final class WalletReconciliation {
                 "--to=" + utcMidnight(reportDate.plusDays(1)));
         Condition<QueryResult> reconciled = Condition.of(
                 "has wallets, none out of tolerance (|diff_pct| <= " + tolerancePct + " %, |diff_amount| <= "
-                        + toleranceAmount.toPlainString() + ")",
+                        + toleranceAmount + ")",
                 r -> count(r, "wallets") > 0 && count(r, "out_of_tolerance") == 0);
         return Runbook.builder("INC-010", "Wallet reconciliation mismatch")
                 .severity(Severity.SEV2)
@@ -302,6 +304,10 @@ public final class WalletReconciliation {
     /** {@code 2026-12-06T00:00:00Z}: the start of {@code day} in UTC, as the replay's window bound. */
     static String utcMidnight(LocalDate day) {
         return DateTimeFormatter.ISO_INSTANT.format(day.atStartOfDay(ZoneOffset.UTC));
+    }
+
+    private static BigDecimal plain(BigDecimal v) {
+        return new BigDecimal(v.stripTrailingZeros().toPlainString());
     }
 
     private static long count(QueryResult r, String column) {

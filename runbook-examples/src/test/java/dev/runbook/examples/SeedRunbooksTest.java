@@ -15,6 +15,8 @@ import dev.runbook.k8s.K8sActions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -85,6 +87,7 @@ class SeedRunbooksTest {
                         "INC-007",
                         "INC-008",
                         "INC-009",
+                        "INC-010",
                         "INC-012",
                         "DLQ-FLOOD",
                         "DATA-INTEGRITY",
@@ -154,6 +157,46 @@ class SeedRunbooksTest {
                             .build());
             assertThat(fromRegistry.fingerprint()).isEqualTo(byHand.fingerprint());
             assertThat(fromRegistry.toString()).doesNotContain("s3cr3t-token");
+        }
+    }
+
+    @Test
+    void inc010_isBuiltFromItsDefaultsLikeTheHandWrittenOne_andRefusesADateItCannotRead() {
+        RunbookRegistry registry = RunbookRegistry.load();
+        String url = "jdbc:mariadb://127.0.0.1:1/finance";
+        Connection finance = new Connection(
+                "finance", url, Map.of("user", "recon"), Map.of("password", dev.runbook.core.Secret.of("pw")));
+        Connection kubernetes = new Connection(
+                "kubernetes", "smp-asia", Map.of("kubeconfig", writeKubeconfig().toString()), Map.of());
+        try (RunbookArguments args =
+                        registry.arguments("INC-010", Map.of(), Map.of("finance", finance, "kubernetes", kubernetes));
+                dev.runbook.sql.SqlActions sql =
+                        dev.runbook.sql.SqlActions.connect(url, "recon", dev.runbook.core.Secret.of("pw"));
+                dev.runbook.k8s.K8sActions k8s = dev.runbook.k8s.K8sActions.connect(
+                        java.nio.file.Path.of(kubernetes.setting("kubeconfig").orElseThrow()), "smp-asia")) {
+            LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+            assertThat(registry.find("INC-010").build(args).fingerprint())
+                    .isEqualTo(WalletReconciliation.runbook(sql, k8s, yesterday).fingerprint());
+        }
+        RunbookArguments bad = registry.arguments(
+                "INC-010", Map.of("reportDate", "7/12"), Map.of("finance", finance, "kubernetes", kubernetes));
+        assertThatThrownBy(() -> registry.find("INC-010").build(bad))
+                .hasMessageContaining("reportDate '7/12' is neither 'yesterday' nor a date such as 2026-12-06");
+        bad.close();
+    }
+
+    private static java.nio.file.Path writeKubeconfig() {
+        try {
+            java.nio.file.Path f = java.nio.file.Files.createTempFile("inc010-kubeconfig", ".yaml");
+            f.toFile().deleteOnExit();
+            java.nio.file.Files.writeString(
+                    f,
+                    "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'https://127.0.0.1:1'}\n"
+                            + "users:\n- name: u\n  user: {token: t}\ncontexts:\n- name: smp-asia\n  context: {cluster: c, user: u}\n"
+                            + "current-context: smp-asia\n");
+            return f;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
