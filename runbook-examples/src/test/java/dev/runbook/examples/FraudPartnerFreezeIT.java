@@ -15,6 +15,7 @@ import dev.runbook.core.Secret;
 import dev.runbook.core.audit.AuditLogVerifier;
 import dev.runbook.core.audit.JsonLinesAuditSink;
 import dev.runbook.k8s.K8sActions;
+import dev.runbook.k8s.test.ExpectationServer;
 import dev.runbook.test.TestApprovals;
 import io.fabric8.kubernetes.api.model.PodListBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;

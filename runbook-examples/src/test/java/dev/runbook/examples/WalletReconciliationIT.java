@@ -13,6 +13,7 @@ import dev.runbook.core.Secret;
 import dev.runbook.core.audit.AuditLogVerifier;
 import dev.runbook.core.audit.JsonLinesAuditSink;
 import dev.runbook.k8s.K8sActions;
+import dev.runbook.k8s.test.ExpectationServer;
 import dev.runbook.sql.SqlActions;
 import dev.runbook.sql.test.SqlServer;
 import dev.runbook.sql.test.SqlServers;

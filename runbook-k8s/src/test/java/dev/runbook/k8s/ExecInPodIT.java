@@ -13,6 +13,7 @@ import dev.runbook.core.Runbook;
 import dev.runbook.core.RunbookEngine;
 import dev.runbook.core.StepPlan;
 import dev.runbook.core.TargetUnavailableException;
+import dev.runbook.k8s.test.ExpectationServer;
 import dev.runbook.test.ActionContract;
 import dev.runbook.test.TestApprovals;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;

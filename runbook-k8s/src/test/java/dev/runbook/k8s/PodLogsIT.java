@@ -9,6 +9,7 @@ import dev.runbook.core.RefusedException;
 import dev.runbook.core.Runbook;
 import dev.runbook.core.RunbookEngine;
 import dev.runbook.core.audit.AuditEvent;
+import dev.runbook.k8s.test.ExpectationServer;
 import dev.runbook.test.RecordingAuditSink;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;

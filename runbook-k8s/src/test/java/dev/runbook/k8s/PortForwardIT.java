@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runbook.core.RefusedException;
 import dev.runbook.core.TargetUnavailableException;
+import dev.runbook.k8s.test.ExpectationServer;
 import dev.runbook.k8s.test.SimulatedCluster;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;

@@ -1,4 +1,4 @@
-package dev.runbook.k8s;
+package dev.runbook.k8s.test;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -24,17 +24,20 @@ import java.util.function.Consumer;
 /**
  * fabric8's mock API server in expectation mode (not CRUD): it answers exactly the requests a test
  * expects, which is how the log subresource and the exec and port-forward websockets are served (CRUD mode
- * serves none of them). Every request it received can be read back to assert its exact parameters.
+ * serves none of them). Every request it received can be read back to assert its exact parameters. Used
+ * by runbook-k8s's ExecInPodIT, PodLogsIT and PortForwardIT, and by runbook-examples' seed runbooks that run
+ * an application's admin command in a pod (INC-010, INC-011).
  */
-final class ExpectationServer {
+public final class ExpectationServer {
     private ExpectationServer() {}
 
-    static KubernetesMockServer start() {
+    /** Starts it on 127.0.0.1 (stop it with {@code destroy()}). */
+    public static KubernetesMockServer start() {
         return start(r -> {});
     }
 
     /** Same, calling {@code tap} with each request before it is answered (to model what a command does). */
-    static KubernetesMockServer start(Consumer<RecordedRequest> tap) {
+    public static KubernetesMockServer start(Consumer<RecordedRequest> tap) {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         MockDispatcher expectations = new MockDispatcher(responses);
         KubernetesMockServer server = new KubernetesMockServer(
@@ -54,7 +57,7 @@ final class ExpectationServer {
     }
 
     /** A running, ready pod with one container, owned by ReplicaSet {@code <app>-rs}. */
-    static Pod pod(String ns, String name, String app, String container) {
+    public static Pod pod(String ns, String name, String app, String container) {
         return new PodBuilder()
                 .withNewMetadata()
                 .withName(name)
@@ -79,7 +82,7 @@ final class ExpectationServer {
     }
 
     /** Serves a pod list for {@code app=<app>} and each pod by name. */
-    static void pods(KubernetesMockServer server, String ns, String app, Pod... pods) {
+    public static void pods(KubernetesMockServer server, String ns, String app, Pod... pods) {
         server.expect()
                 .get()
                 .withPath("/api/v1/namespaces/" + ns + "/pods?labelSelector=app%3D" + app)
@@ -106,7 +109,7 @@ final class ExpectationServer {
      * The paths of every request received since the last call, in order, without fabric8's own read of a
      * pod's state by name ({@code ?fieldSelector=metadata.name=...}) that precedes a log read or an exec.
      */
-    static List<String> requests(KubernetesMockServer server) throws InterruptedException {
+    public static List<String> requests(KubernetesMockServer server) throws InterruptedException {
         List<String> paths = new ArrayList<>();
         RecordedRequest r;
         while ((r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null) {
