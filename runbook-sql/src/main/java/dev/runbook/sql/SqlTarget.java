@@ -334,10 +334,7 @@ final class SqlTarget implements AutoCloseable {
                 || state.equals("57P01")
                 || state.equals("57P03")
                 || isTimeout(e)
-                || msg.contains("Connection refused")
-                || msg.contains("Connection is not available")
-                || msg.contains("Socket fail")
-                || msg.contains("connection")) {
+                || isNetwork(msg)) {
             return new TargetUnavailableException(
                     label + " did not answer to " + what + " (" + msg + "); check that the server is running,"
                             + " reachable and not hung, then run again",
@@ -349,6 +346,26 @@ final class SqlTarget implements AutoCloseable {
                     label + " is read-only and refused to " + what + " (" + msg + "); run it on the primary", e);
         }
         return new RefusedException(label + " rejected the statement to " + what + ": " + msg, e);
+    }
+
+    /**
+     * The drivers' words for a server that is down, gone or unreachable. Not any message with "connection" in
+     * it: a table or column of that name is a rejected statement, not a network failure.
+     */
+    private static boolean isNetwork(String msg) {
+        String m = msg.toLowerCase(java.util.Locale.ROOT);
+        return m.contains("connection refused")
+                || m.contains("connection reset")
+                || m.contains("connection is not available")
+                || m.contains("connection has been closed")
+                || m.contains("connection was closed")
+                || m.contains("connection closed")
+                || m.contains("communications link failure")
+                || m.contains("socket fail")
+                || m.contains("broken pipe")
+                || m.contains("no route to host")
+                || m.contains("could not connect")
+                || m.contains("unknown host");
     }
 
     private static boolean isTimeout(Throwable e) {
