@@ -2,6 +2,7 @@ package dev.runbook.core.http;
 
 import dev.runbook.core.Probe;
 import dev.runbook.core.RunbookException;
+import dev.runbook.core.Secret;
 import dev.runbook.core.TargetUnavailableException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,9 +39,20 @@ public final class HttpMetric implements Probe<Double> {
     private final URI uri;
     private final String metric;
     private final Map<String, String> labels;
+    private final Map<String, Secret> secretHeaders;
     private final Duration timeout;
 
     HttpMetric(HttpClient client, URI uri, String metric, Map<String, String> labels, Duration timeout) {
+        this(client, uri, metric, labels, Map.of(), timeout);
+    }
+
+    private HttpMetric(
+            HttpClient client,
+            URI uri,
+            String metric,
+            Map<String, String> labels,
+            Map<String, Secret> secretHeaders,
+            Duration timeout) {
         this.client = Objects.requireNonNull(client, "client");
         this.uri = Objects.requireNonNull(uri, "uri");
         if (metric == null || !METRIC.matcher(metric).matches()) {
@@ -49,6 +61,7 @@ public final class HttpMetric implements Probe<Double> {
         }
         this.metric = metric;
         this.labels = Map.copyOf(labels);
+        this.secretHeaders = Map.copyOf(secretHeaders);
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("metrics timeout must be > 0, was " + timeout);
@@ -69,17 +82,28 @@ public final class HttpMetric implements Probe<Double> {
         Objects.requireNonNull(value, "label value");
         Map<String, String> more = new LinkedHashMap<>(labels);
         more.put(name, value);
-        return new HttpMetric(client, uri, metric, more, timeout);
+        return new HttpMetric(client, uri, metric, more, secretHeaders, timeout);
+    }
+
+    /**
+     * The same probe sending a header, such as {@code Authorization} for an endpoint behind a token (the
+     * value is a {@link Secret}: never printed).
+     */
+    public HttpMetric withHeader(String name, Secret value) {
+        HttpSupport.checkHeader(name, value.reveal());
+        Map<String, Secret> more = new LinkedHashMap<>(secretHeaders);
+        more.put(name, value);
+        return new HttpMetric(client, uri, metric, labels, more, timeout);
     }
 
     /** The same probe with another request timeout (10 s unless set). */
     public HttpMetric withTimeout(Duration timeout) {
-        return new HttpMetric(client, uri, metric, labels, timeout);
+        return new HttpMetric(client, uri, metric, labels, secretHeaders, timeout);
     }
 
     /** The same probe sending through {@code client} (your proxy, TLS and authentication settings). */
     public HttpMetric withClient(HttpClient client) {
-        return new HttpMetric(client, uri, metric, labels, timeout);
+        return new HttpMetric(client, uri, metric, labels, secretHeaders, timeout);
     }
 
     /** The URL read. */
@@ -106,7 +130,7 @@ public final class HttpMetric implements Probe<Double> {
      */
     @Override
     public Double read() {
-        HttpRequest request = HttpSupport.request(uri, timeout, Map.of(), Map.of())
+        HttpRequest request = HttpSupport.request(uri, timeout, Map.of(), secretHeaders)
                 .header("Accept", "text/plain;version=0.0.4")
                 .GET()
                 .build();

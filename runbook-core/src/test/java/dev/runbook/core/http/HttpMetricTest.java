@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.runbook.core.Conditions;
 import dev.runbook.core.Probes;
 import dev.runbook.core.RunbookException;
+import dev.runbook.core.Secret;
 import dev.runbook.core.TargetUnavailableException;
 import dev.runbook.core.WaitResult;
 import java.io.IOException;
@@ -45,6 +46,10 @@ class HttpMetricTest {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/metrics", ex -> {
             requests.add(ex.getRequestMethod() + " " + ex.getRequestHeaders().getFirst("Accept"));
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            if (auth != null) {
+                requests.add("Authorization " + auth);
+            }
             byte[] b = body.getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
             ex.sendResponseHeaders(status, b.length);
@@ -138,6 +143,17 @@ class HttpMetricTest {
         assertThatThrownBy(gone::read)
                 .isInstanceOf(TargetUnavailableException.class)
                 .hasMessageContaining("refused the connection");
+    }
+
+    @Test
+    void aSecretHeaderIsSent_andNeverShown() {
+        HttpMetric lag = Http.metric(url(), METRIC)
+                .label("region", "cn-to-global")
+                .withHeader("Authorization", Secret.of("Bearer s3cr3t-scrape-token"));
+
+        assertThat(lag.read()).isEqualTo(412.0);
+        assertThat(requests).contains("Authorization Bearer s3cr3t-scrape-token");
+        assertThat(lag.name() + lag.toString()).doesNotContain("s3cr3t");
     }
 
     @Test
