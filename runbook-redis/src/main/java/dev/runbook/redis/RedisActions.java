@@ -201,6 +201,14 @@ public final class RedisActions implements AutoCloseable {
         return new SetConfig(target, parameter, value);
     }
 
+    /**
+     * {@code CONFIG SET parameter value} for a secret such as {@code requirepass} or {@code masterauth}: the
+     * value never prints, and the change has no inverse (the old value is not recorded).
+     */
+    public SetConfig setConfig(String parameter, Secret value) {
+        return new SetConfig(target, parameter, value.reveal());
+    }
+
     /** {@code SET key value} (no TTL), recording the previous value and TTL for the inverse. */
     public SetKey setKey(String key, String value) {
         return new SetKey(target, key, value, 0);

@@ -21,10 +21,21 @@ import java.util.Optional;
  * lru.inverse(plan);                 // SetConfig back to noeviction
  * }</pre>
  *
+ * <p>Secret parameters ({@code requirepass}, {@code masterauth}, {@code tls-key-file-pass}, {@code
+ * tls-client-key-file-pass}) never print: the plan, its JSON, the result and the audit say {@code (secret)}
+ * for the old and the new value, the new value is bound into the plan as a keyed hash ({@link
+ * dev.runbook.core.Secret}), and such a change has no inverse, since the old value is not recorded.
+ *
  * <p>Throws {@link RefusedException} from {@link #plan} for a parameter the server does not know, and from
  *     {@link #apply} for a value it rejects
  */
 public final class SetConfig implements Action {
+    /** Parameters whose values are passwords: never shown, bound as keyed hashes, without an inverse. */
+    static final java.util.Set<String> SECRET_PARAMETERS =
+            java.util.Set.of("requirepass", "masterauth", "tls-key-file-pass", "tls-client-key-file-pass");
+
+    private static final String HIDDEN = "(secret)";
+
     private final RedisTarget redis;
     private final String parameter;
     private final String value;
@@ -40,6 +51,16 @@ public final class SetConfig implements Action {
         this.redis = redis;
         this.parameter = parameter.toLowerCase(Locale.ROOT);
         this.value = value;
+    }
+
+    /** Whether this parameter's values are secrets that never print. */
+    private boolean secret() {
+        return SECRET_PARAMETERS.contains(parameter);
+    }
+
+    /** A value as people see it: {@code (secret)} for a secret parameter. */
+    private String shown(String v) {
+        return secret() ? HIDDEN : v;
     }
 
     /**
@@ -74,13 +95,16 @@ public final class SetConfig implements Action {
      * Every parameter apply uses, bound into plans.
      *
      * @param parameter the config parameter
-     * @param value the value to set
+     * @param value the value to set, or null for a secret parameter
+     * @param secretValue the value of a secret parameter (bound as a keyed hash, never shown), else null
      */
-    public record Params(String parameter, String value) {}
+    public record Params(String parameter, String value, dev.runbook.core.Secret secretValue) {}
 
     @Override
     public Params parameters() {
-        return new Params(parameter, value);
+        return secret()
+                ? new Params(parameter, null, dev.runbook.core.Secret.of(value))
+                : new Params(parameter, value, null);
     }
 
     @Override
@@ -88,7 +112,8 @@ public final class SetConfig implements Action {
         return false;
     }
 
-    private ConfigValue read() {
+    /** The current value as the server has it (a secret one included: compare it, never show it). */
+    private String readRaw() {
         Map<String, String> got =
                 redis.call("CONFIG GET " + parameter, () -> redis.sync().configGet(parameter));
         String v = got.get(parameter);
@@ -96,22 +121,32 @@ public final class SetConfig implements Action {
             throw new RefusedException(redis.name() + " has no config parameter '" + parameter
                     + "'; check the name (redis-cli CONFIG GET '*' lists them)");
         }
-        return new ConfigValue(parameter, v);
+        return v;
+    }
+
+    /** The current value as plans, results and the audit record it: a secret one as {@code (secret)}. */
+    private ConfigValue read() {
+        return new ConfigValue(parameter, shown(readRaw()));
     }
 
     @Override
     public StepPlan plan(ActionContext ctx) {
-        ConfigValue now = read();
-        if (same(now.value(), value)) {
+        String raw = readRaw();
+        ConfigValue now = new ConfigValue(parameter, shown(raw));
+        if (matches(raw)) {
             return StepPlan.unchanged(this, parameter + " is already " + now.value() + " on " + redis.name(), now);
         }
-        return StepPlan.builder(this)
-                .summary("set " + parameter + " from " + now.value() + " to " + value + " on " + redis.name())
+        StepPlan.Builder b = StepPlan.builder(this)
+                .summary("set " + parameter + " from " + now.value() + " to " + shown(value) + " on " + redis.name())
                 .before(now)
-                .after(new ConfigValue(parameter, value))
+                .after(new ConfigValue(parameter, shown(value)))
                 .blastRadius("configs", 1)
-                .resource(parameter)
-                .build();
+                .resource(parameter);
+        if (secret()) {
+            b.warning(parameter + " is a secret: the plan records neither its old nor its new value, so this change"
+                    + " has no inverse; keep the old value where you can restore it from");
+        }
+        return b.build();
     }
 
     @Override
@@ -121,8 +156,10 @@ public final class SetConfig implements Action {
             return ApplyResult.unchanged(plan.summary()).build();
         }
         plan.requireUnchanged(now);
-        redis.call("CONFIG SET " + parameter + " " + value, () -> redis.sync().configSet(parameter, value));
-        return ApplyResult.changed("set " + parameter + " from " + now.value() + " to " + value + " on " + redis.name())
+        redis.call("CONFIG SET " + parameter + " " + shown(value), () -> redis.sync()
+                .configSet(parameter, value));
+        return ApplyResult.changed(
+                        "set " + parameter + " from " + now.value() + " to " + shown(value) + " on " + redis.name())
                 .count("configs", 1)
                 .details(read())
                 .build();
@@ -130,16 +167,28 @@ public final class SetConfig implements Action {
 
     @Override
     public Verification verify(StepPlan plan, ApplyResult result, ActionContext ctx) {
-        ConfigValue now = read();
-        return same(now.value(), value)
+        String raw = readRaw();
+        ConfigValue now = new ConfigValue(parameter, shown(raw));
+        return matches(raw)
                 ? Verification.passed(parameter + " is " + now.value(), now)
-                : Verification.failed(parameter + " is " + now.value() + ", expected " + value, now);
+                : Verification.failed(
+                        parameter + " is " + now.value() + ", expected " + shown(value)
+                                + (secret() ? " (a different value)" : ""),
+                        now);
     }
 
     @Override
     public Optional<Action> inverse(StepPlan plan) {
+        if (secret()) {
+            return Optional.empty(); // the old value was never recorded
+        }
         ConfigValue before = plan.before(ConfigValue.class);
         return Optional.of(new SetConfig(redis, parameter, before.value()));
+    }
+
+    /** Whether the server's value is the wanted one: a secret exactly, anything else as {@link #same}. */
+    private boolean matches(String raw) {
+        return secret() ? raw.equals(value) : same(raw, value);
     }
 
     /** Compares as Redis does: case-insensitive, memory units ({@code 100mb}) in bytes. */
@@ -169,6 +218,6 @@ public final class SetConfig implements Action {
 
     @Override
     public String toString() {
-        return "SetConfig[" + target() + " = " + value + "]";
+        return "SetConfig[" + target() + " = " + shown(value) + "]";
     }
 }

@@ -107,6 +107,31 @@ class PlanBindingIT {
         assertThat(TestRedis.on(server).configGet("maxmemory-policy")).containsEntry("maxmemory-policy", "allkeys-lru");
     }
 
+    @Test
+    void aSecretConfigValue_isBoundAsAHash_andNeverInThePlanOrTheAudit() {
+        TestRedis.on(server).configSet("masterauth", "old-Secret-1");
+        Runbook rotate = Runbook.builder("P-3", "rotate")
+                .step("set masterauth", redis.setConfig("masterauth", Secret.of("new-Secret-2")))
+                .build();
+        Plan plan = engine.plan(rotate);
+        assertThat(plan.toJson()).doesNotContain("old-Secret-1").doesNotContain("new-Secret-2");
+
+        Runbook other = Runbook.builder("P-3", "rotate")
+                .step("set masterauth", redis.setConfig("masterauth", Secret.of("other-Secret-3")))
+                .build();
+        assertThatThrownBy(() -> engine.apply(other, plan))
+                .isInstanceOf(StalePlanException.class)
+                .hasMessageNotContaining("other-Secret-3")
+                .hasMessageNotContaining("new-Secret-2");
+        assertThat(TestRedis.on(server).configGet("masterauth")).containsEntry("masterauth", "old-Secret-1");
+
+        engine.apply(rotate, plan);
+        assertThat(TestRedis.on(server).configGet("masterauth")).containsEntry("masterauth", "new-Secret-2");
+        assertThat(audit.events()).isNotEmpty().allSatisfy(e -> assertThat(e.toString())
+                .doesNotContain("old-Secret-1")
+                .doesNotContain("new-Secret-2"));
+    }
+
     private Runbook policy(String value) {
         return Runbook.builder("P-1", "policy")
                 .step("set policy", redis.setConfig("maxmemory-policy", value))

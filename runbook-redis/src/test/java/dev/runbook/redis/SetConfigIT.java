@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.core.Action;
 import dev.runbook.core.ActionContext;
+import dev.runbook.core.ApplyResult;
+import dev.runbook.core.Secret;
 import dev.runbook.core.StepPlan;
 import dev.runbook.test.ActionContract;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +31,7 @@ class SetConfigIT extends ActionContract<SetConfig> {
     static void close() {
         TestRedis.on(primary).configSet("maxmemory-policy", "noeviction");
         TestRedis.on(primary).configSet("maxmemory", "0");
+        TestRedis.on(primary).configSet("masterauth", "");
         redis.close();
     }
 
@@ -35,6 +39,7 @@ class SetConfigIT extends ActionContract<SetConfig> {
     void reset() {
         TestRedis.on(primary).configSet("maxmemory-policy", "noeviction");
         TestRedis.on(primary).configSet("maxmemory", "0");
+        TestRedis.on(primary).configSet("masterauth", "");
     }
 
     @Override
@@ -93,5 +98,28 @@ class SetConfigIT extends ActionContract<SetConfig> {
         SetConfig bad = redis.setConfig("maxmemory-policy", "sometimes-lru");
         StepPlan plan = bad.plan(context());
         assertRefusedWithoutChange(() -> bad.apply(plan, context()), "sometimes-lru");
+    }
+
+    @Test
+    void aSecretParameter_neverPrints_convergesExactly_andHasNoInverse() {
+        ActionContext ctx = context();
+        TestRedis.on(primary).configSet("masterauth", "old-Secret-1");
+        SetConfig auth = redis.setConfig("masterauth", Secret.of("new-Secret-2"));
+        StepPlan plan = auth.plan(ctx);
+        assertThat(List.of(plan.toString(), plan.summary(), auth.toString(), String.valueOf(auth.parameters())))
+                .allSatisfy(
+                        text -> assertThat(text).doesNotContain("old-Secret-1").doesNotContain("new-Secret-2"));
+        assertThat(plan.summary()).isEqualTo("set masterauth from (secret) to (secret) on " + redis.name());
+        assertThat(plan.warnings()).anySatisfy(w -> assertThat(w).contains("no inverse"));
+        assertThat(auth.inverse(plan)).isEmpty();
+
+        ApplyResult done = auth.apply(plan, ctx);
+        assertThat(done.toString()).doesNotContain("old-Secret-1").doesNotContain("new-Secret-2");
+        assertThat(auth.verify(plan, done, ctx).toString()).doesNotContain("new-Secret-2");
+        assertThat(TestRedis.on(primary).configGet("masterauth")).containsEntry("masterauth", "new-Secret-2");
+        assertThat(auth.plan(ctx).isNoop()).isTrue();
+        // a password is compared exactly, not case-insensitively as policies are
+        assertThat(redis.setConfig("masterauth", "NEW-SECRET-2").plan(ctx).isNoop())
+                .isFalse();
     }
 }
