@@ -7,6 +7,14 @@ import dev.runbook.core.RefusedException;
 import dev.runbook.core.StepPlan;
 import dev.runbook.core.Verification;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.ByteArrayOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,6 +28,10 @@ import java.util.Optional;
  * StepPlan plan = fix.plan(ctx);
  * fix.apply(plan, ctx);
  * }</pre>
+ *
+ * <p>A previous value that is not UTF-8 text (a serialized or compressed blob) is never decoded into the
+ * plan, where it would be mangled: the plan shows its size and a hash, warns, and the change has no
+ * inverse (restoring mangled text would corrupt the key).
  *
  * <p>Needs Redis 7.0+ ({@code PEXPIRETIME}). Throws {@link RefusedException} from {@link #plan} when the key holds another type than a string
  */
@@ -49,7 +61,8 @@ public final class SetKey implements Action {
      *
      * @param key the key
      * @param exists whether it exists
-     * @param value its value, null when it does not exist
+     * @param value its value, null when it does not exist; a value that is not UTF-8 text is described as
+     *     {@code (8 bytes, not UTF-8 text, sha256 1a2b3c4d5e6f)}
      * @param expireAtMillis its expiry as epoch milliseconds ({@code PEXPIRETIME}), -1 for none
      */
     public record KeyState(String key, boolean exists, String value, long expireAtMillis) {}
@@ -116,9 +129,48 @@ public final class SetKey implements Action {
                 throw new RefusedException("key '" + key + "' on " + redis.name() + " is a " + type
                         + ", not a string; SetKey only replaces string values (delete it deliberately first)");
             }
-            return new KeyState(key, true, redis.sync().get(key), redis.sync().pexpiretime(key));
+            return new KeyState(key, true, text(raw(key)), redis.sync().pexpiretime(key));
         });
     }
+
+    /** The value's bytes as stored, undecoded ({@code GET} on the shared text connection). */
+    private byte[] raw(String key) {
+        return redis.sync()
+                .dispatch(
+                        CommandType.GET,
+                        new ByteArrayOutput<>(StringCodec.UTF8),
+                        new CommandArgs<>(StringCodec.UTF8).addKey(key));
+    }
+
+    /** The bytes as text, or a description with a hash when they are not UTF-8 text. */
+    static String text(byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            try {
+                byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(value);
+                return "(" + value.length + " bytes, not UTF-8 text, sha256 "
+                        + java.util.HexFormat.of().formatHex(h, 0, 6) + ")";
+            } catch (java.security.NoSuchAlgorithmException x) {
+                throw new IllegalStateException("SHA-256 is part of every JDK", x);
+            }
+        }
+    }
+
+    /**
+     * What the plan records about a previous value that is not text.
+     *
+     * @param bytes its length
+     */
+    record BinaryValue(int bytes) {}
 
     private boolean satisfied(KeyState now) {
         if (!wanted.exists()) {
@@ -149,14 +201,22 @@ public final class SetKey implements Action {
         if (satisfied(now)) {
             return StepPlan.unchanged(this, wanted.key() + " is already as wanted on " + redis.name(), now);
         }
-        return StepPlan.builder(this)
+        byte[] before = now.exists() ? redis.call("read key " + wanted.key(), () -> raw(wanted.key())) : null;
+        boolean binary = before != null && !now.value().equals(new String(before, StandardCharsets.UTF_8));
+        StepPlan.Builder b = StepPlan.builder(this)
                 .summary(describe() + " on " + redis.name() + " (was "
-                        + (now.exists() ? "'" + now.value() + "'" : "absent") + ")")
+                        + (!now.exists() ? "absent" : binary ? now.value() : "'" + now.value() + "'") + ")")
                 .before(now)
                 .after(wanted)
                 .blastRadius("keys", 1)
-                .resource(wanted.key())
-                .build();
+                .resource(wanted.key());
+        if (binary) {
+            b.details(new BinaryValue(before.length))
+                    .warning(wanted.key() + " holds " + before.length + " bytes that are not UTF-8 text; the plan"
+                            + " cannot record them, so this change has no inverse: save them first if you may need"
+                            + " them back (redis-cli --no-raw GET, or DUMP)");
+        }
+        return b.build();
     }
 
     @Override
@@ -200,6 +260,9 @@ public final class SetKey implements Action {
 
     @Override
     public Optional<Action> inverse(StepPlan plan) {
+        if (plan.details(BinaryValue.class) != null) {
+            return Optional.empty(); // the old bytes were not recorded
+        }
         KeyState before = plan.before(KeyState.class);
         return Optional.of(new SetKey(redis, before, 0));
     }

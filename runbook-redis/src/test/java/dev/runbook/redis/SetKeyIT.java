@@ -1,11 +1,16 @@
 package dev.runbook.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runbook.core.Action;
 import dev.runbook.core.ActionContext;
+import dev.runbook.core.StalePlanException;
 import dev.runbook.core.StepPlan;
 import dev.runbook.test.ActionContract;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -96,5 +101,28 @@ class SetKeyIT extends ActionContract<SetKey> {
         TestRedis.on(primary).rpush("dispatch:queue:HCMC", "a");
         assertRefusedWithoutChange(
                 () -> redis.setKey("dispatch:queue:HCMC", "x").plan(context()), "is a list", "only replaces string");
+    }
+
+    @Test
+    void aBinaryPreviousValue_isNotMangled_andTheChangeHasNoInverse() {
+        ActionContext ctx = context();
+        byte[] blob = {0x08, 0x2a, 0x12, 0x04, (byte) 0xc3, 0x28, (byte) 0xff, 0x00}; // a protobuf, not UTF-8
+        try (var bytes = RedisClient.create(primary.uri()).connect(ByteArrayCodec.INSTANCE)) {
+            bytes.sync().set("inventory:303".getBytes(StandardCharsets.UTF_8), blob);
+            SetKey fix = redis.setKey("inventory:303", "42");
+            StepPlan plan = fix.plan(ctx);
+            assertThat(plan.summary()).contains("(was (8 bytes, not UTF-8 text, sha256 ");
+            assertThat(plan.warnings()).anySatisfy(w -> assertThat(w).contains("8 bytes that are not UTF-8 text"));
+            assertThat(fix.inverse(plan)).isEmpty();
+            assertThat(bytes.sync().get("inventory:303".getBytes(StandardCharsets.UTF_8)))
+                    .isEqualTo(blob); // the plan wrote nothing
+
+            byte[] other = blob.clone();
+            other[6] = (byte) 0xfe; // decodes to the same text as the planned value, but is another value
+            bytes.sync().set("inventory:303".getBytes(StandardCharsets.UTF_8), other);
+            assertThatThrownBy(() -> fix.apply(plan, ctx)).isInstanceOf(StalePlanException.class);
+            assertThat(bytes.sync().get("inventory:303".getBytes(StandardCharsets.UTF_8)))
+                    .isEqualTo(other);
+        }
     }
 }
