@@ -183,12 +183,19 @@ public final class ResetOffsetsBuilder {
 
     /** To the offsets of a {@code kafka-consumer-groups --export} CSV (3 columns, or 4 with the group). */
     public ResetOffsets fromCsv(Path file) {
+        String csv;
         try {
-            String csv = Files.readString(file, StandardCharsets.UTF_8);
-            return build(new OffsetStrategy.FromOffsets(OffsetsCsv.parse(csv, group), file.toString()));
+            csv = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read offsets from " + file, e);
+            throw new UncheckedIOException("cannot read offsets from " + file + " (" + e + ")", e);
         }
+        List<PartitionOffset> offsets;
+        try {
+            offsets = OffsetsCsv.parse(csv, group);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+        return build(new OffsetStrategy.FromOffsets(offsets, file.toString()));
     }
 
     /**
