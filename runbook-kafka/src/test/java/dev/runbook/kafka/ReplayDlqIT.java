@@ -344,6 +344,15 @@ class ReplayDlqIT extends ActionContract<ReplayDlq> {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> missing.plan(context()))
                 .isInstanceOf(RefusedException.class)
                 .hasMessageContaining("DLQ topic 'no-such-dlq' does not exist");
+        ReplayDlq pattern = new ReplayDlq(
+                kafka.admin(),
+                Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                "orders-dlq.*",
+                ReplaySelection.all(),
+                null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pattern.plan(context()))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("topic 'orders-dlq.*': not a valid topic name");
     }
 
     @Test

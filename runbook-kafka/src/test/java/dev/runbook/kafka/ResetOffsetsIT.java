@@ -118,6 +118,19 @@ class ResetOffsetsIT {
                 .isInstanceOf(RefusedException.class)
                 .hasMessageContaining("'" + topic + "' has 3 partitions")
                 .hasMessageContaining("partition 7 does not exist");
+        // a pattern, or a name pasted with an invisible character: bad input, not a broker that failed
+        for (String invalid : List.of(topic.substring(0, 6) + ".*", "\uFEFF" + topic)) {
+            assertThatThrownBy(() -> KAFKA.resetOffsets(group)
+                            .topic(invalid)
+                            .toEarliest()
+                            .plan(ctx))
+                    .isInstanceOf(RefusedException.class)
+                    .hasMessageContaining("[" + invalid + "]: not a valid topic name")
+                    .hasMessageContaining("no patterns, spaces or invisible characters");
+        }
+        assertThatThrownBy(() -> KAFKA.endOffsets("orders.*").read())
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("not a valid topic name");
         assertThat(CLUSTER.committed(group)).containsOnly(Map.entry(tp(0), 5L), Map.entry(tp(1), 10L));
     }
 
