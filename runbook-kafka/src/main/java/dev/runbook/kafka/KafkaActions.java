@@ -226,14 +226,16 @@ public final class KafkaActions implements AutoCloseable {
                 .size());
     }
 
-    /** The log end offset of every partition of {@code topic}. */
+    /** The log end offset of every partition of {@code topic}, in partition order. */
     public Probe<Map<TopicPartition, Long>> endOffsets(String topic) {
         return Probe.of(reader.target() + " end offsets of " + topic, reader.endpoint(), () -> {
             int n = reader.partitionCounts(List.of(topic)).get(topic);
             List<TopicPartition> all = java.util.stream.IntStream.range(0, n)
                     .mapToObj(p -> new TopicPartition(topic, p))
                     .toList();
-            return Map.copyOf(reader.offsets(all, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            Map<TopicPartition, Long> ordered = new java.util.TreeMap<>(ResetPlanner.ORDER);
+            ordered.putAll(reader.offsets(all, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            return java.util.Collections.unmodifiableMap(ordered);
         });
     }
 
