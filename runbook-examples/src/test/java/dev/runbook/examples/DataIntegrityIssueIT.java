@@ -114,11 +114,14 @@ class DataIntegrityIssueIT {
         Runbook rb = runbook(file, BASE.plusMinutes(5));
         RunbookEngine dry = RunbookEngine.builder().build();
 
-        // a datetime after the last record is refused, not clamped to the log end
-        assertThat(dry.plan(runbook(dir.resolve("other.csv"), BASE.plusHours(1))))
+        // a datetime in the future (a typo) is refused, not clamped to the log end; a past one after the
+        // last record is the log end, exactly as kafka-consumer-groups resolves it
+        assertThat(dry.plan(runbook(
+                        dir.resolve("other.csv"),
+                        java.time.OffsetDateTime.now(BASE.getOffset()).plusDays(1))))
                 .isNotReady()
                 .hasStep("reset-to-datetime")
-                .isRefusedWith("outside the log");
+                .isRefusedWith("a time in the future");
 
         Plan plan = dry.plan(rb);
         assertThat(plan)

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** The admin reads a DLQ replay needs, with errors that name the thing and the way out. */
@@ -53,6 +54,8 @@ final class DlqAdmin {
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                     out.add(name);
+                } else if (e.getCause() instanceof InvalidTopicException) {
+                    throw KafkaErrors.invalidTopic("topic '" + name + "'", e.getCause());
                 } else {
                     throw unavailable("describing topic " + name, e.getCause());
                 }

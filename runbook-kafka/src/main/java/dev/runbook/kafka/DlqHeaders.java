@@ -213,7 +213,7 @@ final class DlqHeaders {
             Header springTopic = get(Slot.SPRING_TOPIC);
             if (springTopic != null) {
                 return new DlqOrigin(
-                        springTopics.text(FetchedHeaders.value(springTopic)),
+                        topic(springTopics, springTopic),
                         springInt(get(Slot.SPRING_PARTITION)),
                         springLong(get(Slot.SPRING_OFFSET)),
                         text(groups, get(Slot.SPRING_GROUP)),
@@ -226,7 +226,7 @@ final class DlqHeaders {
             if (connectTopic != null) {
                 String connector = text(groups, get(Slot.CONNECT_CONNECTOR));
                 return new DlqOrigin(
-                        connectTopics.text(FetchedHeaders.value(connectTopic)),
+                        topic(connectTopics, connectTopic),
                         number(get(Slot.CONNECT_PARTITION), Integer::valueOf),
                         number(get(Slot.CONNECT_OFFSET), Long::valueOf),
                         connector == null ? null : "connect-" + connector,
@@ -238,6 +238,15 @@ final class DlqHeaders {
             throw new MalformedHeaderException(
                     "no origin headers (neither " + SPRING_TOPIC + " nor " + CONNECT_TOPIC + ")");
         }
+    }
+
+    /** The origin topic's text; a header sent with a null value is malformed, not a crash. */
+    private static String topic(HeaderTexts cache, Header h) {
+        ByteBuffer v = FetchedHeaders.value(h);
+        if (v == null) {
+            throw new MalformedHeaderException(h.key() + " has no value (null)");
+        }
+        return cache.text(v);
     }
 
     private static String validTopic(String header, String t) {

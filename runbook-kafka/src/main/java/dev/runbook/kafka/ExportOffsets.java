@@ -27,7 +27,8 @@ import java.util.TreeMap;
  * kafka.exportOffsets(Path.of("/var/tmp/offsets-before-INC-042.csv"))   // a step before any reset
  * }</pre>
  *
- * <p>Plan throws {@link RefusedException} when the file exists with other offsets; apply throws {@link
+ * <p>Plan throws {@link RefusedException} when the file exists with other offsets or a named group does not
+ * exist; apply throws {@link
  * dev.runbook.core.StalePlanException} when the file changed since the plan.
  */
 public final class ExportOffsets implements Action {
@@ -83,6 +84,17 @@ public final class ExportOffsets implements Action {
     public StepPlan plan(ActionContext ctx) {
         FileState state = fileState();
         OffsetSnapshot now = OffsetSnapshot.read(reader, ctx.clock(), groups);
+        List<String> unknown = groups.stream()
+                .filter(g -> !now.groups().containsKey(g))
+                .sorted()
+                .toList();
+        if (!unknown.isEmpty()) {
+            // a misspelt group would give an empty record of "the offsets before", found empty only when needed
+            throw new RefusedException("consumer group" + (unknown.size() == 1 ? " " : "s ") + unknown
+                    + (unknown.size() == 1 ? " does" : " do") + " not exist on " + reader.target() + "; an export of "
+                    + (unknown.size() == 1 ? "it" : "them") + " would hold no offsets: check the names with"
+                    + " kafka-consumer-groups --list (nothing was written)");
+        }
         if (state.exists()) {
             if (sameOffsets(read(), now.groups())) {
                 return StepPlan.unchanged(this, file + " already holds these " + now.rows() + " offsets", state);

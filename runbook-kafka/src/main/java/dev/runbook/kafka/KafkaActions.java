@@ -103,7 +103,24 @@ public final class KafkaActions implements AutoCloseable {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
         config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
-        return new KafkaActions(Admin.create(config), clientConfig, true);
+        Admin admin;
+        try {
+            admin = Admin.create(config);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            // "Failed to create new KafkaAdminClient" hides the reason; only the bootstrap reasons are shown
+            // here (the message of another setting's ConfigException may quote its value, a password)
+            if (e.getCause() instanceof org.apache.kafka.common.config.ConfigException c
+                    && String.valueOf(c.getMessage()).contains("bootstrap")) {
+                throw new IllegalArgumentException(
+                        "cannot use bootstrap.servers '"
+                                + clientConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + "': " + c.getMessage()
+                                + "; write host:port[,host:port...] of brokers this machine can resolve and reach,"
+                                + " e.g. 127.0.0.1:9092",
+                        e);
+            }
+            throw e;
+        }
+        return new KafkaActions(admin, clientConfig, true);
     }
 
     /** Uses your admin client (not closed by {@link #close()}); actions needing producers use no config. */
@@ -226,14 +243,16 @@ public final class KafkaActions implements AutoCloseable {
                 .size());
     }
 
-    /** The log end offset of every partition of {@code topic}. */
+    /** The log end offset of every partition of {@code topic}, in partition order. */
     public Probe<Map<TopicPartition, Long>> endOffsets(String topic) {
         return Probe.of(reader.target() + " end offsets of " + topic, reader.endpoint(), () -> {
             int n = reader.partitionCounts(List.of(topic)).get(topic);
             List<TopicPartition> all = java.util.stream.IntStream.range(0, n)
                     .mapToObj(p -> new TopicPartition(topic, p))
                     .toList();
-            return Map.copyOf(reader.offsets(all, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            Map<TopicPartition, Long> ordered = new java.util.TreeMap<>(ResetPlanner.ORDER);
+            ordered.putAll(reader.offsets(all, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            return java.util.Collections.unmodifiableMap(ordered);
         });
     }
 

@@ -31,9 +31,20 @@ public final class KafkaConnect {
      * @throws IllegalArgumentException if the URL is not http(s)
      */
     public static KafkaConnect connect(String restUrl) {
-        URI uri = URI.create(restUrl);
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-            throw new IllegalArgumentException("Kafka Connect REST URL must be http(s)://host:port, was " + restUrl);
+        if (restUrl == null || restUrl.isBlank()) {
+            throw new IllegalArgumentException("name the Kafka Connect REST URL, such as http://127.0.0.1:8083");
+        }
+        URI uri;
+        try {
+            uri = URI.create(restUrl.strip());
+        } catch (IllegalArgumentException e) {
+            uri = null; // 127.0.0.1:8083 (host:port as for a broker) is not a URI at all
+        }
+        if (uri == null
+                || (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()))
+                || uri.getHost() == null) {
+            throw new IllegalArgumentException("Kafka Connect REST URL must be http(s)://host:port, was '" + restUrl
+                    + "'" + (restUrl.contains("://") ? "" : "; did you mean http://" + restUrl.strip() + " ?"));
         }
         return new KafkaConnect(
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), uri);

@@ -11,6 +11,7 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -63,6 +64,9 @@ final class KafkaErrors {
             return new RefusedException(target + " refused " + what + " because the group has active members (" + detail
                     + "); stop the consumers, wait until the group is Empty, then plan again");
         }
+        if (e instanceof InvalidTopicException) {
+            return invalidTopic(target + " refused " + what, e);
+        }
         if (e instanceof UnknownTopicOrPartitionException) {
             return new RefusedException(target + ": unknown topic or partition while " + what + " (" + detail
                     + "); check the names with kafka-topics --describe");
@@ -78,6 +82,18 @@ final class KafkaErrors {
                     true);
         }
         return new TargetUnavailableException(target + " failed while " + what + " (" + detail + ")", e, false);
+    }
+
+    /**
+     * A name the broker rejects as a topic name (a pattern such as {@code orders.*}, a space, an invisible
+     * character pasted with it): bad input, not an unavailable broker.
+     */
+    static RefusedException invalidTopic(String context, Throwable e) {
+        return new RefusedException(
+                context + ": not a valid topic name (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                        + "); topics are named exactly, with letters, digits, '.', '_' and '-' only (no patterns,"
+                        + " spaces or invisible characters): check the name with kafka-topics --list",
+                e);
     }
 
     private static String acl(Throwable e) {

@@ -22,6 +22,7 @@ import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** The reads that offsets, lag and health share, each one Admin round trip, errors mapped. */
@@ -168,6 +169,9 @@ final class OffsetReader {
             described = KafkaErrors.await(
                     admin.describeTopics(Set.copyOf(topics)).allTopicNames(), target, "describing topics " + topics);
         } catch (RefusedException e) {
+            if (e.getCause() instanceof InvalidTopicException) {
+                throw e;
+            }
             List<String> missing = missingTopics(topics);
             throw new RefusedException(
                     target + ": topic" + (missing.size() == 1 ? " " : "s ") + missing

@@ -239,7 +239,7 @@ public final class ReplayDlq implements Action {
         Map<Integer, Long> commit;
         try (KafkaDlqSource source = new KafkaDlqSource(clientConfig, dlqTopic, start, end)) {
             summary = ReplayEngine.dryRun(source, selection);
-            commit = source.nextOffsets();
+            commit = new TreeMap<>(source.nextOffsets()); // printed in partition order
         }
         refuseUnsafe(dlq, summary);
         ReplayDlqDetails details = new ReplayDlqDetails(
@@ -351,7 +351,7 @@ public final class ReplayDlq implements Action {
                     selection);
             return ApplyResult.of(
                             done.sent() > 0 ? Outcome.CHANGED : Outcome.UNCHANGED,
-                            "replayed " + done.describe() + " from DLQ '" + dlqTopic + "'; group '" + group
+                            "replay from DLQ '" + dlqTopic + "': " + done.describe() + "; group '" + group
                                     + "' committed at " + committed)
                     .count("replayed", done.replayed())
                     .count("parked", done.parked())

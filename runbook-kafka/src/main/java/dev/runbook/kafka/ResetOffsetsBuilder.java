@@ -82,7 +82,7 @@ public final class ResetOffsetsBuilder {
         return checkScope();
     }
 
-    /** Move offsets outside the log (or timestamps after the last record) to the nearest end instead of refusing. */
+    /** Move offsets outside the log (or a time in the future) to the nearest end instead of refusing. */
     public ResetOffsetsBuilder clampToLogRange() {
         clamp = true;
         return this;
@@ -121,17 +121,26 @@ public final class ResetOffsetsBuilder {
         return build(new OffsetStrategy.ToOffset(offset));
     }
 
-    /** To the first record at or after this instant. */
+    /**
+     * To the first record at or after this instant; where every record is older (a quiet or empty partition), to
+     * the log end, as {@code kafka-consumer-groups} does. A time in the future is refused unless clamped.
+     */
     public ResetOffsets toDatetime(Instant at) {
         return build(new OffsetStrategy.ToDatetime(at, at.toString()));
     }
 
-    /** To the first record at or after this time. */
+    /**
+     * To the first record at or after this time; where every record is older (a quiet or empty partition), to
+     * the log end, as {@code kafka-consumer-groups} does. A time in the future is refused unless clamped.
+     */
     public ResetOffsets toDatetime(OffsetDateTime at) {
         return build(new OffsetStrategy.ToDatetime(at.toInstant(), at.toString()));
     }
 
-    /** To the first record at or after this time. */
+    /**
+     * To the first record at or after this time; where every record is older (a quiet or empty partition), to
+     * the log end, as {@code kafka-consumer-groups} does. A time in the future is refused unless clamped.
+     */
     public ResetOffsets toDatetime(ZonedDateTime at) {
         return build(new OffsetStrategy.ToDatetime(at.toInstant(), at.toString()));
     }
@@ -174,12 +183,19 @@ public final class ResetOffsetsBuilder {
 
     /** To the offsets of a {@code kafka-consumer-groups --export} CSV (3 columns, or 4 with the group). */
     public ResetOffsets fromCsv(Path file) {
+        String csv;
         try {
-            String csv = Files.readString(file, StandardCharsets.UTF_8);
-            return build(new OffsetStrategy.FromOffsets(OffsetsCsv.parse(csv, group), file.toString()));
+            csv = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read offsets from " + file, e);
+            throw new UncheckedIOException("cannot read offsets from " + file + " (" + e + ")", e);
         }
+        List<PartitionOffset> offsets;
+        try {
+            offsets = OffsetsCsv.parse(csv, group);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+        return build(new OffsetStrategy.FromOffsets(offsets, file.toString()));
     }
 
     /**

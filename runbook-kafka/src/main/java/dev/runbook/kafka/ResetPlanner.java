@@ -103,9 +103,14 @@ final class ResetPlanner {
                 wanted = fromFile.get(tp);
             } else {
                 long found = byTime.get(tp);
-                if (found < 0) {
-                    String v =
-                            tp + ": no record at or after " + at + " (the last record is older; log end " + end + ")";
+                if (found < 0 && !at.isAfter(ctx.clock().instant())) {
+                    // every record is older than a time already past (or there is none): the group reads what
+                    // comes next, from the log end, as kafka-consumer-groups does; nothing is clamped
+                    found = end;
+                } else if (found < 0) {
+                    String v = tp + ": no record at or after " + at + ", a time in the future ("
+                            + (start == end ? "the partition is empty" : "the last record is older") + "; log end "
+                            + end + ")";
                     if (!reset.clamp()) {
                         violations.add(v);
                         continue;

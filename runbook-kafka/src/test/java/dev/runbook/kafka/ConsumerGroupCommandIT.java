@@ -127,15 +127,22 @@ class ConsumerGroupCommandIT {
     }
 
     @Test
-    void aTimestampAfterTheLastRecordIsRefusedWhereTheToolMovesToTheEnd() {
-        String future = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX")
+    void aPastTimestampAfterTheLastRecordMovesToTheEndAsTheToolDoes_aFutureOneIsRefused() {
+        String afterLast = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX")
                 .format(NOW.minus(Duration.ofMinutes(30)).atOffset(ZoneOffset.UTC));
+        assertThat(plan(KAFKA.resetOffsets(group).topic(topic).toDatetime(afterLast)))
+                .isEqualTo(tool("--topic", topic, "--to-datetime", afterLast));
+        assertThat(plan(KAFKA.resetOffsets(group).topic(topic).byDuration(Duration.ofMinutes(30))))
+                .isEqualTo(tool("--topic", topic, "--by-duration", "PT30M"));
+
+        String future = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX")
+                .format(NOW.plus(Duration.ofDays(365)).atOffset(ZoneOffset.UTC));
         assertThatThrownBy(() -> KAFKA.resetOffsets(group)
                         .topic(topic)
                         .toDatetime(future)
                         .plan(ctx))
                 .isInstanceOf(RefusedException.class)
-                .hasMessageContaining("no record at or after");
+                .hasMessageContaining("a time in the future");
         assertThat(plan(KAFKA.resetOffsets(group).topic(topic).clampToLogRange().toDatetime(future)))
                 .isEqualTo(tool("--topic", topic, "--to-datetime", future));
     }

@@ -172,6 +172,25 @@ class DlqHeadersTest {
     }
 
     @Test
+    void anOriginTopicHeaderWithoutAValue_isAProblemNamingTheHeader_notACrash() {
+        // a producer may send a header with a null value; it used to end the whole plan with
+        // NullPointerException: topic (from the fetcher thread)
+        RecordHeaders spring = DeadLetters.springHeaders(List.of(new SpringFailure("o", 0, 1, "g", "E", null)), 0);
+        spring.remove(DlqHeaders.SPRING_TOPIC);
+        spring.add(DlqHeaders.SPRING_TOPIC, null);
+        assertThat(decode(spring).originProblem()).isEqualTo("kafka_dlt-original-topic has no value (null)");
+
+        RecordHeaders connect = DeadLetters.connectHeaders("events", 0, 1, "s");
+        connect.remove(DlqHeaders.CONNECT_TOPIC);
+        connect.add(DlqHeaders.CONNECT_TOPIC, null);
+        assertThat(decode(connect).originProblem()).isEqualTo("__connect.errors.topic has no value (null)");
+
+        RecordHeaders empty = new RecordHeaders();
+        empty.add(DlqHeaders.SPRING_TOPIC, new byte[0]);
+        assertThat(decode(empty).originProblem()).contains("not a valid topic name");
+    }
+
+    @Test
     void attemptHeader_isReadAsPreviousAttempts_andMalformedIsAProblem() {
         RecordHeaders h = DeadLetters.springHeaders(List.of(new SpringFailure("o", 0, 1, "g", "E", null)), 2);
         assertThat(decode(h).previousAttempts()).isEqualTo(2);

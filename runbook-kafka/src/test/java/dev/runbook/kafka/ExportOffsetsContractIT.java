@@ -42,6 +42,7 @@ class ExportOffsetsContractIT extends ActionContract<ExportOffsets> {
         group = KafkaTestCluster.unique("export-billing");
         CLUSTER.produce(topic, 10);
         CLUSTER.commit(group, Map.of(new TopicPartition(topic, 0), 3L, new TopicPartition(topic, 1), 5L));
+        CLUSTER.commit(group + "-other", Map.of(new TopicPartition(topic, 0), 1L));
     }
 
     @AfterAll
@@ -119,6 +120,19 @@ class ExportOffsetsContractIT extends ActionContract<ExportOffsets> {
         moveTheWorld();
         assertRefusedWithoutChange(() -> action().plan(context()), "exists with other offsets", "new file name");
         assertThatThrownBy(() -> action().plan(context())).isInstanceOf(RefusedException.class);
+    }
+
+    @Test
+    void aMisspeltGroupIsRefusedByName_notAnEmptyExport() {
+        // "record every offset before touching anything" with a typo used to write an empty file and report
+        // success: the record was found empty only when the reset had to be undone
+        String typo = group.replace("billing", "biling");
+        ExportOffsets export = KAFKA.exportOffsets(dir.resolve("offsets-before.csv"), group, typo);
+        assertRefusedWithoutChange(
+                () -> export.plan(context()),
+                "consumer group [" + typo + "] does not exist",
+                "kafka-consumer-groups --list");
+        assertThat(dir.resolve("offsets-before.csv")).doesNotExist();
     }
 
     @Test

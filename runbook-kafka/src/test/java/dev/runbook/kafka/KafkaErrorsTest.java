@@ -9,6 +9,7 @@ import java.util.Set;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -44,6 +45,18 @@ class KafkaErrorsTest {
     void badCredentialsPointAtTheClientConfig() {
         RunbookException e = KafkaErrors.map(new SaslAuthenticationException("bad password"), T, "listing groups");
         assertThat(e.getMessage()).contains("rejected the credentials").contains("sasl.jaas.config");
+    }
+
+    @Test
+    void anInvalidTopicNameIsARefusalNamingIt_notAnUnavailableBroker() {
+        RunbookException e = KafkaErrors.map(
+                new InvalidTopicException("The request attempted to perform an operation on an invalid topic."),
+                T,
+                "describing topics [orders.*]");
+        assertThat(e).isInstanceOf(RefusedException.class);
+        assertThat(e.getMessage())
+                .startsWith("kafka 127.0.0.1:9092 refused describing topics [orders.*]: not a valid topic name")
+                .contains("kafka-topics --list");
     }
 
     @Test

@@ -36,4 +36,33 @@ class OffsetsCsvTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected 3 or 4 fields");
     }
+
+    @Test
+    void aByteOrderMarkCrlfAndSpacesAroundFieldsAreRead() {
+        // a file saved by a spreadsheet or a Windows editor: the mark used to become part of the first topic's
+        // name, and the broker then answered InvalidTopicException
+        String csv = "\uFEFForders.v2_eu-west , 0 , 5 \r\n\torders.v2_eu-west,\t1,\t6\r\n";
+        assertThat(OffsetsCsv.parse(csv, "g"))
+                .containsExactly(
+                        new PartitionOffset("orders.v2_eu-west", 0, 5), new PartitionOffset("orders.v2_eu-west", 1, 6));
+    }
+
+    @Test
+    void aPartitionGivenTwiceWithDifferentOffsetsIsRefusedNamingBothLines_theSameOffsetTwiceIsOneRow() {
+        // two exports pasted together: which offset is meant? (the last one used to win silently)
+        assertThatThrownBy(() -> OffsetsCsv.parse("orders,0,5\norders,1,7\nbilling,orders,0,9\n", "billing"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("line 3 'billing,orders,0,9' gives orders-0 a second offset (line 1 'orders,0,5'); keep"
+                        + " one line per partition");
+        assertThat(OffsetsCsv.parse("orders,0,5\norders,0,5\n", "g"))
+                .containsExactly(new PartitionOffset("orders", 0, 5));
+    }
+
+    @Test
+    void anExportOfOtherGroupsOnlyIsRefusedNamingThem_notCalledEmpty() {
+        assertThatThrownBy(() -> OffsetsCsv.parse("shipping,orders,0,7\nlakehouse,orders,0,1\n", "billing"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("no row is for group 'billing': the group,topic,partition,offset rows are for [lakehouse,"
+                        + " shipping]; check the group name, or export this group's offsets");
+    }
 }

@@ -85,4 +85,15 @@ class ProbesIT {
         assertThat(KAFKA.endOffsets(topic).read())
                 .containsOnly(Map.entry(new TopicPartition(topic, 0), 3L), Map.entry(new TopicPartition(topic, 1), 2L));
     }
+
+    @Test
+    void endOffsetsOfAManyPartitionTopicAreInPartitionOrder_soThePrintedMapReadsInJShell() {
+        String topic = CLUSTER.createTopic(KafkaTestCluster.unique("orders.v2_eu-west"), 50);
+        Map<TopicPartition, Long> ends = KAFKA.endOffsets(topic).read();
+        assertThat(ends.keySet())
+                .extracting(TopicPartition::partition)
+                .containsExactlyElementsOf(
+                        java.util.stream.IntStream.range(0, 50).boxed().toList());
+        assertThat(ends.toString()).startsWith("{" + topic + "-0=0, " + topic + "-1=0, " + topic + "-2=0,");
+    }
 }

@@ -132,7 +132,9 @@ class ReplayDlqIT extends ActionContract<ReplayDlq> {
         assertThat(d.start()).containsExactly(Map.entry(0, 0L), Map.entry(1, 0L));
         assertThat(d.commit()).containsExactly(Map.entry(0, 10L), Map.entry(1, 8L));
         assertThat(plan.radius("messages")).isEqualTo(18);
-        assertThat(plan.summary()).contains("replay 17 records").contains(action().group());
+        assertThat(plan.summary())
+                .contains("replay 17 records")
+                .endsWith("then commit group '" + action().group() + "' at {0=10, 1=8}");
         assertThat(snapshot()).isEqualTo(before);
         assertThat(kafka.committed(action().group()))
                 .as("no offsets for the replayer group")
@@ -147,6 +149,9 @@ class ReplayDlqIT extends ActionContract<ReplayDlq> {
         ApplyResult result = action.apply(plan, ctx);
 
         assertThat(result.outcome()).isEqualTo(Outcome.CHANGED);
+        assertThat(result.summary())
+                .as("said once: it read 'replayed 17 replayed, ...'")
+                .startsWith("replay from DLQ '" + dlq + "': 17 replayed, 1 parked, 0 skipped by filters");
         assertThat(result.count("replayed")).isEqualTo(17);
         assertThat(result.count("parked")).isEqualTo(1);
         List<Read> replayedOrders = letters.readCommitted(orders);
@@ -344,6 +349,15 @@ class ReplayDlqIT extends ActionContract<ReplayDlq> {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> missing.plan(context()))
                 .isInstanceOf(RefusedException.class)
                 .hasMessageContaining("DLQ topic 'no-such-dlq' does not exist");
+        ReplayDlq pattern = new ReplayDlq(
+                kafka.admin(),
+                Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                "orders-dlq.*",
+                ReplaySelection.all(),
+                null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pattern.plan(context()))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("topic 'orders-dlq.*': not a valid topic name");
     }
 
     @Test

@@ -3,8 +3,12 @@ package dev.runbook.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ResetOffsetsBuilderTest {
 
@@ -51,5 +55,22 @@ class ResetOffsetsBuilderTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'orders-before.csv' is not CSV text")
                 .hasMessageContaining("fromCsv(Path.of(\"orders-before.csv\"))");
+    }
+
+    @Test
+    void aCsvFileThatCannotBeUsedIsRefusedNamingTheFile(@TempDir Path dir) throws IOException {
+        Path shipping = Files.writeString(dir.resolve("shipping-before.csv"), "shipping,orders,0,7\n");
+        assertThatThrownBy(() -> reset.fromCsv(shipping))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(shipping + ": no row is for group 'billing'")
+                .hasMessageContaining("[shipping]");
+        Path header = Files.writeString(dir.resolve("with-header.csv"), "topic,partition,offset\norders,0,5\n");
+        assertThatThrownBy(() -> reset.fromCsv(header))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(header + ": line 1 'topic,partition,offset' is not topic,partition,offset");
+        assertThatThrownBy(() -> reset.fromCsv(dir.resolve("missing.csv")))
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("missing.csv")
+                .hasMessageContaining("NoSuchFileException");
     }
 }

@@ -118,6 +118,19 @@ class ResetOffsetsIT {
                 .isInstanceOf(RefusedException.class)
                 .hasMessageContaining("'" + topic + "' has 3 partitions")
                 .hasMessageContaining("partition 7 does not exist");
+        // a pattern, or a name pasted with an invisible character: bad input, not a broker that failed
+        for (String invalid : List.of(topic.substring(0, 6) + ".*", "\uFEFF" + topic)) {
+            assertThatThrownBy(() -> KAFKA.resetOffsets(group)
+                            .topic(invalid)
+                            .toEarliest()
+                            .plan(ctx))
+                    .isInstanceOf(RefusedException.class)
+                    .hasMessageContaining("[" + invalid + "]: not a valid topic name")
+                    .hasMessageContaining("no patterns, spaces or invisible characters");
+        }
+        assertThatThrownBy(() -> KAFKA.endOffsets("orders.*").read())
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("not a valid topic name");
         assertThat(CLUSTER.committed(group)).containsOnly(Map.entry(tp(0), 5L), Map.entry(tp(1), 10L));
     }
 
@@ -226,13 +239,17 @@ class ResetOffsetsIT {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("with a zone")
                 .hasMessageContaining("+07:00");
+        // "now" is 03:00 UTC: 05:00 is a typo, not a replay
+        ActionContext at3 = ActionContext.builder()
+                .clock(MutableClock.at(t0.plusSeconds(3 * 3600)))
+                .build();
         OffsetDateTime future = OffsetDateTime.of(2026, 11, 20, 5, 0, 0, 0, ZoneOffset.UTC);
         assertThatThrownBy(() -> KAFKA.resetOffsets(group)
                         .topic(timed)
                         .toDatetime(future)
-                        .plan(ctx))
+                        .plan(at3))
                 .isInstanceOf(RefusedException.class)
-                .hasMessageContaining("no record at or after 2026-11-20T05:00:00Z")
+                .hasMessageContaining("no record at or after 2026-11-20T05:00:00Z, a time in the future")
                 .hasMessageContaining("clampToLogRange()");
 
         MutableClock clock = MutableClock.at(t0.plusSeconds(7200 + 600));
@@ -245,6 +262,75 @@ class ResetOffsetsIT {
                 .as("now - 70 min = 01:00 UTC")
                 .containsExactly(new PartitionOffset(timed, 0, 1));
         assertThat(byDuration.details(ResetDetails.class).timestamp()).isEqualTo(t0.plusSeconds(3600));
+    }
+
+    @Test
+    void aPastDatetimeMovesQuietAndEmptyPartitionsToTheLogEnd_andOnlyAFutureOneIsRefused() {
+        // a real topic: one partition written recently, one quiet since yesterday, one never written, one whose
+        // records retention deleted; the incident asks to replay the last hour
+        String mixed = CLUSTER.createTopic(KafkaTestCluster.unique("orders.v2_eu-west"), 4);
+        Instant now = Instant.parse("2026-11-20T12:00:00Z");
+        CLUSTER.produceAt(
+                mixed,
+                0,
+                List.of(
+                        now.minusSeconds(7200).toEpochMilli(),
+                        now.minusSeconds(1800).toEpochMilli(),
+                        now.minusSeconds(60).toEpochMilli()));
+        CLUSTER.produceAt(mixed, 1, List.of(now.minusSeconds(86_400).toEpochMilli()));
+        CLUSTER.produceAt(
+                mixed,
+                3,
+                List.of(now.minusSeconds(3).toEpochMilli(), now.minusSeconds(2).toEpochMilli()));
+        CLUSTER.deleteRecordsBefore(new TopicPartition(mixed, 3), 2);
+        Map<TopicPartition, Long> committed = Map.of(
+                new TopicPartition(mixed, 0), 3L, new TopicPartition(mixed, 1), 0L, new TopicPartition(mixed, 3), 2L);
+        CLUSTER.commit(group, committed);
+        ActionContext atNoon =
+                ActionContext.builder().clock(MutableClock.at(now)).build();
+
+        List<PartitionOffset> expected = List.of(
+                new PartitionOffset(mixed, 0, 1),
+                new PartitionOffset(mixed, 1, 1),
+                new PartitionOffset(mixed, 2, 0),
+                new PartitionOffset(mixed, 3, 2));
+        StepPlan lastHour = KAFKA.resetOffsets(group)
+                .topic(mixed)
+                .byDuration(Duration.ofHours(1))
+                .plan(atNoon);
+        assertThat(lastHour.details(ResetDetails.class).targets()).containsExactlyElementsOf(expected);
+        assertThat(lastHour.warnings()).noneMatch(w -> w.contains("clamped"));
+        assertThat(KAFKA.resetOffsets(group)
+                        .topic(mixed)
+                        .toDatetime("2026-11-20T18:00:00+07:00")
+                        .plan(atNoon)
+                        .details(ResetDetails.class)
+                        .targets())
+                .containsExactlyElementsOf(expected);
+        assertThat(KAFKA.resetOffsets(group)
+                        .topic(mixed)
+                        .toDatetime("2001-01-01T00:00:00Z")
+                        .plan(atNoon)
+                        .details(ResetDetails.class)
+                        .targets())
+                .as("before every log start: each partition's first record, the empty one at its end")
+                .containsExactly(
+                        new PartitionOffset(mixed, 0, 0),
+                        new PartitionOffset(mixed, 1, 0),
+                        new PartitionOffset(mixed, 2, 0),
+                        new PartitionOffset(mixed, 3, 2));
+
+        assertThatThrownBy(() -> KAFKA.resetOffsets(group)
+                        .topic(mixed)
+                        .toDatetime("2036-11-20T12:00:00Z")
+                        .plan(atNoon))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("4 partitions would get an offset outside the log")
+                .hasMessageContaining(mixed + "-2: no record at or after 2036-11-20T12:00:00Z, a time in the future"
+                        + " (the partition is empty; log end 0)")
+                .hasMessageContaining(mixed + "-0: no record at or after 2036-11-20T12:00:00Z, a time in the future"
+                        + " (the last record is older; log end 3)");
+        assertThat(CLUSTER.committed(group)).containsAllEntriesOf(committed).hasSize(2 + committed.size());
     }
 
     @Test
