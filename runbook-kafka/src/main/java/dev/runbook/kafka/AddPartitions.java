@@ -26,6 +26,10 @@ import org.apache.kafka.common.errors.InvalidPartitionsException;
  * afterwards (per-key ordering breaks across the change), naming the topic's {@code cleanup.policy} when
  * it compacts and the consumer groups that read the topic.
  *
+ * <p>A count more than ten times the current one (and above 100) is refused as a likely typo (12 typed as
+ * 1200, or 1,000,000): each partition costs the brokers files, memory and leader elections, and none can
+ * be removed. {@link #allowUpTo(int)} states a larger count is meant.
+ *
  * <p>The current count is the plan's observed state: a plan made at 6 partitions is stale once someone
  * else altered the topic. Two blast-radius figures feed {@code Guards} budgets: {@code partitions} (the
  * partitions created) and {@code topicPartitions} (the count afterwards), e.g. {@code
@@ -36,7 +40,8 @@ import org.apache.kafka.common.errors.InvalidPartitionsException;
  * // add 6 partitions to topic 'orders' (6 -> 12); no inverse: Kafka cannot remove partitions
  * }</pre>
  *
- * @throws RefusedException (from plan) for an unknown topic or a count below the current one
+ * @throws RefusedException (from plan) for an unknown topic, a count below the current one, or a count
+ *     above the sanity ceiling
  */
 public final class AddPartitions implements dev.runbook.core.Action {
 
@@ -45,8 +50,13 @@ public final class AddPartitions implements dev.runbook.core.Action {
     private final OffsetReader reader;
     private final String topic;
     private final int partitions;
+    private final Integer allowUpTo;
 
     AddPartitions(OffsetReader reader, String topic, int partitions) {
+        this(reader, topic, partitions, null);
+    }
+
+    private AddPartitions(OffsetReader reader, String topic, int partitions, Integer allowUpTo) {
         this.reader = Objects.requireNonNull(reader, "reader");
         if (topic == null || topic.isBlank()) {
             throw new IllegalArgumentException("name the topic, such as 'orders'");
@@ -56,17 +66,35 @@ public final class AddPartitions implements dev.runbook.core.Action {
         }
         this.topic = topic;
         this.partitions = partitions;
+        this.allowUpTo = allowUpTo;
     }
 
-    /** Every parameter apply uses: the topic and the wanted partition count. */
-    public record Params(String topic, int partitions) {}
+    /**
+     * The same action, allowing a count up to {@code max} even above ten times the current one: say so when
+     * a large increase is meant.
+     *
+     * @throws IllegalArgumentException if {@code max} is below the wanted count
+     */
+    public AddPartitions allowUpTo(int max) {
+        if (max < partitions) {
+            throw new IllegalArgumentException(
+                    "allowUpTo(" + max + ") is below the wanted count " + partitions + " of topic '" + topic + "'");
+        }
+        return new AddPartitions(reader, topic, partitions, max);
+    }
+
+    /**
+     * Every parameter apply uses: the topic, the wanted partition count, and the ceiling stated with {@link
+     * #allowUpTo} (null: ten times the current count).
+     */
+    public record Params(String topic, int partitions, Integer allowUpTo) {}
 
     /** What the plan observed and apply re-reads: the count, and the cleanup policy the warning names. */
     record Observed(String topic, int partitions, String cleanupPolicy) {}
 
     @Override
     public Params parameters() {
-        return new Params(topic, partitions);
+        return new Params(topic, partitions, allowUpTo);
     }
 
     @Override
@@ -100,6 +128,14 @@ public final class AddPartitions implements dev.runbook.core.Action {
             throw new RefusedException(target() + " has " + now.partitions() + " partitions; Kafka cannot decrease"
                     + " a topic's partition count (asked for " + partitions + "). To have fewer, create a new topic"
                     + " with " + partitions + " partitions and move the producers and consumers to it");
+        }
+        long ceiling = allowUpTo != null ? allowUpTo : Math.max(100L, 10L * now.partitions());
+        if (partitions > ceiling) {
+            throw new RefusedException(target() + " has " + now.partitions() + " partitions; "
+                    + String.format(java.util.Locale.ROOT, "%,d", partitions)
+                    + " is more than ten times that, which looks like a"
+                    + " typo, and partitions cannot be removed. Check the count; if it is meant, say so with"
+                    + " .allowUpTo(" + partitions + ")");
         }
         int added = partitions - now.partitions();
         List<String> readers = TopicLayout.groupsReading(reader, topic, now.partitions());

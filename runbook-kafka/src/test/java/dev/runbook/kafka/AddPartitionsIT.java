@@ -49,7 +49,10 @@ class AddPartitionsIT extends ActionContract<AddPartitions> {
 
     @Override
     protected Map<String, AddPartitions> variants() {
-        return Map.of("topic", KAFKA.addPartitions(topic + "-other", 4), "partitions", KAFKA.addPartitions(topic, 5));
+        return Map.of(
+                "topic", KAFKA.addPartitions(topic + "-other", 4),
+                "partitions", KAFKA.addPartitions(topic, 5),
+                "allowUpTo", KAFKA.addPartitions(topic, 4).allowUpTo(8));
     }
 
     /** The partition count and which partitions have a leader. */
@@ -113,6 +116,25 @@ class AddPartitionsIT extends ActionContract<AddPartitions> {
                 .anySatisfy(w -> assertThat(w).contains("[" + group + "]"))
                 .anySatisfy(w -> assertThat(w).startsWith("no inverse"));
         assertThat(CLUSTER.partitionCount(compacted)).isEqualTo(2);
+    }
+
+    @Test
+    void aCountTenTimesTheCurrentOne_isRefusedAsATypo_unlessAllowed() {
+        assertRefusedWithoutChange(
+                () -> KAFKA.addPartitions(topic, 1_000_000).plan(context()),
+                "has 2 partitions; 1,000,000 is more than ten times that",
+                ".allowUpTo(1000000)");
+        assertRefusedWithoutChange(
+                () -> KAFKA.addPartitions(topic, 101).plan(context()), "101 is more than ten times that");
+
+        StepPlan plan = KAFKA.addPartitions(topic, 100).plan(context());
+        assertThat(plan.summary()).contains("(2 -> 100)");
+        assertThat(KAFKA.addPartitions(topic, 120)
+                        .allowUpTo(120)
+                        .plan(context())
+                        .summary())
+                .contains("(2 -> 120)");
+        assertThat(CLUSTER.partitionCount(topic)).isEqualTo(2);
     }
 
     @Test
