@@ -118,7 +118,7 @@ public final class SqlActions implements AutoCloseable {
             Map<String, Long> byState = new TreeMap<>();
             long used = 0;
             for (Session s : Sessions.read(target)) {
-                if (s.isClient()) {
+                if (s.isClient() || s.isHidden()) { // hidden: in use, though its state is not shown to this user
                     used++;
                     byUser.merge(s.user(), 1L, Long::sum);
                     byState.merge(s.state(), 1L, Long::sum);

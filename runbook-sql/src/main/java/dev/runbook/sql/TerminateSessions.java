@@ -232,6 +232,18 @@ public final class TerminateSessions implements Action {
         List<Session> victims = matching((List<Session>) read[1]);
         Victims before = new Victims(
                 sql.name(), victims.stream().map(Session::identity).sorted().toList());
+        @SuppressWarnings("unchecked")
+        List<Session> unseen = ((List<Session>) read[1])
+                .stream()
+                        .filter(x -> x.isHidden() && selection.mightMatchHidden(x))
+                        .toList();
+        if (!unseen.isEmpty()) {
+            throw new RefusedException("the user of " + sql.name() + " cannot see the state, times and query of "
+                    + unseen.size() + " session(s) of other users that may match " + selection + " (e.g. "
+                    + unseen.get(0) + "): pg_stat_activity hides them without pg_read_all_stats, so the"
+                    + " selection cannot be checked; GRANT pg_read_all_stats, pg_signal_backend TO that user"
+                    + " (to see and end them), or connect as a user who has them");
+        }
         if (victims.isEmpty()) {
             return StepPlan.unchanged(this, "no session on " + sql.name() + " matches " + selection, before);
         }
