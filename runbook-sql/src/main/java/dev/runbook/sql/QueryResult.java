@@ -61,7 +61,10 @@ public record QueryResult(String server, String title, List<String> columns, Lis
         return n.longValue();
     }
 
-    /** {@code 2 rows: {a=1, b=x}; {a=2, b=y}} or {@code no rows}, one line (the probe's name says which query). */
+    /**
+     * {@code 2 rows: {a=1, b=x}; {a=2, b=y}} or {@code no rows}, one line (the probe's name says which query);
+     * bytes as {@code 0xDEADBEEF}.
+     */
     @Override
     public String toString() {
         if (rows.isEmpty()) {
@@ -69,8 +72,26 @@ public record QueryResult(String server, String title, List<String> columns, Lis
         }
         StringBuilder b = new StringBuilder().append(rows.size()).append(rows.size() == 1 ? " row: " : " rows: ");
         for (int i = 0; i < rows.size(); i++) {
-            b.append(i == 0 ? "" : "; ").append(rows.get(i));
+            b.append(i == 0 ? "" : "; ").append('{');
+            int k = 0;
+            for (Map.Entry<String, Object> e : rows.get(i).entrySet()) {
+                b.append(k++ == 0 ? "" : ", ").append(e.getKey()).append('=').append(show(e.getValue()));
+            }
+            b.append('}');
         }
         return b.toString();
+    }
+
+    /** A value for people: bytes as {@code 0xDEADBEEF} rather than an array's identity. */
+    private static String show(Object v) {
+        if (!(v instanceof byte[] bytes)) {
+            return String.valueOf(v);
+        }
+        StringBuilder hex = new StringBuilder("0x");
+        for (byte x : bytes) {
+            hex.append(Character.toUpperCase(Character.forDigit((x >> 4) & 0xF, 16)))
+                    .append(Character.toUpperCase(Character.forDigit(x & 0xF, 16)));
+        }
+        return hex.toString();
     }
 }

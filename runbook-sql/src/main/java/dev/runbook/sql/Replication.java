@@ -1,5 +1,6 @@
 package dev.runbook.sql;
 
+import dev.runbook.core.RefusedException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -10,19 +11,28 @@ import java.util.Map;
 final class Replication {
     private Replication() {}
 
-    static final String PG_STANDBY = "SELECT r.status, r.sender_host, r.sender_port, r.received_tli,"
-            + " pg_last_wal_receive_lsn()::text AS received, pg_last_wal_replay_lsn()::text AS replayed,"
-            + " pg_is_wal_replay_paused() AS paused,"
-            + " (SELECT timeline_id FROM pg_control_checkpoint()) AS checkpoint_tli,"
-            + " CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
-            + " ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp())::bigint END AS seconds"
-            + " FROM (SELECT 1) one LEFT JOIN pg_stat_wal_receiver r ON true";
+    static final String PG_STANDBY =
+            "SELECT r.pid AS receiver_pid, r.status, r.sender_host, r.sender_port, r.received_tli,"
+                    + " pg_last_wal_receive_lsn()::text AS received, pg_last_wal_replay_lsn()::text AS replayed,"
+                    + " pg_is_wal_replay_paused() AS paused,"
+                    + " (SELECT timeline_id FROM pg_control_checkpoint()) AS checkpoint_tli,"
+                    + " CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
+                    + " ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp())::bigint END AS seconds"
+                    + " FROM (SELECT 1) one LEFT JOIN pg_stat_wal_receiver r ON true";
     static final String PG_TIMELINE =
             "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::bigint";
 
     static ReplicationStatus status(SqlTarget t) {
         Dialect d = t.dialect();
         return t.call("read the replication status", c -> d.isPostgres() ? postgres(t, c) : mysql(t, d, c));
+    }
+
+    /** The refusal for a PostgreSQL user that sees a statistics view's rows with their columns nulled. */
+    private static String hiddenFrom(SqlTarget t, Connection c, String view, String what) throws SQLException {
+        String user = SqlTarget.scalar(c, "SELECT current_user");
+        return "user '" + user + "' cannot read " + what + " on " + t.name() + ": " + view + " shows them only to"
+                + " members of pg_read_all_stats; GRANT pg_monitor TO \"" + user + "\" (or connect as a user who has"
+                + " it)";
     }
 
     static boolean inRecovery(Connection c) throws SQLException {
@@ -37,6 +47,9 @@ final class Replication {
                     c,
                     "SELECT client_addr::text AS addr, client_port, state, replay_lsn::text AS replay FROM"
                             + " pg_stat_replication ORDER BY 1, 2")) {
+                if (r.get("state") == null) {
+                    throw new RefusedException(hiddenFrom(t, c, "pg_stat_replication", "its replicas' state"));
+                }
                 replicas.add(host(r.get("addr")) + ":" + r.get("client_port") + " " + r.get("state") + " replayed "
                         + r.get("replay"));
             }
@@ -63,6 +76,9 @@ final class Replication {
                     replicas);
         }
         Map<String, Object> r = SqlTarget.rows(c, PG_STANDBY).get(0);
+        if (r.get("receiver_pid") != null && r.get("status") == null) {
+            throw new RefusedException(hiddenFrom(t, c, "pg_stat_wal_receiver", "the WAL receiver's state and source"));
+        }
         String status = r.get("status") == null ? "stopped" : String.valueOf(r.get("status"));
         boolean paused = Boolean.TRUE.equals(r.get("paused"));
         String source = r.get("sender_host") == null

@@ -20,7 +20,9 @@ import java.util.Locale;
  * @param application {@code application_name} (PostgreSQL) or the client host:port (MariaDB/MySQL)
  * @param state {@code active}, {@code idle}, {@code idle in transaction} (PostgreSQL) or the command
  *     ({@code Query}, {@code Sleep}) on MariaDB/MySQL
- * @param kind {@code client}, {@code replication} or {@code background}
+ * @param kind {@code client}, {@code replication}, {@code background}, or {@code hidden}: another user's client
+ *     session on PostgreSQL that {@code pg_stat_activity} shows without state, times or query to a user who
+ *     lacks {@code pg_read_all_stats}
  * @param stateSeconds seconds in the current state (idle time, or how long the query has run)
  * @param transactionSeconds seconds since the open transaction began (PostgreSQL; -1 when none or unknown)
  * @param query the current or last statement, abbreviated to 2,000 characters
@@ -54,6 +56,11 @@ public record Session(
 
     public boolean isClient() {
         return "client".equals(kind);
+    }
+
+    /** Whether this is another user's client session whose state and query the reading user may not see. */
+    public boolean isHidden() {
+        return "hidden".equals(kind);
     }
 
     /** Whether the session is running a statement (PostgreSQL {@code active}, MariaDB {@code Query}). */

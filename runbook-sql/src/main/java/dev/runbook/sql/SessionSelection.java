@@ -95,6 +95,17 @@ public record SessionSelection(
                 || s.query().toLowerCase(Locale.ROOT).contains(queryContains.toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * Whether a session whose state, times and query are hidden ({@link Session#isHidden()}) could match: the
+     * criteria on what is shown (user, database, application) do not exclude it.
+     */
+    boolean mightMatchHidden(Session s) {
+        return !isEmpty()
+                && (users.isEmpty() || users.contains(s.user()))
+                && (databases.isEmpty() || databases.contains(s.database()))
+                && (applications.isEmpty() || applications.contains(s.application()));
+    }
+
     SessionSelection with(
             Duration idle, Duration running, Set<String> st, Set<String> u, Set<String> db, Set<String> app, String q) {
         return new SessionSelection(idle, running, st, u, db, app, q);

@@ -29,9 +29,17 @@ final class Sessions {
         if (d.isPostgres()) {
             for (Map<String, Object> r : SqlTarget.rows(c, PG)) {
                 String type = String.valueOf(r.get("backend_type"));
-                String kind = type.equals("client backend")
-                        ? "client"
-                        : type.equals("walsender") ? "replication" : "background";
+                // another user's session, seen without pg_read_all_stats: only pid, user, database and
+                // application show; a client backend is the one of them with a database
+                boolean hidden = r.get("backend_type") == null;
+                String kind = hidden
+                        ? r.get("datname") == null ? "background" : "hidden"
+                        : type.equals("client backend")
+                                ? "client"
+                                : type.equals("walsender") ? "replication" : "background";
+                if (hidden) {
+                    type = "hidden";
+                }
                 out.add(new Session(
                         ((Number) r.get("pid")).longValue(),
                         (String) r.get("started"),

@@ -118,7 +118,7 @@ public final class SqlActions implements AutoCloseable {
             Map<String, Long> byState = new TreeMap<>();
             long used = 0;
             for (Session s : Sessions.read(target)) {
-                if (s.isClient()) {
+                if (s.isClient() || s.isHidden()) { // hidden: in use, though its state is not shown to this user
                     used++;
                     byUser.merge(s.user(), 1L, Long::sum);
                     byState.merge(s.state(), 1L, Long::sum);
@@ -148,8 +148,11 @@ public final class SqlActions implements AutoCloseable {
      * .timeout(d)}.
      *
      * @param title what the query is for, for people (plans and errors name it)
-     * @throws IllegalArgumentException for a blank title or statement, several statements, or a value of
-     *     another type than String, number, Boolean, LocalDate, LocalDateTime, LocalTime, OffsetDateTime
+     * @throws IllegalArgumentException for a blank title or statement, several statements (also behind a
+     *     comment or a quote), a statement that does not read (SET, COPY, KILL, INSERT...), a function whose
+     *     effect the transaction does not stop (pg_terminate_backend, GET_LOCK, INTO OUTFILE...), or a value of
+     *     another type than String, number, Boolean, LocalDate, LocalDateTime, LocalTime, OffsetDateTime,
+     *     Instant, UUID, byte[]
      */
     public SqlQuery query(String title, String sql, Object... params) {
         return SqlQuery.of(target, title, sql, params);

@@ -12,18 +12,25 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
+import java.sql.Types;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * One read-only SQL statement as a probe, for the checks a runbook reads from an application's own tables
@@ -40,9 +47,14 @@ import java.util.Set;
  * off.read();   // 1 row: {partner_id=P-017, diff_amount=250000.00}
  * }</pre>
  *
- * <p>Only one statement: text with a {@code ;} before its end is refused (a second statement could end the
- * read-only transaction). Values: {@code String}, numbers, {@code Boolean}, {@code LocalDate}, {@code
- * LocalDateTime}, {@code OffsetDateTime}, {@code LocalTime}, or null.
+ * <p>Only one statement that reads ({@code SELECT}, {@code WITH}, {@code VALUES}, {@code TABLE}, {@code SHOW},
+ * {@code EXPLAIN}): a second one, even behind a comment or a quote, is refused (it could end the read-only
+ * transaction), and so are functions whose effect the transaction does not stop ({@code
+ * pg_terminate_backend}, {@code pg_advisory_lock}, {@code GET_LOCK}, {@code INTO OUTFILE}, ...); see
+ * {@link StatementText}. A final {@code ;} and comments are fine. Values: {@code String}, numbers, {@code
+ * Boolean}, {@code LocalDate}, {@code LocalDateTime}, {@code OffsetDateTime}, {@code LocalTime}, {@code
+ * Instant}, {@code UUID}, {@code byte[]}, or null. Rows hold {@code java.time} values ({@code timestamptz}
+ * as {@code OffsetDateTime}), arrays as lists, and json, interval and the like as text.
  *
  * @throws RefusedException from {@link #read()} when the server rejects the statement (an unknown table or
  *     column, which its message names; a write) or it returns more rows than {@link #maxRows(int)}
@@ -65,7 +77,10 @@ public final class SqlQuery implements Probe<QueryResult> {
             LocalDate.class,
             LocalDateTime.class,
             LocalTime.class,
-            OffsetDateTime.class);
+            OffsetDateTime.class,
+            Instant.class,
+            UUID.class,
+            byte[].class);
 
     private final SqlTarget target;
     private final String title;
@@ -78,7 +93,7 @@ public final class SqlQuery implements Probe<QueryResult> {
         return new SqlQuery(
                 target,
                 checkedTitle(title),
-                singleStatement(sql),
+                StatementText.check(sql),
                 checkedParams(params),
                 DEFAULT_MAX_ROWS,
                 DEFAULT_TIMEOUT);
@@ -148,7 +163,7 @@ public final class SqlQuery implements Probe<QueryResult> {
             try {
                 SqlTarget.execute(
                         c, d.isPostgres() ? "SET TRANSACTION READ ONLY" : "SET SESSION TRANSACTION READ ONLY");
-                return run(c);
+                return run(c, d.isPostgres());
             } catch (SQLTimeoutException e) {
                 throw tooSlow(e);
             } catch (SQLException e) {
@@ -177,12 +192,12 @@ public final class SqlQuery implements Probe<QueryResult> {
         });
     }
 
-    private QueryResult run(Connection c) throws SQLException {
+    private QueryResult run(Connection c, boolean postgres) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toSeconds()));
             ps.setMaxRows(maxRows + 1);
             for (int i = 0; i < params.size(); i++) {
-                ps.setObject(i + 1, params.get(i));
+                bind(ps, i + 1, params.get(i), postgres);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 ResultSetMetaData md = rs.getMetaData();
@@ -199,7 +214,7 @@ public final class SqlQuery implements Probe<QueryResult> {
                     }
                     Map<String, Object> row = new LinkedHashMap<>();
                     for (int i = 1; i <= columns.size(); i++) {
-                        row.put(columns.get(i - 1), value(rs.getObject(i)));
+                        row.put(columns.get(i - 1), column(rs, md, i, postgres));
                     }
                     rows.add(row);
                 }
@@ -215,6 +230,77 @@ public final class SqlQuery implements Probe<QueryResult> {
                         + " the server's load, or raise .timeout(...)",
                 e,
                 true);
+    }
+
+    /** A value as the server's type wants it: a UUID as text on MariaDB/MySQL, an Instant at UTC. */
+    private static void bind(PreparedStatement ps, int i, Object v, boolean postgres) throws SQLException {
+        if (v instanceof UUID u && !postgres) {
+            ps.setString(i, u.toString());
+        } else if (v instanceof Instant t) {
+            ps.setObject(i, t.atOffset(ZoneOffset.UTC));
+        } else {
+            ps.setObject(i, v);
+        }
+    }
+
+    /**
+     * Column {@code i} of the current row as a value that means the same in any JVM: dates and times through
+     * {@code java.time} (the driver's {@code java.sql} types shift them into the JVM's time zone, drop
+     * fractions of a second and miscount dates before 1582), {@code timestamptz} as an {@code
+     * OffsetDateTime}, arrays as lists, the drivers' own types (json, interval, inet) as their text.
+     *
+     * @throws RefusedException for a MariaDB/MySQL {@code TIME} that is not a time of day (negative, 24 h or
+     *     more): no {@code LocalTime} holds it, so the query is asked to convert it
+     */
+    private Object column(ResultSet rs, ResultSetMetaData md, int i, boolean postgres) throws SQLException {
+        int type = md.getColumnType(i);
+        String typeName = String.valueOf(md.getColumnTypeName(i)).toLowerCase(Locale.ROOT);
+        switch (type) {
+            case Types.DATE:
+                if (typeName.equals("year")) {
+                    int year = rs.getInt(i);
+                    return rs.wasNull() ? null : year;
+                }
+                return rs.getObject(i, LocalDate.class);
+            case Types.TIMESTAMP:
+            case Types.TIMESTAMP_WITH_TIMEZONE:
+                return type == Types.TIMESTAMP_WITH_TIMEZONE || typeName.equals("timestamptz")
+                        ? rs.getObject(i, OffsetDateTime.class)
+                        : rs.getObject(i, LocalDateTime.class);
+            case Types.TIME:
+            case Types.TIME_WITH_TIMEZONE:
+                if (type == Types.TIME_WITH_TIMEZONE || typeName.equals("timetz")) {
+                    return rs.getObject(i, OffsetTime.class);
+                }
+                if (postgres) {
+                    return rs.getObject(i, LocalTime.class);
+                }
+                String text = rs.getString(i);
+                try {
+                    return text == null ? null : LocalTime.parse(text);
+                } catch (DateTimeParseException e) {
+                    throw new RefusedException("query '" + title + "' on " + target.name() + " returned TIME '" + text
+                            + "' in column " + md.getColumnLabel(i) + ", which is no time of day; select it as"
+                            + " TIME_TO_SEC(...) or CAST(... AS CHAR)");
+                }
+            case Types.ARRAY:
+                java.sql.Array a = rs.getArray(i);
+                if (a == null) {
+                    return null;
+                }
+                List<Object> list = new ArrayList<>();
+                for (Object o : (Object[]) a.getArray()) {
+                    list.add(value(o));
+                }
+                return java.util.Collections.unmodifiableList(list);
+            default:
+                Object v = rs.getObject(i);
+                return v == null
+                                || v instanceof byte[]
+                                || v.getClass().getName().startsWith("java.")
+                        ? value(v)
+                        : rs.getString(i);
+        }
     }
 
     /** JDBC's date and time types as java.time values; the rest as the driver gives them. */
@@ -247,40 +333,10 @@ public final class SqlQuery implements Probe<QueryResult> {
             if (p != null && !VALUE_TYPES.contains(p.getClass())) {
                 throw new IllegalArgumentException("value " + (i + 1) + " of the query is a "
                         + p.getClass().getName() + "; bind a String, a number, a Boolean, a LocalDate,"
-                        + " LocalDateTime, LocalTime or OffsetDateTime");
+                        + " LocalDateTime, LocalTime, OffsetDateTime, Instant, UUID or byte[]");
             }
         }
         return java.util.Collections.unmodifiableList(Arrays.asList(params.clone()));
-    }
-
-    /**
-     * The statement without a final {@code ;}.
-     *
-     * @throws IllegalArgumentException when it is blank or holds a {@code ;} outside quotes before its end
-     */
-    static String singleStatement(String sql) {
-        if (sql == null || sql.isBlank()) {
-            throw new IllegalArgumentException("the query is missing, such as \"SELECT COUNT(*) FROM t WHERE d = ?\"");
-        }
-        String s = sql.strip();
-        while (s.endsWith(";")) {
-            s = s.substring(0, s.length() - 1).stripTrailing();
-        }
-        char quote = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            if (quote != 0) {
-                if (ch == quote) {
-                    quote = 0;
-                }
-            } else if (ch == '\'' || ch == '"' || ch == '`') {
-                quote = ch;
-            } else if (ch == ';') {
-                throw new IllegalArgumentException("give one statement, not several (';' at " + i + " in '" + s
-                        + "'): a second statement could end the read-only transaction");
-            }
-        }
-        return s;
     }
 
     @Override

@@ -175,7 +175,8 @@ public final class TerminateSessions implements Action {
 
     /**
      * What the plan observed: the sessions to end, by identity (the server's start, which apply also
-     * compares, is in the plan's details as {@code serverStartedEpoch}).
+     * compares, is in the plan's details as {@code serverStartedEpoch}, and on MariaDB/MySQL the connection
+     * counter as {@code serverConnections}).
      *
      * @param server the server
      * @param sessions the sessions to end ({@code id@start})
@@ -207,6 +208,16 @@ public final class TerminateSessions implements Action {
         return cancelQueryOnly ? "KILL QUERY" : "KILL CONNECTION";
     }
 
+    /** MariaDB/MySQL: the connections made since the server started ({@code Connections}); null on PostgreSQL. */
+    private static Long connectionsSinceStart(java.sql.Connection c, Dialect d) throws java.sql.SQLException {
+        return d.isPostgres()
+                ? null
+                : Long.parseLong(
+                        SqlTarget.scalar(
+                                c,
+                                "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'CONNECTIONS'"));
+    }
+
     private long serverStartEpoch(java.sql.Connection c, Dialect d) throws java.sql.SQLException {
         if (d.isPostgres()) {
             return Math.round(
@@ -226,12 +237,25 @@ public final class TerminateSessions implements Action {
                     + " .database(..), .application(..) or .queryContains(..)");
         }
         Dialect d = sql.dialect();
-        Object[] read = sql.call("read the sessions", c -> new Object[] {serverStartEpoch(c, d), Sessions.read(d, c)});
+        Object[] read = sql.call("read the sessions", c ->
+                new Object[] {serverStartEpoch(c, d), Sessions.read(d, c), connectionsSinceStart(c, d)});
         long started = (Long) read[0];
         @SuppressWarnings("unchecked")
         List<Session> victims = matching((List<Session>) read[1]);
         Victims before = new Victims(
                 sql.name(), victims.stream().map(Session::identity).sorted().toList());
+        @SuppressWarnings("unchecked")
+        List<Session> unseen = ((List<Session>) read[1])
+                .stream()
+                        .filter(x -> x.isHidden() && selection.mightMatchHidden(x))
+                        .toList();
+        if (!unseen.isEmpty()) {
+            throw new RefusedException("the user of " + sql.name() + " cannot see the state, times and query of "
+                    + unseen.size() + " session(s) of other users that may match " + selection + " (e.g. "
+                    + unseen.get(0) + "): pg_stat_activity hides them without pg_read_all_stats, so the"
+                    + " selection cannot be checked; GRANT pg_read_all_stats, pg_signal_backend TO that user"
+                    + " (to see and end them), or connect as a user who has them");
+        }
         if (victims.isEmpty()) {
             return StepPlan.unchanged(this, "no session on " + sql.name() + " matches " + selection, before);
         }
@@ -246,6 +270,9 @@ public final class TerminateSessions implements Action {
         details.put("sessions", lines);
         details.put("statement", statementFor(d, victims));
         details.put("serverStartedEpoch", started);
+        if (read[2] != null) {
+            details.put("serverConnections", read[2]);
+        }
         return StepPlan.builder(this)
                 .summary((cancelQueryOnly ? "cancel the statements of " : "terminate ") + victims.size() + " session"
                         + (victims.size() == 1 ? "" : "s") + " on " + sql.name() + " (" + selection + "): "
@@ -277,10 +304,16 @@ public final class TerminateSessions implements Action {
             return ApplyResult.unchanged(plan.summary()).build();
         }
         Dialect d = sql.dialect();
-        Object[] read = sql.call("read the sessions", c -> new Object[] {serverStartEpoch(c, d), Sessions.read(d, c)});
+        Object[] read = sql.call("read the sessions", c ->
+                new Object[] {serverStartEpoch(c, d), Sessions.read(d, c), connectionsSinceStart(c, d)});
         long startedNow = (Long) read[0];
         long startedThen = plan.details().get("serverStartedEpoch").asLong();
-        if (Math.abs(startedNow - startedThen) > (d.isPostgres() ? 0 : 2)) {
+        // MariaDB/MySQL give their start to the second only (UNIX_TIMESTAMP() - Uptime): a restart within 2 s
+        // of the previous start is told by the connection counter, which starts again from 0
+        boolean countedBack = read[2] != null
+                && plan.details().has("serverConnections")
+                && (Long) read[2] < plan.details().get("serverConnections").asLong();
+        if (Math.abs(startedNow - startedThen) > (d.isPostgres() ? 0 : 2) || countedBack) {
             throw new StalePlanException(sql.name() + " restarted since the plan (started at epoch " + startedThen
                     + ", now " + startedNow + "): its sessions are new ones; plan again");
         }
@@ -314,6 +347,7 @@ public final class TerminateSessions implements Action {
             }
         }
         Set<Long> ended = new HashSet<>();
+        Map<Long, String> denied = new java.util.TreeMap<>();
         if (!toEnd.isEmpty()) {
             sql.call(verb() + " " + toEnd.size() + " sessions", c -> {
                 if (d.isPostgres()) {
@@ -328,7 +362,9 @@ public final class TerminateSessions implements Action {
                             SqlTarget.execute(c, verb() + " " + v.id());
                             ended.add(v.id());
                         } catch (java.sql.SQLException e) {
-                            if (e.getErrorCode() != 1094) { // 1094: unknown thread id, it ended meanwhile
+                            if (e.getErrorCode() == 1095) { // not owner: another user's session, no privilege
+                                denied.put(v.id(), e.getMessage());
+                            } else if (e.getErrorCode() != 1094) { // 1094: unknown thread id, it ended meanwhile
                                 throw e;
                             }
                         }
@@ -340,7 +376,14 @@ public final class TerminateSessions implements Action {
                 awaitGone(ended, ctx);
             }
         }
+        String grant = "GRANT CONNECTION ADMIN ON *.* TO the user of " + sql.name()
+                + " (SUPER before MariaDB 10.5.2, CONNECTION_ADMIN on MySQL 8) or connect as one who has it";
         for (Session v : toEnd) {
+            if (denied.containsKey(v.id())) {
+                items.add(new ItemOutcome(
+                        v.identity(), Outcome.FAILED, "not ended: " + denied.get(v.id()) + " (" + v + "); " + grant));
+                continue;
+            }
             items.add(new ItemOutcome(
                     v.identity(),
                     ended.contains(v.id()) ? Outcome.CHANGED : Outcome.UNCHANGED,
@@ -351,7 +394,13 @@ public final class TerminateSessions implements Action {
                 + (gone > 0 ? ", " + gone + " had ended" : "")
                 + (reused > 0 ? ", " + reused + " ids reused by new sessions (left alone)" : "")
                 + (noLongerMatching > 0 ? ", " + noLongerMatching + " no longer matched (left alone)" : "");
-        ApplyResult.Builder out = ended.isEmpty() ? ApplyResult.unchanged(summary) : ApplyResult.changed(summary);
+        if (!denied.isEmpty()) {
+            summary += "; " + denied.size() + " of other users could not be ended (ids " + denied.keySet()
+                    + ", server: not owner): " + grant;
+        }
+        ApplyResult.Builder out = !denied.isEmpty()
+                ? ApplyResult.of(Outcome.FAILED, summary)
+                : ended.isEmpty() ? ApplyResult.unchanged(summary) : ApplyResult.changed(summary);
         return out.count("sessions", ended.size())
                 .items(items)
                 .details(Map.of("statement", statementFor(d, toEnd.isEmpty() ? List.of() : toEnd)))

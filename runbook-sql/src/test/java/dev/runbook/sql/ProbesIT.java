@@ -162,4 +162,53 @@ class ProbesIT {
             }
         }
     }
+
+    /**
+     * A PostgreSQL user without pg_read_all_stats sees other users' sessions and the replicas with their
+     * columns nulled: the probes said "1 replica(s) [null:null null replayed null]", counted only its own
+     * connections, and terminateSessions planned "no session matches" while the blocker ran.
+     */
+    @org.junit.jupiter.api.Test
+    void postgres_aUserWithoutPgReadAllStats_isToldWhatIsHiddenAndWhichGrantShowsIt() throws Exception {
+        ReplicaPair p = pair("postgresql");
+        SqlServer primary = p.primary();
+        List<Connection> held = new ArrayList<>();
+        try (SqlActions app = SqlActions.connect(primary.appJdbcUrl(), primary.appUser(), primary.appPassword());
+                SqlActions appOnReplica =
+                        SqlActions.connect(p.replica().appJdbcUrl(), primary.appUser(), primary.appPassword())) {
+            for (int i = 0; i < 3; i++) {
+                held.add(primary.connect()); // the admin's sessions, hidden from app
+            }
+            assertThatThrownBy(() -> app.replicationStatus().read())
+                    .isInstanceOf(dev.runbook.core.RefusedException.class)
+                    .hasMessageContaining("user 'app' cannot read its replicas' state")
+                    .hasMessageContaining("GRANT pg_monitor TO \"app\"");
+            assertThatThrownBy(() -> appOnReplica.replicaLag().read())
+                    .isInstanceOf(dev.runbook.core.RefusedException.class)
+                    .hasMessageContaining("cannot read the WAL receiver's state")
+                    .hasMessageContaining("GRANT pg_monitor");
+            ConnectionSaturation s = app.connectionSaturation().read();
+            assertThat(s.byUser().get(primary.adminUser())).isGreaterThanOrEqualTo(3L);
+            assertThat(s.byState().get("hidden")).isGreaterThanOrEqualTo(3L);
+            var kill = app.terminateSessions().user(primary.adminUser());
+            assertThatThrownBy(() -> kill.plan(dev.runbook.core.ActionContext.standalone()))
+                    .isInstanceOf(dev.runbook.core.RefusedException.class)
+                    .hasMessageContaining("cannot see the state, times and query of")
+                    .hasMessageContaining("GRANT pg_read_all_stats, pg_signal_backend");
+            assertThat(app.terminateSessions()
+                            .user(primary.appUser())
+                            .queryContains("no such statement")
+                            .plan(dev.runbook.core.ActionContext.standalone())
+                            .summary())
+                    .as("a selection that excludes the hidden sessions by what is shown still plans")
+                    .startsWith("unchanged: no session");
+            for (Connection c : held) {
+                assertThat(c.isValid(2)).as("nothing was ended").isTrue();
+            }
+        } finally {
+            for (Connection c : held) {
+                c.close();
+            }
+        }
+    }
 }

@@ -77,19 +77,33 @@ class QueryIT {
         SqlServer s = server(engine);
         String t = table(s, engine);
         try (SqlActions sql = TestClusters.actions(s)) {
-            assertThatThrownBy(() -> sql.query("insert", "INSERT INTO " + t + " (id, name) VALUES (?, ?)", 4, "d")
-                            .read())
+            // a statement that does not read never reaches the server (SET GLOBAL, COPY ... TO a file and KILL
+            // would run there despite the READ ONLY transaction); a write inside a reading statement is refused
+            // by the server
+            for (String write : java.util.List.of(
+                    "INSERT INTO " + t + " (id, name) VALUES (4, 'd')",
+                    "UPDATE " + t + " SET amount = 0",
+                    "DROP TABLE " + t)) {
+                assertThatThrownBy(() -> sql.query("write", write).read())
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("starts with '" + write.substring(0, write.indexOf(' ')) + "'")
+                        .hasMessageContaining("make a change with an action");
+            }
+            // a write disguised in a function call of a SELECT: the READ ONLY transaction refuses it
+            String f = t + "_add";
+            s.execute(
+                    engine.equals("postgresql")
+                            ? "CREATE OR REPLACE FUNCTION " + f
+                                    + "() RETURNS int LANGUAGE plpgsql AS $$ BEGIN INSERT INTO " + t
+                                    + " (id) VALUES (7); RETURN 1; END $$"
+                            : "CREATE OR REPLACE FUNCTION " + f + "() RETURNS int DETERMINISTIC MODIFIES SQL DATA BEGIN"
+                                    + " INSERT INTO " + t + " (id) VALUES (7); RETURN 1; END");
+            assertThatThrownBy(() ->
+                            sql.query("insert", "SELECT " + f + "() AS added").read())
                     .isInstanceOf(RefusedException.class)
                     .hasMessageContaining("refused a write in query 'insert'")
                     .hasMessageContaining(engine.equals("postgresql") ? "read-only transaction" : "READ ONLY")
                     .hasMessageContaining("make the change with an action");
-            assertThatThrownBy(() -> sql.query("update", "UPDATE " + t + " SET amount = 0")
-                            .read())
-                    .isInstanceOf(RefusedException.class)
-                    .hasMessageContaining("refused a write");
-            assertThatThrownBy(() -> sql.query("drop", "DROP TABLE " + t).read())
-                    .isInstanceOf(RefusedException.class)
-                    .hasMessageContaining("refused a write");
             if (engine.equals("postgresql")) {
                 assertThatThrownBy(() -> sql.query(
                                         "delete in a CTE",
@@ -154,6 +168,108 @@ class QueryIT {
                             .read())
                     .isInstanceOf(RefusedException.class)
                     .hasMessageContaining("diff_pct");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "mariadb"})
+    void aSecondStatementBehindACommentOrAFunctionWithEffectsOutsideTheTransaction_isRefused(String engine) {
+        SqlServer s = server(engine);
+        String t = table(s, engine);
+        boolean pg = engine.equals("postgresql");
+        try (SqlActions sql = TestClusters.actions(s)) {
+            // the quote in the comment once hid the ';' from the check, and the PostgreSQL driver ran all three
+            assertThatThrownBy(() -> sql.query(
+                                    "hidden", "SELECT 1 -- don't\n; COMMIT; INSERT INTO " + t + " (id) VALUES (99)")
+                            .read())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("give one statement");
+            assertThatThrownBy(() -> sql.query("lock", pg ? "SELECT pg_advisory_lock(42)" : "SELECT GET_LOCK('d', 0)")
+                            .read())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(pg ? "pg_advisory_lock(...)" : "GET_LOCK(...)");
+            assertThatThrownBy(
+                            () -> sql.query("set", pg ? "SET statement_timeout = 1" : "SET GLOBAL max_connections = 7")
+                                    .read())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("starts with 'SET'");
+            assertThat(s.scalar("SELECT COUNT(*) FROM " + t))
+                    .as("nothing was written")
+                    .isEqualTo("3");
+            assertThat(s.scalar(
+                            pg
+                                    ? "SELECT NULLIF(COUNT(*), 0) FROM pg_locks WHERE locktype = 'advisory'"
+                                    : "SELECT IS_USED_LOCK('d')"))
+                    .as("no session lock left on a pooled connection")
+                    .isNull();
+            if (!pg) {
+                assertThat(s.scalar("SELECT @@global.max_connections")).isEqualTo("100");
+            }
+            QueryResult r = sql.query("tired", "/* report; v2 */ SELECT COUNT(*) AS n FROM " + t + "; -- done")
+                    .read();
+            assertThat(r.asLong()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void postgres_valuesMeanWhatTheyMeanOnTheServer_inAnyJvmTimeZone() {
+        SqlServer s = server("postgresql");
+        s.execute(
+                "DROP TABLE IF EXISTS \"Billing-EU\".\"Order Items\"",
+                "DROP SCHEMA IF EXISTS \"Billing-EU\"",
+                "CREATE SCHEMA \"Billing-EU\"",
+                "CREATE TABLE \"Billing-EU\".\"Order Items\" (\"Id\" uuid, ts timestamptz, t time, tt timetz, d date,"
+                        + " tags int[], j jsonb, iv interval, b bytea)",
+                "INSERT INTO \"Billing-EU\".\"Order Items\" VALUES ('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',"
+                        + " '2026-12-07 01:00:00+07', '23:59:59.999999', '10:00+05:30', '4713-01-01 BC', '{1,NULL,3}',"
+                        + " '{\"k\": 1}', '1 day 02:00', '\\xdeadbeef')");
+        try (SqlActions sql = TestClusters.actions(s)) {
+            QueryResult r = sql.query(
+                            "one item",
+                            "SELECT * FROM \"Billing-EU\".\"Order Items\" WHERE \"Id\" = ? AND ts < ?",
+                            java.util.UUID.fromString("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
+                            java.time.Instant.parse("2026-12-07T00:00:00Z"))
+                    .read();
+            java.util.Map<String, Object> row = r.rows().get(0);
+            assertThat(row.get("ts")).isEqualTo(java.time.OffsetDateTime.parse("2026-12-06T18:00Z"));
+            assertThat(row.get("t")).isEqualTo(java.time.LocalTime.parse("23:59:59.999999"));
+            assertThat(row.get("tt")).isEqualTo(java.time.OffsetTime.parse("10:00+05:30"));
+            assertThat(row.get("d")).isEqualTo(LocalDate.of(-4712, 1, 1));
+            assertThat(row.get("tags")).isEqualTo(java.util.Arrays.asList(1, null, 3));
+            assertThat(row.get("j")).isEqualTo("{\"k\": 1}");
+            assertThat(row.get("iv")).isEqualTo("1 day 02:00:00");
+            assertThat(r.toString()).contains("b=0xDEADBEEF");
+        }
+    }
+
+    @Test
+    void mariadb_timesFractionsAndYears_andATimeThatIsNoTimeOfDayIsRefused() {
+        SqlServer s = server("mariadb");
+        s.execute(
+                "DROP TABLE IF EXISTS app.`order items`",
+                "CREATE TABLE app.`order items` (`Id` bigint unsigned, t time(6), y year, u char(36))",
+                "INSERT INTO app.`order items` VALUES (18446744073709551615, '00:00:00.5', 2026,"
+                        + " 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'), (2, '838:59:59', NULL, NULL), (3, '-12:30:00', NULL, NULL)");
+        try (SqlActions sql = TestClusters.actions(s)) {
+            QueryResult r = sql.query(
+                            "by uuid",
+                            "SELECT * FROM app.`order items` WHERE u = ?",
+                            java.util.UUID.fromString("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"))
+                    .read();
+            assertThat(r.rows().get(0).get("Id")).isEqualTo(new java.math.BigInteger("18446744073709551615"));
+            assertThat(r.rows().get(0).get("t")).isEqualTo(java.time.LocalTime.parse("00:00:00.5"));
+            assertThat(r.rows().get(0).get("y")).isEqualTo(2026);
+            // the driver's java.sql.Time turned 838:59:59 into 22:59:59 and -12:30 into 11:30
+            assertThatThrownBy(() -> sql.query("all", "SELECT `Id`, t FROM app.`order items` WHERE `Id` = ?", 2)
+                            .read())
+                    .isInstanceOf(RefusedException.class)
+                    .hasMessageContaining("returned TIME '838:59:59")
+                    .hasMessageContaining("column t")
+                    .hasMessageContaining("TIME_TO_SEC");
+            assertThat(sql.query("secs", "SELECT TIME_TO_SEC(t) s FROM app.`order items` WHERE `Id` = 3")
+                            .read()
+                            .asLong())
+                    .isEqualTo(-45000);
         }
     }
 
