@@ -290,6 +290,49 @@ class DeleteIndicesIT extends ActionContract<DeleteIndices> {
     }
 
     @Test
+    void maxBytesRefusesIndicesWhoseSizeIsUnknown_aClosedIndexIsNotZeroBytes() {
+        createIndex("archive-2025.01.15");
+        createIndex("archive-2025.01.31");
+        try {
+            TestCluster.docs("archive-2025.01.15", 500);
+            ok("POST", "/archive-2025.01.15/_close", null);
+            Map<String, String> before = indices("archive-*");
+            DeleteIndices budgeted =
+                    es.deleteIndices("archive-2025.*").minAge(Duration.ZERO).maxBytes(1L << 20);
+            assertThatThrownBy(() -> budgeted.plan(ctx()))
+                    .isInstanceOf(RefusedException.class)
+                    .hasMessageContaining("size of 1 index is unknown")
+                    .hasMessageContaining("archive-2025.01.15 (closed)")
+                    .hasMessageContaining("maxBytes")
+                    .hasMessageContaining("POST archive-2025.01.15/_open");
+            // without a byte budget the plan proceeds, and says what it could not size
+            StepPlan plan =
+                    es.deleteIndices("archive-2025.*").minAge(Duration.ZERO).plan(ctx());
+            assertThat(plan.radius("indices")).isEqualTo(2);
+            assertThat(plan.summary()).contains("size unknown for 1: archive-2025.01.15 (closed)");
+            assertThat(indices("archive-*")).isEqualTo(before);
+        } finally {
+            TestCluster.deleteAll("archive-*");
+        }
+    }
+
+    @Test
+    void aPatternNamingAnAliasOrADataStreamSaysSoInsteadOfNoIndexMatches() {
+        StepPlan alias = es.deleteIndices("orders").minAge(Duration.ZERO).plan(ctx());
+        assertThat(alias.isNoop()).isTrue();
+        assertThat(alias.summary())
+                .contains("'orders' is an alias (of orders-2025-05)")
+                .contains("name the indices");
+        TestSupport.dataStream("logs-rb-app");
+        StepPlan stream = es.deleteIndices("logs-rb-ap*").minAge(Duration.ZERO).plan(ctx());
+        assertThat(stream.isNoop()).isTrue();
+        assertThat(stream.summary())
+                .contains("data stream logs-rb-app")
+                .contains(".ds-logs-rb-app-")
+                .contains(".includeDataStreamIndices()");
+    }
+
+    @Test
     void aReadOnlyIndexInAChunkIsReported_theOthersAreDeleted_andARerunRetriesOnlyIt() {
         ok("PUT", "/orders-2025-02/_settings", "{\"index.blocks.read_only\":true}");
         StepPlan plan = action().plan(ctx());
