@@ -116,7 +116,7 @@ public final class DeleteIndices implements Action {
                         s.includeWriteIndices()));
     }
 
-    /** Deletes data streams' backing indices too (never the write index: Elasticsearch refuses it). */
+    /** Deletes data streams' backing indices too; each stream's write index is kept (Elasticsearch refuses it). */
     public DeleteIndices includeDataStreamIndices() {
         return new DeleteIndices(
                 es,
@@ -175,7 +175,15 @@ public final class DeleteIndices implements Action {
     public StepPlan plan(ActionContext ctx) {
         Names.checkPattern(s.pattern());
         IndexListing listing = IndexListing.read(es, s.pattern());
-        Exclusions rules = new Exclusions(s, protectedGlobs(ctx), ctx.clock().instant());
+        Set<String> streamWrites = s.includeDataStreamIndices()
+                ? IndexListing.dataStreamWriteIndices(
+                        es,
+                        listing.indices().stream()
+                                .map(IndexInfo::dataStream)
+                                .filter(java.util.Objects::nonNull)
+                                .toList())
+                : Set.of();
+        Exclusions rules = new Exclusions(s, protectedGlobs(ctx), ctx.clock().instant(), streamWrites);
         List<DeleteIndicesDryRun.Entry> entries = new ArrayList<>();
         List<IndexInfo> doomed = new ArrayList<>();
         for (IndexInfo i : listing.indices()) {

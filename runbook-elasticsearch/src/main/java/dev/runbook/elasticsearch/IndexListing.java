@@ -12,10 +12,14 @@ import co.elastic.clients.elasticsearch.indices.resolve_index.ResolveIndexDataSt
 import co.elastic.clients.elasticsearch.indices.resolve_index.ResolveIndexItem;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The concrete indices a pattern matches, hidden and closed ones included, with the facts a delete
@@ -127,6 +131,30 @@ public record IndexListing(String pattern, List<IndexInfo> indices) {
                     + d.name() + " removes the whole stream)");
         }
         return String.join("; ", parts);
+    }
+
+    /**
+     * The write index of each of these data streams (the last generation of its backing indices), which
+     * Elasticsearch refuses to delete; empty when {@code streams} is.
+     */
+    static Set<String> dataStreamWriteIndices(EsTarget es, Collection<String> streams) {
+        if (streams.isEmpty()) {
+            return Set.of();
+        }
+        List<String> names = List.copyOf(new TreeSet<>(streams));
+        ResolveIndexResponse r =
+                es.call("resolve data streams " + names, c -> c.indices().resolveIndex(q -> q.name(names)
+                        .expandWildcards(ExpandWildcard.All)
+                        .ignoreUnavailable(true)
+                        .allowNoIndices(true)));
+        Set<String> out = new HashSet<>();
+        for (ResolveIndexDataStreamsItem d : r.dataStreams()) {
+            List<String> backing = d.backingIndices();
+            if (!backing.isEmpty()) {
+                out.add(backing.get(backing.size() - 1));
+            }
+        }
+        return out;
     }
 
     private static String shortList(List<String> names) {

@@ -236,21 +236,28 @@ class DeleteIndicesIT extends ActionContract<DeleteIndices> {
     }
 
     @Test
-    void dataStreamBackingIndicesAreKept_andTheWriteOneIsRefusedByTheServerWhenOptedIn() {
+    void dataStreamBackingIndicesAreKept_andWhenOptedInTheWriteOneStaysOutOfThePlan() {
         TestSupport.dataStream("logs-rb-app");
-        String backing = indices(".ds-logs-rb-app-*").keySet().iterator().next();
+        ok("POST", "/logs-rb-app/_rollover", null);
+        List<String> backing = new ArrayList<>();
+        ok("GET", "/_resolve/index/logs-rb-app", null)
+                .at("/data_streams/0/backing_indices")
+                .forEach(n -> backing.add(n.asText()));
+        String write = backing.get(backing.size() - 1); // Elasticsearch's write index is the last generation
+        List<String> older = backing.subList(0, backing.size() - 1);
         DeleteIndices ds = es.deleteIndices(".ds-logs-rb-app-*").minAge(Duration.ZERO);
         StepPlan kept = ds.plan(ctx());
         assertThat(kept.isNoop()).isTrue();
         assertThat(kept.summary()).contains("data stream backing");
         DeleteIndices optIn = ds.includeDataStreamIndices();
-        ApplyResult r = optIn.apply(optIn.plan(ctx()), ctx());
-        assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(r.items()).singleElement().satisfies(i -> {
-            assertThat(i.item()).isEqualTo(backing);
-            assertThat(i.detail()).contains("HTTP 400", "data stream");
-        });
-        assertThat(indices(".ds-logs-rb-app-*")).containsKey(backing);
+        StepPlan plan = optIn.plan(ctx());
+        assertThat(plan.resources()).containsExactlyElementsOf(older);
+        assertThat(plan.details(DeleteIndicesDryRun.class).toString())
+                .contains(write, "write index of data stream logs-rb-app", "POST logs-rb-app/_rollover");
+        ApplyResult r = optIn.apply(plan, ctx());
+        assertThat(r.outcome()).isEqualTo(Outcome.CHANGED);
+        assertThat(r.count("deleted")).isEqualTo(older.size());
+        assertThat(indices(".ds-logs-rb-app-*").keySet()).containsExactly(write);
     }
 
     @Test
