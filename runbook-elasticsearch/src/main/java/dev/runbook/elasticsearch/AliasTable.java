@@ -21,9 +21,25 @@ final class AliasTable {
     private AliasTable() {}
 
     static List<AliasEntry> read(EsTarget es, String alias) {
+        // Resolve the alias to its indices first and ask only those: GET _alias/<name> asks every index,
+        // and one index anywhere with a metadata block (index.blocks.metadata) would refuse it.
+        List<String> indices = es
+                .call("resolve alias '" + alias + "'", c -> c.indices().resolveIndex(r -> r.name(alias)
+                        .expandWildcards(ExpandWildcard.All)
+                        .ignoreUnavailable(true)
+                        .allowNoIndices(true)))
+                .aliases()
+                .stream()
+                .filter(a -> a.name().equals(alias))
+                .flatMap(a -> a.indices().stream())
+                .toList();
+        if (indices.isEmpty()) {
+            return List.of();
+        }
         Map<String, IndexAliases> result;
         try {
-            result = es.callRaw("read alias '" + alias + "'", c -> c.indices().getAlias(r -> r.name(alias)
+            result = es.callRaw("read alias '" + alias + "'", c -> c.indices().getAlias(r -> r.index(indices)
+                            .name(alias)
                             .expandWildcards(ExpandWildcard.All)
                             .ignoreUnavailable(true)))
                     .result();

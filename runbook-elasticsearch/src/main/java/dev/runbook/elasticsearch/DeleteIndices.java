@@ -80,7 +80,11 @@ public final class DeleteIndices implements Action {
         return new DeleteIndices(es, s.withMaxIndices(max));
     }
 
-    /** Refuses to plan when the indices to delete hold more than {@code max} bytes, replicas included. */
+    /**
+     * Refuses to plan when the indices to delete hold more than {@code max} bytes, replicas included. A
+     * closed or red index reports no size: with a byte budget set, planning to delete one is refused too
+     * (its size cannot be checked against the budget).
+     */
     public DeleteIndices maxBytes(long max) {
         if (max < 1) {
             throw new IllegalArgumentException("maxBytes must be >= 1, was " + max);
@@ -112,7 +116,7 @@ public final class DeleteIndices implements Action {
                         s.includeWriteIndices()));
     }
 
-    /** Deletes data streams' backing indices too (never the write index: Elasticsearch refuses it). */
+    /** Deletes data streams' backing indices too; each stream's write index is kept (Elasticsearch refuses it). */
     public DeleteIndices includeDataStreamIndices() {
         return new DeleteIndices(
                 es,
@@ -171,7 +175,15 @@ public final class DeleteIndices implements Action {
     public StepPlan plan(ActionContext ctx) {
         Names.checkPattern(s.pattern());
         IndexListing listing = IndexListing.read(es, s.pattern());
-        Exclusions rules = new Exclusions(s, protectedGlobs(ctx), ctx.clock().instant());
+        Set<String> streamWrites = s.includeDataStreamIndices()
+                ? IndexListing.dataStreamWriteIndices(
+                        es,
+                        listing.indices().stream()
+                                .map(IndexInfo::dataStream)
+                                .filter(java.util.Objects::nonNull)
+                                .toList())
+                : Set.of();
+        Exclusions rules = new Exclusions(s, protectedGlobs(ctx), ctx.clock().instant(), streamWrites);
         List<DeleteIndicesDryRun.Entry> entries = new ArrayList<>();
         List<IndexInfo> doomed = new ArrayList<>();
         for (IndexInfo i : listing.indices()) {
@@ -194,8 +206,10 @@ public final class DeleteIndices implements Action {
         Observed observed = new Observed(
                 s.pattern(), doomed.stream().map(IndexInfo::identity).toList());
         if (doomed.isEmpty()) {
+            String other = listing.indices().isEmpty() ? IndexListing.notIndices(es, s.pattern()) : "";
             String reason = listing.indices().isEmpty()
                     ? "no index matches '" + s.pattern() + "' on " + es.name() + " (hidden and closed ones included)"
+                            + (other.isEmpty() ? "" : "; " + other)
                     : "all " + entries.size() + " indices matching '" + s.pattern() + "' are kept: "
                             + dry.keptSummary();
             return StepPlan.builder(this)
@@ -231,15 +245,41 @@ public final class DeleteIndices implements Action {
                     s.maxBytes(),
                     bytes));
         }
+        List<IndexInfo> unsized = doomed.stream().filter(i -> i.bytes() == null).toList();
+        String unsizedList = unsized.stream()
+                        .limit(5)
+                        .map(i -> i.name() + " (" + ("close".equals(i.status()) ? "closed" : "health " + i.health())
+                                + ")")
+                        .collect(Collectors.joining(", "))
+                + (unsized.size() > 5 ? ", ..." : "");
+        if (!unsized.isEmpty() && s.maxBytes() != Long.MAX_VALUE) {
+            String first = unsized.get(0).name();
+            throw new RefusedException(String.format(
+                    Locale.ROOT,
+                    "'%s' would delete %,d indices on %s, and the size of %,d %s is unknown (%s), so maxBytes %,d"
+                            + " cannot be checked (a closed or red index reports no size, and is not empty); open"
+                            + " a closed one to see its size (POST %s/_open), keep them with .protect(\"%s\"), or"
+                            + " plan without .maxBytes(...) after reviewing the list",
+                    s.pattern(),
+                    doomed.size(),
+                    es.name(),
+                    unsized.size(),
+                    unsized.size() == 1 ? "index" : "indices",
+                    unsizedList,
+                    s.maxBytes(),
+                    first,
+                    first));
+        }
         StepPlan.Builder b = StepPlan.builder(this)
                 .summary(String.format(
                         Locale.ROOT,
-                        "delete %,d indices matching '%s' on %s (%s, %,d docs) in %d request%s by name%s",
+                        "delete %,d indices matching '%s' on %s (%s, %,d docs%s) in %d request%s by name%s",
                         doomed.size(),
                         s.pattern(),
                         es.name(),
                         IndexTable.bytes(bytes),
                         docs,
+                        unsized.isEmpty() ? "" : "; size unknown for " + unsized.size() + ": " + unsizedList,
                         requests,
                         requests == 1 ? "" : "s",
                         dry.excluded() > 0 ? "; " + dry.excluded() + " matching indices are kept" : ""))

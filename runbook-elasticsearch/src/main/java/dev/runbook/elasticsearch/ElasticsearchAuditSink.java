@@ -3,8 +3,11 @@ package dev.runbook.elasticsearch;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.SortOrder;
+import co.elastic.clients.elasticsearch._types.mapping.Property;
+import co.elastic.clients.elasticsearch._types.mapping.TypeMapping;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
+import co.elastic.clients.elasticsearch.indices.get_mapping.IndexMappingRecord;
 import co.elastic.clients.json.JsonData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,6 +21,9 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Audit records in an Elasticsearch index, hash-chained exactly like {@link JsonLinesAuditSink}'s lines
@@ -64,6 +70,8 @@ public final class ElasticsearchAuditSink implements AuditSink {
                     .value();
             if (!exists) {
                 create(es, index);
+            } else {
+                requireAuditIndex(es, index);
             }
             List<JsonNode> records = readAll(es, index);
             AuditChain.verify(records, "audit index " + index + " on " + es.name(), null);
@@ -76,6 +84,25 @@ public final class ElasticsearchAuditSink implements AuditSink {
         } catch (RuntimeException e) {
             throw new AuditException(
                     "cannot open audit index '" + index + "' on " + es.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses an existing name that is an alias, a data stream or an index this sink did not create. */
+    private static void requireAuditIndex(EsTarget es, String index) {
+        Map<String, IndexMappingRecord> mappings = es.call(
+                        "read the mapping of '" + index + "'", c -> c.indices().getMapping(r -> r.index(index)))
+                .result();
+        if (!mappings.keySet().equals(Set.of(index))) {
+            throw new AuditException("'" + index + "' on " + es.name() + " is an alias or data stream (of "
+                    + new TreeSet<>(mappings.keySet()) + "), not an audit index; nothing was written. Give"
+                    + " auditSink(...) a new index name of its own, such as 'runbook-audit'");
+        }
+        TypeMapping m = mappings.get(index).mappings();
+        Property seq = m == null ? null : m.properties().get("seq");
+        if (seq == null || !seq.isLong()) {
+            throw new AuditException("index '" + index + "' on " + es.name() + " exists but is not an audit index (its"
+                    + " mapping has no long field 'seq': auditSink did not create it); nothing was written to it."
+                    + " Give auditSink(...) a new index name, such as 'runbook-audit'");
         }
     }
 

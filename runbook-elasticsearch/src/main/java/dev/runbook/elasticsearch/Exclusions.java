@@ -3,6 +3,7 @@ package dev.runbook.elasticsearch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Why {@link DeleteIndices} keeps an index, in the words (and with the opt-in) the dry run prints. */
@@ -11,9 +12,11 @@ final class Exclusions {
     private final List<String> globs;
     private final List<Pattern> compiled;
     private final Instant now;
+    private final Set<String> dataStreamWriteIndices;
 
-    Exclusions(DeleteSettings s, List<String> protectedGlobs, Instant now) {
+    Exclusions(DeleteSettings s, List<String> protectedGlobs, Instant now, Set<String> dataStreamWriteIndices) {
         this.s = s;
+        this.dataStreamWriteIndices = Set.copyOf(dataStreamWriteIndices);
         this.globs = List.copyOf(protectedGlobs);
         this.compiled = globs.stream().map(Exclusions::glob).toList();
         this.now = now;
@@ -29,6 +32,10 @@ final class Exclusions {
         }
         if (i.dataStream() != null && !s.includeDataStreamIndices()) {
             return "backing index of data stream " + i.dataStream() + " (.includeDataStreamIndices())";
+        }
+        if (i.dataStream() != null && dataStreamWriteIndices.contains(i.name())) {
+            return "write index of data stream " + i.dataStream() + " (Elasticsearch refuses to delete it; roll over"
+                    + " first: POST " + i.dataStream() + "/_rollover)";
         }
         if (i.hidden() && !s.includeHidden() && !(i.system() || i.dataStream() != null)) {
             return "hidden (.includeHidden())";
@@ -65,7 +72,8 @@ final class Exclusions {
         }
         int cut = reason.indexOf(" (");
         String k = cut < 0 ? reason : reason.substring(0, cut);
-        for (String prefix : List.of("backing index of data stream", "write index of alias", "has alias")) {
+        for (String prefix : List.of(
+                "backing index of data stream", "write index of data stream", "write index of alias", "has alias")) {
             if (k.startsWith(prefix)) {
                 return prefix.equals("backing index of data stream") ? "data stream backing" : prefix;
             }

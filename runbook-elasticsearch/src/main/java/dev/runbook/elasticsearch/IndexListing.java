@@ -5,14 +5,21 @@ import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.ExpandWildcard;
 import co.elastic.clients.elasticsearch.cat.indices.IndicesRecord;
 import co.elastic.clients.elasticsearch.indices.AliasDefinition;
+import co.elastic.clients.elasticsearch.indices.ResolveIndexResponse;
 import co.elastic.clients.elasticsearch.indices.get_alias.IndexAliases;
+import co.elastic.clients.elasticsearch.indices.resolve_index.ResolveIndexAliasItem;
+import co.elastic.clients.elasticsearch.indices.resolve_index.ResolveIndexDataStreamsItem;
 import co.elastic.clients.elasticsearch.indices.resolve_index.ResolveIndexItem;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The concrete indices a pattern matches, hidden and closed ones included, with the facts a delete
@@ -100,6 +107,59 @@ public record IndexListing(String pattern, List<IndexInfo> indices) {
         }
         out.sort(Comparator.comparing(IndexInfo::name));
         return new IndexListing(pattern, out);
+    }
+
+    /**
+     * What else {@code pattern} names that is not an index: aliases (with their indices) and data streams
+     * (with their backing indices), as a sentence for a plan that found no index, or {@code ""} if none.
+     */
+    static String notIndices(EsTarget es, String pattern) {
+        ResolveIndexResponse r =
+                es.call("resolve index '" + pattern + "'", c -> c.indices().resolveIndex(q -> q.name(pattern)
+                        .expandWildcards(ExpandWildcard.All)
+                        .ignoreUnavailable(true)
+                        .allowNoIndices(true)));
+        List<String> parts = new ArrayList<>();
+        for (ResolveIndexAliasItem a : r.aliases()) {
+            parts.add("'" + a.name() + "' is an alias (of " + shortList(a.indices()) + "): a delete takes index names,"
+                    + " never an alias; name the indices, or a pattern for them");
+        }
+        for (ResolveIndexDataStreamsItem d : r.dataStreams()) {
+            parts.add("data stream " + d.name() + " matches (backing indices " + shortList(d.backingIndices())
+                    + "): to delete old backing indices use deleteIndices(\".ds-" + d.name()
+                    + "-*\").includeDataStreamIndices() (its write index cannot be deleted; DELETE _data_stream/"
+                    + d.name() + " removes the whole stream)");
+        }
+        return String.join("; ", parts);
+    }
+
+    /**
+     * The write index of each of these data streams (the last generation of its backing indices), which
+     * Elasticsearch refuses to delete; empty when {@code streams} is.
+     */
+    static Set<String> dataStreamWriteIndices(EsTarget es, Collection<String> streams) {
+        if (streams.isEmpty()) {
+            return Set.of();
+        }
+        List<String> names = List.copyOf(new TreeSet<>(streams));
+        ResolveIndexResponse r =
+                es.call("resolve data streams " + names, c -> c.indices().resolveIndex(q -> q.name(names)
+                        .expandWildcards(ExpandWildcard.All)
+                        .ignoreUnavailable(true)
+                        .allowNoIndices(true)));
+        Set<String> out = new HashSet<>();
+        for (ResolveIndexDataStreamsItem d : r.dataStreams()) {
+            List<String> backing = d.backingIndices();
+            if (!backing.isEmpty()) {
+                out.add(backing.get(backing.size() - 1));
+            }
+        }
+        return out;
+    }
+
+    private static String shortList(List<String> names) {
+        return String.join(", ", names.subList(0, Math.min(5, names.size())))
+                + (names.size() > 5 ? ", ... " + names.size() + " in all" : "");
     }
 
     private static Long number(String s) {

@@ -236,21 +236,28 @@ class DeleteIndicesIT extends ActionContract<DeleteIndices> {
     }
 
     @Test
-    void dataStreamBackingIndicesAreKept_andTheWriteOneIsRefusedByTheServerWhenOptedIn() {
+    void dataStreamBackingIndicesAreKept_andWhenOptedInTheWriteOneStaysOutOfThePlan() {
         TestSupport.dataStream("logs-rb-app");
-        String backing = indices(".ds-logs-rb-app-*").keySet().iterator().next();
+        ok("POST", "/logs-rb-app/_rollover", null);
+        List<String> backing = new ArrayList<>();
+        ok("GET", "/_resolve/index/logs-rb-app", null)
+                .at("/data_streams/0/backing_indices")
+                .forEach(n -> backing.add(n.asText()));
+        String write = backing.get(backing.size() - 1); // Elasticsearch's write index is the last generation
+        List<String> older = backing.subList(0, backing.size() - 1);
         DeleteIndices ds = es.deleteIndices(".ds-logs-rb-app-*").minAge(Duration.ZERO);
         StepPlan kept = ds.plan(ctx());
         assertThat(kept.isNoop()).isTrue();
         assertThat(kept.summary()).contains("data stream backing");
         DeleteIndices optIn = ds.includeDataStreamIndices();
-        ApplyResult r = optIn.apply(optIn.plan(ctx()), ctx());
-        assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(r.items()).singleElement().satisfies(i -> {
-            assertThat(i.item()).isEqualTo(backing);
-            assertThat(i.detail()).contains("HTTP 400", "data stream");
-        });
-        assertThat(indices(".ds-logs-rb-app-*")).containsKey(backing);
+        StepPlan plan = optIn.plan(ctx());
+        assertThat(plan.resources()).containsExactlyElementsOf(older);
+        assertThat(plan.details(DeleteIndicesDryRun.class).toString())
+                .contains(write, "write index of data stream logs-rb-app", "POST logs-rb-app/_rollover");
+        ApplyResult r = optIn.apply(plan, ctx());
+        assertThat(r.outcome()).isEqualTo(Outcome.CHANGED);
+        assertThat(r.count("deleted")).isEqualTo(older.size());
+        assertThat(indices(".ds-logs-rb-app-*").keySet()).containsExactly(write);
     }
 
     @Test
@@ -287,6 +294,49 @@ class DeleteIndicesIT extends ActionContract<DeleteIndices> {
                 .isInstanceOf(RefusedException.class)
                 .hasMessageContaining("more than maxBytes 100");
         assertThat(indices("orders-*")).isEqualTo(before);
+    }
+
+    @Test
+    void maxBytesRefusesIndicesWhoseSizeIsUnknown_aClosedIndexIsNotZeroBytes() {
+        createIndex("archive-2025.01.15");
+        createIndex("archive-2025.01.31");
+        try {
+            TestCluster.docs("archive-2025.01.15", 500);
+            ok("POST", "/archive-2025.01.15/_close", null);
+            Map<String, String> before = indices("archive-*");
+            DeleteIndices budgeted =
+                    es.deleteIndices("archive-2025.*").minAge(Duration.ZERO).maxBytes(1L << 20);
+            assertThatThrownBy(() -> budgeted.plan(ctx()))
+                    .isInstanceOf(RefusedException.class)
+                    .hasMessageContaining("size of 1 index is unknown")
+                    .hasMessageContaining("archive-2025.01.15 (closed)")
+                    .hasMessageContaining("maxBytes")
+                    .hasMessageContaining("POST archive-2025.01.15/_open");
+            // without a byte budget the plan proceeds, and says what it could not size
+            StepPlan plan =
+                    es.deleteIndices("archive-2025.*").minAge(Duration.ZERO).plan(ctx());
+            assertThat(plan.radius("indices")).isEqualTo(2);
+            assertThat(plan.summary()).contains("size unknown for 1: archive-2025.01.15 (closed)");
+            assertThat(indices("archive-*")).isEqualTo(before);
+        } finally {
+            TestCluster.deleteAll("archive-*");
+        }
+    }
+
+    @Test
+    void aPatternNamingAnAliasOrADataStreamSaysSoInsteadOfNoIndexMatches() {
+        StepPlan alias = es.deleteIndices("orders").minAge(Duration.ZERO).plan(ctx());
+        assertThat(alias.isNoop()).isTrue();
+        assertThat(alias.summary())
+                .contains("'orders' is an alias (of orders-2025-05)")
+                .contains("name the indices");
+        TestSupport.dataStream("logs-rb-app");
+        StepPlan stream = es.deleteIndices("logs-rb-ap*").minAge(Duration.ZERO).plan(ctx());
+        assertThat(stream.isNoop()).isTrue();
+        assertThat(stream.summary())
+                .contains("data stream logs-rb-app")
+                .contains(".ds-logs-rb-app-")
+                .contains(".includeDataStreamIndices()");
     }
 
     @Test

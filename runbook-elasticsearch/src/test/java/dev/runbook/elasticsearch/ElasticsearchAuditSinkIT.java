@@ -57,6 +57,29 @@ class ElasticsearchAuditSinkIT {
     }
 
     @Test
+    void anIndexOrAliasTheSinkDidNotMakeIsRefusedNamingIt_andLeftAlone() {
+        TestCluster.createIndex("rb-audit-applog", "{\"mappings\":{\"properties\":{\"msg\":{\"type\":\"text\"}}}}");
+        TestCluster.ok("POST", "/rb-audit-applog/_doc?refresh=true", "{\"msg\":\"an application log line\"}");
+        assertThatThrownBy(() -> es.auditSink("rb-audit-applog"))
+                .isInstanceOf(AuditException.class)
+                .hasMessageContaining("index 'rb-audit-applog'")
+                .hasMessageContaining("not an audit index")
+                .hasMessageContaining("'seq'")
+                .hasMessageContaining("new index name");
+        TestCluster.ok(
+                "POST",
+                "/_aliases",
+                "{\"actions\":[{\"add\":{\"index\":\"rb-audit-applog\",\"alias\":\"rb-audit-logs\"}}]}");
+        assertThatThrownBy(() -> es.auditSink("rb-audit-logs"))
+                .isInstanceOf(AuditException.class)
+                .hasMessageContaining("'rb-audit-logs'")
+                .hasMessageContaining("is an alias or data stream (of [rb-audit-applog])");
+        assertThat(TestCluster.count("rb-audit-applog")).isEqualTo(1);
+        assertThat(TestCluster.ok("GET", "/rb-audit-applog/_mapping", null).toString())
+                .doesNotContain("\"seq\"");
+    }
+
+    @Test
     void aRunIsRecordedHashChained_andVerifiesAgainstItsHead() {
         String head;
         try (ElasticsearchAuditSink sink = es.auditSink("rb-audit")) {

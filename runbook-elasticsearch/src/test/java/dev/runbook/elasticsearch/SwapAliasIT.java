@@ -90,6 +90,22 @@ class SwapAliasIT extends ActionContract<SwapAlias> {
     }
 
     @Test
+    void anUnrelatedIndexWithAMetadataBlockDoesNotStopTheSwap() {
+        TestCluster.createIndex("rb-locked-2025");
+        ok("PUT", "/rb-locked-2025/_settings", "{\"index.blocks.metadata\":true}");
+        try {
+            SwapAlias swap = action().from("orders-v1");
+            StepPlan plan = swap.plan(ctx());
+            assertThat(plan.summary()).contains("from orders-v1 (write) to orders-v2 (write)");
+            assertThat(swap.apply(plan, ctx()).outcome()).isEqualTo(Outcome.CHANGED);
+            assertThat(aliases("orders-v*").get("orders-v2").has("orders")).isTrue();
+        } finally {
+            ok("PUT", "/rb-locked-2025/_settings", "{\"index.blocks.metadata\":null}");
+            TestCluster.deleteAll("rb-locked-*");
+        }
+    }
+
+    @Test
     void movesTheAliasWithItsWriteFlagInOneCall_andTheInverseRestoresIt() {
         SwapAlias swap = action().from("orders-v1");
         StepPlan plan = swap.plan(ctx());
