@@ -71,7 +71,8 @@ final class Applier {
                         + ", head " + head);
             }
         }
-        (verdict.code() == ExitCode.OK ? out : err).println("runbook: " + verdict.message());
+        // with --json, stdout carries the JSON document only (a bot pipes it to jq); the sentence is in it
+        (verdict.code() == ExitCode.OK && !o.json ? out : err).println("runbook: " + verdict.message());
         return verdict.code().code();
     }
 }

@@ -249,7 +249,8 @@ class CliIT {
                 "--audit",
                 audit().toString());
         assertThat(r.code).as(r.toString()).isEqualTo(0);
-        JsonNode report = Schemas.assertValid("report-v1.json", r.out);
+        JsonNode report = Schemas.assertValid("report-v1.json", r.out); // stdout is the JSON only
+        assertThat(r.err).contains("runbook: applied");
         assertThat(report.at("/report/status").asText()).isEqualTo("SUCCEEDED");
         assertThat(report.at("/report/steps/2/outcome").asText()).isEqualTo("CHANGED");
         assertThat(report.get("auditHead").asText()).isNotBlank();
