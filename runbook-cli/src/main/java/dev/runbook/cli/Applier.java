@@ -32,7 +32,7 @@ final class Applier {
             String environment = ws.profiles().environment(saved.profile());
             try (RunbookArguments args = ws.arguments(rs, saved.parameters(), saved.profile());
                     JsonLinesAuditSink audit = JsonLinesAuditSink.open(auditFile)) {
-                Runbook runbook = rs.build(args);
+                Runbook runbook = ws.build(rs, args);
                 RunbookEngine.Builder b = ws.engine(environment)
                         .approvals(gate)
                         .audit(audit)

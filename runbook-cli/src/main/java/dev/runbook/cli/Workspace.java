@@ -3,6 +3,7 @@ package dev.runbook.cli;
 import dev.runbook.core.BindingKey;
 import dev.runbook.core.Guards;
 import dev.runbook.core.Journal;
+import dev.runbook.core.Runbook;
 import dev.runbook.core.RunbookEngine;
 import dev.runbook.core.Secret;
 import dev.runbook.core.registry.Connection;
@@ -81,6 +82,25 @@ final class Workspace {
             return registry.arguments(spec.id(), parameters, connections);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.BAD_USAGE, e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Builds the runbook from its arguments.
+     *
+     * @throws CliException (bad usage) when the runbook refuses a value of the right type (a ratio out of
+     *     range, a URL of another scheme): a typo to correct, not a failure to page about
+     */
+    Runbook build(RunbookSpec spec, RunbookArguments args) {
+        try {
+            return spec.build(args);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(
+                    ExitCode.BAD_USAGE,
+                    spec.id() + " cannot be built from these parameters and connections: " + e.getMessage()
+                            + "; correct the --param values ('runbook list' shows each one and its default)"
+                            + " or the connection settings in " + profilesFile,
+                    e);
         }
     }
 

@@ -141,6 +141,22 @@ class CliIT {
         assertThat(value.code).as(value.toString()).isEqualTo(2);
         assertThat(value.err).contains("'soon' is not a duration");
 
+        // a value of the right type that the runbook refuses (resolvedRatio must be below alertRatio)
+        Result range = run(
+                "plan",
+                "INC-004",
+                "--profile",
+                "local",
+                "--profiles",
+                profiles.toString(),
+                "--param",
+                "resolvedRatio=0.95");
+        assertThat(range.code).as(range.toString()).isEqualTo(2);
+        assertThat(range.err)
+                .contains("INC-004 cannot be built from these parameters")
+                .contains("resolvedRatio")
+                .doesNotContain("RUNBOOK_DEBUG");
+
         Result noProfile = run("plan", "INC-004");
         assertThat(noProfile.code).as(noProfile.toString()).isEqualTo(2);
         assertThat(noProfile.err).contains("--profile");
