@@ -3,6 +3,10 @@ package dev.runbook.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runbook.core.Json;
 import dev.runbook.redis.test.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -206,8 +210,35 @@ class CliIT {
         assertThat(report.at("/report/steps/2/outcome").asText()).isEqualTo("FAILED");
         assertThat(report.at("/report/steps/2/error").asText()).startsWith("ApprovalDeniedException");
         assertThat(report.at("/report/steps/3/outcome").asText()).isEqualTo("NOT_ATTEMPTED");
+
+        // the same plan after a review tool passed it through jq or JavaScript (100000.0 written as
+        // 100000) is the same plan: it stops at the approval again, not refused as edited
+        String saved = Files.readString(home.resolve("plan.json"));
+        assertThat(saved).contains("100000.0");
+        Path viaJq = home.resolve("plan-via-jq.json");
+        Files.writeString(viaJq, Json.write(asJqWritesIt(Json.mapper().readTree(saved))));
+        Result again = run("apply", viaJq.toString(), "--json", "--audit", audit().toString());
+        assertThat(again.code).as(again.toString()).isEqualTo(4);
         assertThat(stockKeys()).isEqualTo(STOCK);
         assertThat(policy()).isEqualTo("noeviction");
+    }
+
+    /** What jq 1.6 (and JavaScript, Go) write for a JSON tree: an integral floating-point number as an integer. */
+    static JsonNode asJqWritesIt(JsonNode n) {
+        if (n.isFloatingPointNumber() && n.doubleValue() == Math.rint(n.doubleValue())) {
+            return LongNode.valueOf(n.longValue());
+        }
+        if (n.isObject()) {
+            ObjectNode o = Json.mapper().createObjectNode();
+            n.fields().forEachRemaining(e -> o.set(e.getKey(), asJqWritesIt(e.getValue())));
+            return o;
+        }
+        if (n.isArray()) {
+            ArrayNode a = Json.mapper().createArrayNode();
+            n.forEach(e -> a.add(asJqWritesIt(e)));
+            return a;
+        }
+        return n;
     }
 
     @Test
