@@ -128,7 +128,15 @@ final class Workspace {
     BindingKey bindingKey() {
         String v = env.apply(BindingKey.ENVIRONMENT_VARIABLE);
         if (v != null && !v.isEmpty()) {
-            return BindingKey.of(Secret.of(v));
+            try {
+                return BindingKey.of(Secret.of(v));
+            } catch (IllegalArgumentException e) {
+                throw new CliException(
+                        ExitCode.BAD_USAGE,
+                        BindingKey.ENVIRONMENT_VARIABLE + " is not a usable binding key: " + e.getMessage()
+                                + "; set it to the same value where plans are made and applied",
+                        e);
+            }
         }
         Path file = home.resolve("binding-key");
         try {
