@@ -106,11 +106,12 @@ final class Workspace {
 
     /** An engine builder for {@code environment} with the default guards, the file journal and the binding key. */
     RunbookEngine.Builder engine(String environment) {
+        BindingKey key = bindingKey(); // first: the core builder reads RUNBOOK_BINDING_KEY too, and throws
         return RunbookEngine.builder()
                 .environment(environment)
                 .guards(Guards.defaults())
                 .journal(Journal.files(journalDir()))
-                .bindingKey(bindingKey());
+                .bindingKey(key);
     }
 
     Path journalDir() {

@@ -161,6 +161,16 @@ class CliIT {
                 .contains("resolvedRatio")
                 .doesNotContain("RUNBOOK_DEBUG");
 
+        // a binding key too short (the core engine also reads the variable): bad usage, its value not echoed
+        String[] planArgs = {"plan", "INC-004", "--profile", "local", "--profiles", profiles.toString()};
+        ProcessBuilder shortKey = builder(planArgs);
+        shortKey.environment().put("RUNBOOK_BINDING_KEY", "hunter2");
+        Result key = run(shortKey, planArgs);
+        assertThat(key.code).as(key.toString()).isEqualTo(2);
+        assertThat(key.err)
+                .contains("RUNBOOK_BINDING_KEY is not a usable binding key")
+                .doesNotContain("hunter2");
+
         Result noProfile = run("plan", "INC-004");
         assertThat(noProfile.code).as(noProfile.toString()).isEqualTo(2);
         assertThat(noProfile.err).contains("--profile");
@@ -517,7 +527,10 @@ class CliIT {
 
     /** Runs {@code ./runbook args} from the repository root with RUNBOOK_HOME in the temp dir. */
     static Result run(String... args) {
-        ProcessBuilder pb = builder(args);
+        return run(builder(args), args);
+    }
+
+    static Result run(ProcessBuilder pb, String... args) {
         try {
             Path out = Files.createTempFile(home, "out", ".txt");
             Path err = Files.createTempFile(home, "err", ".txt");
