@@ -32,7 +32,7 @@ final class Applier {
             String environment = ws.profiles().environment(saved.profile());
             try (RunbookArguments args = ws.arguments(rs, saved.parameters(), saved.profile());
                     JsonLinesAuditSink audit = JsonLinesAuditSink.open(auditFile)) {
-                Runbook runbook = rs.build(args);
+                Runbook runbook = ws.build(rs, args);
                 RunbookEngine.Builder b = ws.engine(environment)
                         .approvals(gate)
                         .audit(audit)
@@ -71,7 +71,8 @@ final class Applier {
                         + ", head " + head);
             }
         }
-        (verdict.code() == ExitCode.OK ? out : err).println("runbook: " + verdict.message());
+        // with --json, stdout carries the JSON document only (a bot pipes it to jq); the sentence is in it
+        (verdict.code() == ExitCode.OK && !o.json ? out : err).println("runbook: " + verdict.message());
         return verdict.code().code();
     }
 }

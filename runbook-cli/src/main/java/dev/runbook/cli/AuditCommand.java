@@ -6,6 +6,7 @@ import dev.runbook.core.audit.AuditLogVerifier;
 import dev.runbook.notify.PostMortem;
 import dev.runbook.notify.TimelineEntry;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -31,6 +32,21 @@ final class AuditCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a command: verify or timeline");
     }
 
+    /**
+     * Whether the audit file is there; if not, says so (a path typo is bad usage, exit 2, not a broken
+     * chain, exit 1, which a bot reads as tampering).
+     */
+    static boolean isThere(CommandSpec spec, Path file) {
+        if (Files.isRegularFile(file)) {
+            return true;
+        }
+        spec.commandLine()
+                .getErr()
+                .println("runbook: no audit file " + file + "; each runbook's runs write"
+                        + " $RUNBOOK_HOME/audit/<runbook id>.jsonl unless apply was given --audit FILE");
+        return false;
+    }
+
     /** Verifies the chain; exit 0 if intact, 1 naming the first broken line. */
     @Command(name = "verify", description = "Verify the hash chain of an audit file (exit 1 if broken).")
     static final class Verify implements Callable<Integer> {
@@ -49,6 +65,9 @@ final class AuditCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            if (!isThere(spec, file)) {
+                return ExitCode.BAD_USAGE.code();
+            }
             try {
                 List<JsonNode> records =
                         head == null ? AuditLogVerifier.verify(file) : AuditLogVerifier.verify(file, head);
@@ -87,6 +106,9 @@ final class AuditCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            if (!isThere(spec, file)) {
+                return ExitCode.BAD_USAGE.code();
+            }
             PostMortem pm;
             try {
                 pm = PostMortem.fromAudit(file).build();

@@ -44,6 +44,13 @@ final class CliApprovals {
             throw new CliException(ExitCode.BAD_USAGE, "--reason goes with --approve-as NAME");
         }
         if (approvalFile != null) {
+            if (!Files.isRegularFile(approvalFile)) {
+                throw new CliException(
+                        ExitCode.BAD_USAGE,
+                        "no approval file " + approvalFile + "; write one as {\"planFingerprint\": the plan's full"
+                                + " .plan.fingerprint, \"approver\": NAME, \"reason\": TEXT}, or apply with"
+                                + " --approve-as NAME --reason TEXT");
+            }
             JsonNode n;
             try {
                 n = Json.mapper().readTree(Files.readString(approvalFile, StandardCharsets.UTF_8));
@@ -58,6 +65,13 @@ final class CliApprovals {
                 throw new CliException(
                         ExitCode.BAD_USAGE,
                         "approval file " + approvalFile + " needs planFingerprint, approver and reason");
+            }
+            if (fp.length() < fingerprint.length() && fingerprint.startsWith(fp)) {
+                throw new CliException(
+                        ExitCode.BAD_USAGE,
+                        "approval file " + approvalFile + " gives the plan's fingerprint cut short (" + fp.length()
+                                + " of its " + fingerprint.length() + " hex digits); an approval names the whole"
+                                + " fingerprint: jq -r .plan.fingerprint PLAN.json; nothing was applied");
             }
             if (!fp.equals(fingerprint)) {
                 throw new CliException(

@@ -66,7 +66,7 @@ final class PlanCommand implements Callable<Integer> {
             for (ParameterSpec ps : rs.parameters()) {
                 values.put(ps.name(), params.getOrDefault(ps.name(), ps.defaultValue()));
             }
-            Runbook runbook = rs.build(args);
+            Runbook runbook = ws.build(rs, args);
             RunbookEngine engine = ws.engine(environment).build();
             Plan plan = engine.plan(runbook);
             SavedPlan saved =

@@ -148,8 +148,13 @@ final class Profiles {
 
     private void refuseInlinePassword(String key, String url) {
         try {
-            String userInfo = URI.create(url).getRawUserInfo();
-            if (userInfo != null && userInfo.contains(":")) {
+            URI uri = URI.create(url);
+            String userInfo = uri.getRawUserInfo();
+            // redis://secret@host is a password alone (redis://[[user:]password@]host); elsewhere user@host
+            // names a user, and user:password@host carries a password
+            boolean redis = uri.getScheme() != null
+                    && uri.getScheme().toLowerCase(Locale.ROOT).startsWith("redis");
+            if (userInfo != null && !userInfo.isEmpty() && (redis || userInfo.contains(":"))) {
                 throw new CliException(
                         ExitCode.BAD_USAGE,
                         key + " in " + file + " has a password in it; take it out of"

@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
 @Command(
         name = "runbook",
         mixinStandardHelpOptions = true,
+        // every command has --help and --version: each usage error says "Try 'runbook plan --help'"
+        scope = CommandLine.ScopeType.INHERIT,
         version = "runbook 0.1.0-SNAPSHOT",
         description = "Plan, apply and audit the registered runbooks (runbook-cli/README.md).",
         subcommands = {

@@ -3,6 +3,7 @@ package dev.runbook.cli;
 import dev.runbook.core.BindingKey;
 import dev.runbook.core.Guards;
 import dev.runbook.core.Journal;
+import dev.runbook.core.Runbook;
 import dev.runbook.core.RunbookEngine;
 import dev.runbook.core.Secret;
 import dev.runbook.core.registry.Connection;
@@ -84,13 +85,33 @@ final class Workspace {
         }
     }
 
+    /**
+     * Builds the runbook from its arguments.
+     *
+     * @throws CliException (bad usage) when the runbook refuses a value of the right type (a ratio out of
+     *     range, a URL of another scheme): a typo to correct, not a failure to page about
+     */
+    Runbook build(RunbookSpec spec, RunbookArguments args) {
+        try {
+            return spec.build(args);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(
+                    ExitCode.BAD_USAGE,
+                    spec.id() + " cannot be built from these parameters and connections: " + e.getMessage()
+                            + "; correct the --param values ('runbook list' shows each one and its default)"
+                            + " or the connection settings in " + profilesFile,
+                    e);
+        }
+    }
+
     /** An engine builder for {@code environment} with the default guards, the file journal and the binding key. */
     RunbookEngine.Builder engine(String environment) {
+        BindingKey key = bindingKey(); // first: the core builder reads RUNBOOK_BINDING_KEY too, and throws
         return RunbookEngine.builder()
                 .environment(environment)
                 .guards(Guards.defaults())
                 .journal(Journal.files(journalDir()))
-                .bindingKey(bindingKey());
+                .bindingKey(key);
     }
 
     Path journalDir() {
@@ -108,7 +129,15 @@ final class Workspace {
     BindingKey bindingKey() {
         String v = env.apply(BindingKey.ENVIRONMENT_VARIABLE);
         if (v != null && !v.isEmpty()) {
-            return BindingKey.of(Secret.of(v));
+            try {
+                return BindingKey.of(Secret.of(v));
+            } catch (IllegalArgumentException e) {
+                throw new CliException(
+                        ExitCode.BAD_USAGE,
+                        BindingKey.ENVIRONMENT_VARIABLE + " is not a usable binding key: " + e.getMessage()
+                                + "; set it to the same value where plans are made and applied",
+                        e);
+            }
         }
         Path file = home.resolve("binding-key");
         try {

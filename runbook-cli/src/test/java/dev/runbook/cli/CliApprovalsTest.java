@@ -50,6 +50,20 @@ class CliApprovalsTest {
                 .isInstanceOf(CliException.class)
                 .hasMessageContaining("not this plan")
                 .satisfies(e -> assertThat(((CliException) e).exitCode()).isEqualTo(ExitCode.REFUSED));
+        // the 12 digits the plan table shows: the right plan, cut short; the message says so, not "a, not a"
+        Path shortFp = Files.writeString(
+                dir.resolve("short.json"),
+                "{\"planFingerprint\":\"" + FP.substring(0, 12) + "\",\"approver\":\"bob\",\"reason\":\"r\"}");
+        assertThatThrownBy(() -> CliApprovals.gate(null, null, shortFp, FP))
+                .isInstanceOf(CliException.class)
+                .hasMessageContaining("12 of its 64 hex digits")
+                .hasMessageContaining(".plan.fingerprint")
+                .satisfies(e -> assertThat(((CliException) e).exitCode()).isEqualTo(ExitCode.BAD_USAGE));
+        assertThatThrownBy(() -> CliApprovals.gate(null, null, dir.resolve("nope.json"), FP))
+                .isInstanceOf(CliException.class)
+                .hasMessageContaining("no approval file " + dir.resolve("nope.json"))
+                .hasMessageContaining("planFingerprint")
+                .satisfies(e -> assertThat(((CliException) e).exitCode()).isEqualTo(ExitCode.BAD_USAGE));
         Path partial = Files.writeString(dir.resolve("partial.json"), "{\"planFingerprint\":\"" + FP + "\"}");
         assertThatThrownBy(() -> CliApprovals.gate(null, null, partial, FP))
                 .hasMessageContaining("needs planFingerprint, approver and reason");

@@ -3,6 +3,10 @@ package dev.runbook.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runbook.core.Json;
 import dev.runbook.redis.test.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -141,6 +145,32 @@ class CliIT {
         assertThat(value.code).as(value.toString()).isEqualTo(2);
         assertThat(value.err).contains("'soon' is not a duration");
 
+        // a value of the right type that the runbook refuses (resolvedRatio must be below alertRatio)
+        Result range = run(
+                "plan",
+                "INC-004",
+                "--profile",
+                "local",
+                "--profiles",
+                profiles.toString(),
+                "--param",
+                "resolvedRatio=0.95");
+        assertThat(range.code).as(range.toString()).isEqualTo(2);
+        assertThat(range.err)
+                .contains("INC-004 cannot be built from these parameters")
+                .contains("resolvedRatio")
+                .doesNotContain("RUNBOOK_DEBUG");
+
+        // a binding key too short (the core engine also reads the variable): bad usage, its value not echoed
+        String[] planArgs = {"plan", "INC-004", "--profile", "local", "--profiles", profiles.toString()};
+        ProcessBuilder shortKey = builder(planArgs);
+        shortKey.environment().put("RUNBOOK_BINDING_KEY", "hunter2");
+        Result key = run(shortKey, planArgs);
+        assertThat(key.code).as(key.toString()).isEqualTo(2);
+        assertThat(key.err)
+                .contains("RUNBOOK_BINDING_KEY is not a usable binding key")
+                .doesNotContain("hunter2");
+
         Result noProfile = run("plan", "INC-004");
         assertThat(noProfile.code).as(noProfile.toString()).isEqualTo(2);
         assertThat(noProfile.err).contains("--profile");
@@ -190,8 +220,35 @@ class CliIT {
         assertThat(report.at("/report/steps/2/outcome").asText()).isEqualTo("FAILED");
         assertThat(report.at("/report/steps/2/error").asText()).startsWith("ApprovalDeniedException");
         assertThat(report.at("/report/steps/3/outcome").asText()).isEqualTo("NOT_ATTEMPTED");
+
+        // the same plan after a review tool passed it through jq or JavaScript (100000.0 written as
+        // 100000) is the same plan: it stops at the approval again, not refused as edited
+        String saved = Files.readString(home.resolve("plan.json"));
+        assertThat(saved).contains("100000.0");
+        Path viaJq = home.resolve("plan-via-jq.json");
+        Files.writeString(viaJq, Json.write(asJqWritesIt(Json.mapper().readTree(saved))));
+        Result again = run("apply", viaJq.toString(), "--json", "--audit", audit().toString());
+        assertThat(again.code).as(again.toString()).isEqualTo(4);
         assertThat(stockKeys()).isEqualTo(STOCK);
         assertThat(policy()).isEqualTo("noeviction");
+    }
+
+    /** What jq 1.6 (and JavaScript, Go) write for a JSON tree: an integral floating-point number as an integer. */
+    static JsonNode asJqWritesIt(JsonNode n) {
+        if (n.isFloatingPointNumber() && n.doubleValue() == Math.rint(n.doubleValue())) {
+            return LongNode.valueOf(n.longValue());
+        }
+        if (n.isObject()) {
+            ObjectNode o = Json.mapper().createObjectNode();
+            n.fields().forEachRemaining(e -> o.set(e.getKey(), asJqWritesIt(e.getValue())));
+            return o;
+        }
+        if (n.isArray()) {
+            ArrayNode a = Json.mapper().createArrayNode();
+            n.forEach(e -> a.add(asJqWritesIt(e)));
+            return a;
+        }
+        return n;
     }
 
     @Test
@@ -249,7 +306,8 @@ class CliIT {
                 "--audit",
                 audit().toString());
         assertThat(r.code).as(r.toString()).isEqualTo(0);
-        JsonNode report = Schemas.assertValid("report-v1.json", r.out);
+        JsonNode report = Schemas.assertValid("report-v1.json", r.out); // stdout is the JSON only
+        assertThat(r.err).contains("runbook: applied");
         assertThat(report.at("/report/status").asText()).isEqualTo("SUCCEEDED");
         assertThat(report.at("/report/steps/2/outcome").asText()).isEqualTo("CHANGED");
         assertThat(report.get("auditHead").asText()).isNotBlank();
@@ -469,7 +527,10 @@ class CliIT {
 
     /** Runs {@code ./runbook args} from the repository root with RUNBOOK_HOME in the temp dir. */
     static Result run(String... args) {
-        ProcessBuilder pb = builder(args);
+        return run(builder(args), args);
+    }
+
+    static Result run(ProcessBuilder pb, String... args) {
         try {
             Path out = Files.createTempFile(home, "out", ".txt");
             Path err = Files.createTempFile(home, "err", ".txt");

@@ -70,6 +70,19 @@ class ProfilesTest {
         assertThatThrownBy(() -> profiles("p.redis.url=redis://u:hunter2@h:1\n").connections("p", ONE))
                 .hasMessageContaining("has a password in it")
                 .hasMessageNotContaining("hunter2");
+        // redis://secret@host is a password without a user name (Lettuce's redis://[[user:]password@]host)
+        assertThatThrownBy(() -> profiles("p.redis.url=redis://hunter2@h:1\n").connections("p", ONE))
+                .hasMessageContaining("has a password in it")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> profiles("p.redis.url=rediss://hunter2@h:1\n").connections("p", ONE))
+                .hasMessageContaining("has a password in it")
+                .hasMessageNotContaining("hunter2");
+        // in an HTTP URL the same place holds a user name, which is no secret
+        assertThat(profiles("p.svc.url=http://ops@h:8080\np.redis.url=redis://h:1\n")
+                        .connections("p", TWO)
+                        .get("svc")
+                        .url())
+                .isEqualTo("http://ops@h:8080");
         assertThatThrownBy(() -> profiles("p.redis.url=redis://h:1\np.redis.password=env:NOPE\n")
                         .connections("p", ONE))
                 .hasMessageContaining("environment variable NOPE, which is not set");

@@ -2,6 +2,7 @@ package dev.runbook.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
@@ -31,11 +32,17 @@ final class Schemas {
         }
     }
 
-    /** Asserts that {@code json} is valid against schema {@code name}; returns it parsed. */
+    /**
+     * Asserts that {@code json} is one JSON document (nothing before or after it: what {@code jq} reads
+     * from stdout) valid against schema {@code name}; returns it parsed.
+     */
     static JsonNode assertValid(String name, String json) {
         JsonNode node;
         try {
-            node = Json.mapper().readTree(json);
+            node = Json.mapper()
+                    .reader()
+                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readTree(json);
         } catch (IOException e) {
             throw new AssertionError("not JSON: " + e.getMessage() + "\n" + json, e);
         }

@@ -124,6 +124,36 @@ public final class Json {
         return sha256(write(node));
     }
 
+    /**
+     * The tree with every number that has an integral value written as an integer ({@code 100000.0}
+     * becomes {@code 100000}): the number as JSON means it, not as Java typed it. jq, JavaScript and Go
+     * rewrite {@code 100000.0} as {@code 100000}; a fingerprint over this form does not change when a
+     * plan passes through them.
+     */
+    static JsonNode withCanonicalNumbers(JsonNode node) {
+        if (node.isFloatingPointNumber() || node.isBigInteger()) {
+            java.math.BigDecimal d = node.decimalValue().stripTrailingZeros();
+            if (d.scale() <= 0) {
+                java.math.BigInteger i = d.toBigIntegerExact();
+                return i.bitLength() < 64
+                        ? com.fasterxml.jackson.databind.node.LongNode.valueOf(i.longValue())
+                        : com.fasterxml.jackson.databind.node.BigIntegerNode.valueOf(i);
+            }
+            return node;
+        }
+        if (node.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode o = MAPPER.createObjectNode();
+            node.fields().forEachRemaining(e -> o.set(e.getKey(), withCanonicalNumbers(e.getValue())));
+            return o;
+        }
+        if (node.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode a = MAPPER.createArrayNode();
+            node.forEach(e -> a.add(withCanonicalNumbers(e)));
+            return a;
+        }
+        return node;
+    }
+
     /** SHA-256 of a UTF-8 string, as lowercase hex. */
     public static String sha256(String text) {
         try {

@@ -52,9 +52,13 @@ public record Plan(
         }
     }
 
-    /** SHA-256 of the steps as planned, everything they observed and intend included. */
+    /**
+     * SHA-256 of the steps as planned, everything they observed and intend included; numbers count by
+     * value ({@code 100000.0} and {@code 100000} are the same), so that a plan passed through jq or
+     * JavaScript, which write the one as the other, is still intact.
+     */
     static String fingerprintOf(List<PlannedStep> steps) {
-        return Json.fingerprint(steps);
+        return Json.fingerprint(Json.withCanonicalNumbers(Json.tree(steps)));
     }
 
     /** Whether the steps still hash to {@link #fingerprint()}: false if the plan was edited. */

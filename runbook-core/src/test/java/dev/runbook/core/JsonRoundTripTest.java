@@ -23,7 +23,7 @@ class JsonRoundTripTest {
 
             @Override
             public Object parameters() {
-                return Map.of();
+                return Map.of("rate", 100_000.0);
             }
 
             @Override
@@ -47,6 +47,7 @@ class JsonRoundTripTest {
                         .after(Map.of("small", 8))
                         .blastRadius("keys", 3)
                         .rate("keys/s", 1.5)
+                        .rate("unlinks/s", 100_000.0)
                         .resource("numbers:1")
                         .warning("kept 'lock:1'")
                         .details(Map.of("histogram", Map.of("cache:", 12, "tmp:", 3L)))
@@ -96,6 +97,44 @@ class JsonRoundTripTest {
                 .isEqualTo(Instant.parse("2026-11-21T03:00:00.123456789Z"));
         assertThat(plan.toJson()).doesNotContain("\"noop\"").doesNotContain("\"ready\"");
         assertThat(engine.apply(rb, back).status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+
+    /**
+     * jq (1.6), JavaScript's JSON.stringify and Go write a double such as 100000.0 as 100000: a plan that a
+     * review tool or a bot passed through them is the same plan, still intact and applicable.
+     */
+    @Test
+    void plan_withIntegralDoubles_writtenAsIntegers_byJqOrJavaScript_staysIntactAndApplicable() throws Exception {
+        RunbookEngine engine = f.engine().build();
+        Runbook rb = runbook();
+        Plan plan = engine.plan(rb);
+        assertThat(plan.toJson()).contains("100000.0");
+
+        String rewritten = Json.write(asJqWritesIt(Json.mapper().readTree(plan.toJson())));
+        assertThat(rewritten).doesNotContain("100000.0").contains("100000");
+        Plan back = Plan.fromJson(rewritten);
+
+        assertThat(back.isIntact()).isTrue();
+        assertThat(back.fingerprint()).isEqualTo(plan.fingerprint());
+        assertThat(engine.apply(rb, back).status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+
+    /** Every floating-point number with an integral value written as an integer, as jq does. */
+    private static com.fasterxml.jackson.databind.JsonNode asJqWritesIt(com.fasterxml.jackson.databind.JsonNode n) {
+        if (n.isFloatingPointNumber() && n.doubleValue() == Math.rint(n.doubleValue())) {
+            return com.fasterxml.jackson.databind.node.LongNode.valueOf(n.longValue());
+        }
+        if (n.isObject()) {
+            var o = Json.mapper().createObjectNode();
+            n.fields().forEachRemaining(e -> o.set(e.getKey(), asJqWritesIt(e.getValue())));
+            return o;
+        }
+        if (n.isArray()) {
+            var a = Json.mapper().createArrayNode();
+            n.forEach(e -> a.add(asJqWritesIt(e)));
+            return a;
+        }
+        return n;
     }
 
     @Test
