@@ -20,7 +20,7 @@ class KafkaActionsConnectTest {
         assertThatThrownBy(() -> KafkaActions.connect("127.0.0.1:99999"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Invalid port");
-        assertThatThrownBy(() -> KafkaActions.connect("kafka-prdo.invalid:9092"))
+        assertThatThrownBy(() -> KafkaActions.connect("kafka-prdo.invalid:19092"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("No resolvable bootstrap urls");
         assertThatThrownBy(() -> KafkaActions.connect(""))
@@ -31,7 +31,7 @@ class KafkaActionsConnectTest {
     @Test
     void anotherSettingsErrorIsNotRewritten_soItsValueIsNotQuotedAgain() {
         assertThatThrownBy(() -> KafkaActions.connect(Map.of(
-                        "bootstrap.servers", "127.0.0.1:9092",
+                        "bootstrap.servers", "127.0.0.1:1", // refused before any connection: the settings are invalid
                         "security.protocol", "SASL_PLAINTEXT",
                         "sasl.mechanism", "PLAIN",
                         "sasl.jaas.config", "not a jaas config password=\"s3cret\"")))

@@ -11,13 +11,13 @@ class KafkaConnectTest {
     @Test
     void aHostAndPortWithoutASchemeIsRefusedSuggestingHttp() {
         // as for a broker; URI.create used to answer "Illegal character in scheme name at index 0"
-        assertThatThrownBy(() -> KafkaConnect.connect("127.0.0.1:8083"))
+        assertThatThrownBy(() -> KafkaConnect.connect("127.0.0.1:18083"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Kafka Connect REST URL must be http(s)://host:port, was '127.0.0.1:8083'; did you mean"
-                        + " http://127.0.0.1:8083 ?");
-        assertThatThrownBy(() -> KafkaConnect.connect("localhost:8083"))
+                .hasMessage("Kafka Connect REST URL must be http(s)://host:port, was '127.0.0.1:18083'; did you mean"
+                        + " http://127.0.0.1:18083 ?");
+        assertThatThrownBy(() -> KafkaConnect.connect("localhost:18083"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("did you mean http://localhost:8083 ?");
+                .hasMessageContaining("did you mean http://localhost:18083 ?");
     }
 
     @Test
@@ -29,6 +29,6 @@ class KafkaConnectTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("must be http(s)://host:port");
         assertThatThrownBy(() -> KafkaConnect.connect(" ")).isInstanceOf(IllegalArgumentException.class);
-        assertThat(KafkaConnect.connect(" http://127.0.0.1:8083 ")).isNotNull();
+        assertThat(KafkaConnect.connect(" http://127.0.0.1:18083 ")).isNotNull();
     }
 }

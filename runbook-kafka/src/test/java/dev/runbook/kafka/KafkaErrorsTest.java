@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class KafkaErrorsTest {
 
-    private static final String T = "kafka 127.0.0.1:9092";
+    private static final String T = "kafka broker-a.invalid:19092";
 
     @Test
     void aDeniedGroupNamesTheAclToGrantAndIsNotRetriable() {
@@ -30,7 +30,7 @@ class KafkaErrorsTest {
         assertThat(e).isInstanceOf(TargetUnavailableException.class);
         assertThat(((TargetUnavailableException) e).retriable()).isFalse();
         assertThat(e.getMessage())
-                .contains("kafka 127.0.0.1:9092 denied altering the offsets of group billing")
+                .contains("kafka broker-a.invalid:19092 denied altering the offsets of group billing")
                 .contains("Describe and Read on group 'billing'")
                 .contains("kafka-acls --add");
     }
@@ -55,7 +55,7 @@ class KafkaErrorsTest {
                 "describing topics [orders.*]");
         assertThat(e).isInstanceOf(RefusedException.class);
         assertThat(e.getMessage())
-                .startsWith("kafka 127.0.0.1:9092 refused describing topics [orders.*]: not a valid topic name")
+                .startsWith("kafka broker-a.invalid:19092 refused describing topics [orders.*]: not a valid topic name")
                 .contains("kafka-topics --list");
     }
 

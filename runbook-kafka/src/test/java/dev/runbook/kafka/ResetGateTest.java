@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class ResetGateTest {
 
-    private static final String T = "kafka 127.0.0.1:9092";
+    private static final String T = "kafka broker-a.invalid:19092";
 
     @Test
     void streamsAndShareGroupsNameTheirTool() {
