@@ -9,8 +9,6 @@ import dev.runbook.core.Secret;
 import dev.runbook.core.TargetUnavailableException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -89,35 +87,30 @@ public final class HttpField implements Probe<String> {
      */
     @Override
     public String read() {
-        HttpRequest request = HttpSupport.request(uri, timeout, headers, secretHeaders)
-                .header("Accept", "application/json")
-                .GET()
-                .build();
-        HttpResponse<String> response = HttpSupport.send(client, request);
-        int status = response.statusCode();
-        if (!HttpSupport.is2xx(status)) {
-            throw new TargetUnavailableException(
-                    "GET " + uri + " answered " + status + ": " + HttpSupport.snippet(response.body(), 200)
-                            + "; check the URL and the token, and that the service is up",
-                    null,
-                    status >= 500 || status == 429);
-        }
+        String body = HttpSupport.getBody(
+                client,
+                uri,
+                timeout,
+                headers,
+                secretHeaders,
+                "application/json",
+                "check the URL and the token, and that the service is up");
         if (pointer.isEmpty()) {
-            return response.body().trim();
+            return body.trim();
         }
         JsonNode doc;
         try {
-            doc = Json.mapper().readTree(response.body());
+            doc = Json.mapper().readTree(body);
         } catch (JsonProcessingException e) {
             throw new RunbookException(
-                    "GET " + uri + " did not answer JSON (" + HttpSupport.snippet(response.body(), 100)
+                    "GET " + uri + " did not answer JSON (" + HttpSupport.snippet(body, 100)
                             + "); use the empty pointer \"\" to read the body as text",
                     e);
         }
         JsonNode field = doc.at(pointer);
         if (field.isMissingNode()) {
             throw new RunbookException("GET " + uri + " has no field " + pointer + " in "
-                    + HttpSupport.snippet(response.body(), 200) + "; check the JSON pointer");
+                    + HttpSupport.snippet(body, 200) + "; check the JSON pointer");
         }
         return field.isValueNode() ? field.asText() : Json.write(field);
     }

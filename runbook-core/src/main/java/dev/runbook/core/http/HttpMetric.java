@@ -6,8 +6,6 @@ import dev.runbook.core.Secret;
 import dev.runbook.core.TargetUnavailableException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,22 +128,17 @@ public final class HttpMetric implements Probe<Double> {
      */
     @Override
     public Double read() {
-        HttpRequest request = HttpSupport.request(uri, timeout, Map.of(), secretHeaders)
-                .header("Accept", "text/plain;version=0.0.4")
-                .GET()
-                .build();
-        HttpResponse<String> response = HttpSupport.send(client, request);
-        int status = response.statusCode();
-        if (!HttpSupport.is2xx(status)) {
-            throw new TargetUnavailableException(
-                    "GET " + uri + " answered " + status + ": " + HttpSupport.snippet(response.body(), 200)
-                            + "; check the URL and that the exporter is up",
-                    null,
-                    status >= 500 || status == 429);
-        }
+        String body = HttpSupport.getBody(
+                client,
+                uri,
+                timeout,
+                Map.of(),
+                secretHeaders,
+                "text/plain;version=0.0.4",
+                "check the URL and that the exporter is up");
         List<PrometheusText.Sample> all;
         try {
-            all = PrometheusText.parse(response.body());
+            all = PrometheusText.parse(body);
         } catch (RunbookException e) {
             throw new RunbookException("GET " + uri + ": " + e.getMessage(), e);
         }

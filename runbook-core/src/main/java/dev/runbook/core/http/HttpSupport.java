@@ -143,6 +143,34 @@ final class HttpSupport {
         return flat.length() <= max ? flat : flat.substring(0, max) + "...";
     }
 
+    /**
+     * GETs {@code uri} once, accepting {@code accept}, and returns the body of a 2xx answer; any other status is a
+     * {@link TargetUnavailableException} naming it, a snippet of the body and {@code hint}
+     * (retriable for 5xx and 429). The probes' one read.
+     */
+    static String getBody(
+            HttpClient client,
+            URI uri,
+            Duration timeout,
+            Map<String, String> headers,
+            Map<String, Secret> secretHeaders,
+            String accept,
+            String hint) {
+        HttpRequest request = request(uri, timeout, headers, secretHeaders)
+                .header("Accept", accept)
+                .GET()
+                .build();
+        HttpResponse<String> response = send(client, request);
+        int status = response.statusCode();
+        if (!is2xx(status)) {
+            throw new TargetUnavailableException(
+                    "GET " + uri + " answered " + status + ": " + snippet(response.body(), 200) + "; " + hint,
+                    null,
+                    status >= 500 || status == 429);
+        }
+        return response.body();
+    }
+
     static boolean is2xx(int status) {
         return status >= 200 && status < 300;
     }
