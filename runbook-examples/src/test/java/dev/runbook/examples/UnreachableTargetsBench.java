@@ -8,11 +8,10 @@ import dev.runbook.core.Runbook;
 import dev.runbook.core.RunbookEngine;
 import dev.runbook.kafka.KafkaActions;
 import dev.runbook.redis.RedisActions;
+import dev.runbook.test.SilentServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -26,21 +25,9 @@ public final class UnreachableTargetsBench {
     private UnreachableTargetsBench() {}
 
     public static void main(String[] args) throws Exception {
-        try (ServerSocket blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            List<Socket> held = new ArrayList<>();
-            Thread acceptor = new Thread(() -> {
-                while (!blackHole.isClosed()) {
-                    try {
-                        held.add(blackHole.accept()); // accept, never read, never answer
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
+        try (SilentServer blackHole = SilentServer.start()) { // accepts, never reads, never answers
             int refused = freePort();
-            int hung = blackHole.getLocalPort();
+            int hung = blackHole.port();
             RunbookEngine engine = RunbookEngine.builder()
                     .approvals(ApprovalGate.denyAll("bench"))
                     .build();
@@ -78,9 +65,6 @@ public final class UnreachableTargetsBench {
                             s,
                             first.length() > 160 ? first.substring(0, 160) + "..." : first);
                 }
-            }
-            for (Socket s : held) {
-                s.close();
             }
         }
     }

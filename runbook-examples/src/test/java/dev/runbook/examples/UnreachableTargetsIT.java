@@ -6,12 +6,10 @@ import dev.runbook.core.Plan;
 import dev.runbook.core.RunbookEngine;
 import dev.runbook.kafka.KafkaActions;
 import dev.runbook.redis.RedisActions;
+import dev.runbook.test.SilentServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,21 +36,9 @@ class UnreachableTargetsIT {
 
     @Test
     void aRedisThatAcceptsAndNeverAnswersIsCheckedOnce() throws IOException {
-        try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            List<Socket> held = new ArrayList<>();
-            Thread acceptor = new Thread(() -> {
-                while (!hung.isClosed()) {
-                    try {
-                        held.add(hung.accept());
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
+        try (SilentServer hung = SilentServer.start()) {
             RunbookEngine engine = RunbookEngine.builder().build();
-            RedisActions redis = RedisActions.connect("redis://127.0.0.1:" + hung.getLocalPort());
+            RedisActions redis = RedisActions.connect(hung.url("redis"));
             long t0 = System.nanoTime();
             Plan plan = engine.plan(UnreachableTargetsBench.redisRunbook(redis));
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -61,9 +47,6 @@ class UnreachableTargetsIT {
             assertThat(plan.refusals().get(0)).contains("did not answer within 5s");
             assertThat(plan.refusals().subList(1, 3))
                     .allSatisfy(r -> assertThat(r).contains("not checked again"));
-            for (Socket s : held) {
-                s.close();
-            }
             redis.close();
         }
     }

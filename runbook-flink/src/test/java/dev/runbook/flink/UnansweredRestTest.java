@@ -3,51 +3,26 @@ package dev.runbook.flink;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runbook.core.TargetUnavailableException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import dev.runbook.test.SilentServer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A JobManager whose REST port accepts connections and never answers (overloaded, or paused by a debugger
- * or a stop-the-world pause): a socket in the test that accepts and stays silent.
+ * or a stop-the-world pause): runbook-test's {@link SilentServer}.
  */
 class UnansweredRestTest {
-    private ServerSocket server;
-    private final List<Socket> accepted = new ArrayList<>();
-
-    @BeforeEach
-    void silentServer() throws Exception {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread t = new Thread(() -> {
-            try {
-                while (!server.isClosed()) {
-                    accepted.add(server.accept());
-                }
-            } catch (Exception e) {
-                // closed
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-    }
+    private final SilentServer server = SilentServer.start();
 
     @AfterEach
-    void close() throws Exception {
+    void close() {
         server.close();
-        for (Socket s : accepted) {
-            s.close();
-        }
     }
 
     @Test
     void aRestEndpointThatTimesOut_isAClearErrorWithinTheTimeout() {
-        FlinkActions flink = FlinkActions.connect("http://127.0.0.1:" + server.getLocalPort(), Duration.ofMillis(300));
+        FlinkActions flink = FlinkActions.connect("http://127.0.0.1:" + server.port(), Duration.ofMillis(300));
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> flink.jobStatus("0".repeat(32)).read())
                 .isInstanceOf(TargetUnavailableException.class)
