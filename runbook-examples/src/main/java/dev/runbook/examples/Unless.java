@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An action that is not needed if the incident goes away by itself: at apply it first waits, at most {@code
@@ -40,7 +39,9 @@ public final class Unless implements Action {
     private final Probe<?> probe;
     private final Condition<?> condition;
     private final Duration within;
-    private final Set<String> applied = ConcurrentHashMap.newKeySet();
+
+    /** How an apply that found the action unnecessary begins its summary; verify knows it by this. */
+    static final String NOT_NEEDED = "not needed, nothing done to ";
 
     private <T> Unless(Action action, Probe<T> probe, Condition<? super T> condition, Duration within) {
         this.action = Objects.requireNonNull(action, "action");
@@ -142,16 +143,15 @@ public final class Unless implements Action {
         WaitResult<?> r = Probes.waitUntil(
                 (Probe) probe, (Condition) condition, within, Probes.DEFAULT_POLL, ctx.clock(), ctx.sleeper());
         if (r.satisfied()) {
-            return ApplyResult.unchanged("not needed, nothing done to " + target() + ": " + r)
-                    .build();
+            return ApplyResult.unchanged(NOT_NEEDED + target() + ": " + r).build();
         }
-        applied.add(ctx.idempotencyKey());
         return action.apply(plan, ctx);
     }
 
     @Override
     public Verification verify(StepPlan plan, ApplyResult result, ActionContext ctx) {
-        if (!plan.isNoop() && !applied.contains(ctx.idempotencyKey())) {
+        // from the result, not from memory: a run resumed in another process verifies the same way
+        if (!plan.isNoop() && result.summary().startsWith(NOT_NEEDED)) {
             return Verification.skipped("not needed: " + result.summary());
         }
         return action.verify(plan, result, ctx);
