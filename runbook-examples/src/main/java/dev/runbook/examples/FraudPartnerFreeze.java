@@ -68,6 +68,24 @@ public final class FraudPartnerFreeze {
     /** How long the admin command may run. */
     public static final Duration EXEC_TIMEOUT = Duration.ofMinutes(1);
 
+    /**
+     * {@code /app/bin/admin <verb> --partner=... --reason=...} in the pod, done when partner-svc reports
+     * {@code doneState}: a rerun on a partner already there runs nothing.
+     */
+    private static ExecInPod admin(
+            K8sActions k8s,
+            String namespace,
+            String pod,
+            String verb,
+            String partner,
+            String justification,
+            HttpField status,
+            String doneState) {
+        return k8s.execInPod(namespace, "pod/" + pod, argv(verb, partner, justification))
+                .doneWhen(status, equalTo(doneState))
+                .timeout(EXEC_TIMEOUT);
+    }
+
     private static final Pattern PARTNER_ID = Pattern.compile("P[0-9A-Za-z]{1,31}");
 
     private FraudPartnerFreeze() {}
@@ -120,9 +138,7 @@ public final class FraudPartnerFreeze {
         }
         Probe<FraudAlerts> alerts = alerts(financeSvc, authorization, hours);
         HttpField status = status(partnerSvc, authorization, partner);
-        ExecInPod freeze = k8s.execInPod(namespace, "pod/" + pod, argv("freeze", partner, justification))
-                .doneWhen(status, equalTo(FROZEN))
-                .timeout(EXEC_TIMEOUT);
+        ExecInPod freeze = admin(k8s, namespace, pod, "freeze", partner, justification, status, FROZEN);
         return Runbook.builder("INC-011", "Fraud detection triggered")
                 .severity(Severity.SEV1)
                 .service("partner-svc")
@@ -194,9 +210,7 @@ public final class FraudPartnerFreeze {
         requirePartner(partner);
         requireJustification(justification, "unfreezes");
         HttpField status = status(partnerSvc, authorization, partner);
-        ExecInPod unfreeze = k8s.execInPod(namespace, "pod/" + pod, argv("unfreeze", partner, justification))
-                .doneWhen(status, equalTo(ACTIVE))
-                .timeout(EXEC_TIMEOUT);
+        ExecInPod unfreeze = admin(k8s, namespace, pod, "unfreeze", partner, justification, status, ACTIVE);
         return Runbook.builder("INC-011-UNFREEZE", "Fraud alert was a false positive: unfreeze the partner")
                 .severity(Severity.SEV2)
                 .service("partner-svc")
