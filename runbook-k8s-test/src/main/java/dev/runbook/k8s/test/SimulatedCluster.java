@@ -404,7 +404,15 @@ public final class SimulatedCluster implements AutoCloseable {
         client.close();
         direct.close();
         gate.close();
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            // kubernetes-server-mock 8.0.0 can stall its one event loop while a closing watch drains
+            // (WatchEventsListener.onClosed; fabric8io/kubernetes-client#7857), so its shutdown times out.
+            // Everything this cluster is made of is closed by then; a test must not fail on the mock's own
+            // shutdown, and its threads end with the JVM.
+            MOCK_LOG.warning(() -> "mock API server of " + name + " did not stop in time: " + e.getMessage());
+        }
     }
 
     @Override
